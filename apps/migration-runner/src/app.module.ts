@@ -1,0 +1,22 @@
+import { platformEventCatalog } from '@enclave/contracts';
+import { KafkaReadinessProbe, MessagingModule, messagingOptionsFrom } from '@enclave/messaging';
+import { HealthModule, PostgresReadinessProbe, ServiceKitModule } from '@enclave/service-kit';
+import { DynamicModule, Module } from '@nestjs/common';
+import { MigrationRunnerConfig } from './config/migration-runner.config';
+
+export const SERVICE = 'migration-runner';
+
+@Module({})
+export class AppModule {
+  static register(config: MigrationRunnerConfig): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        ServiceKitModule.forRoot({ service: SERVICE, config }),
+        MessagingModule.forRoot(messagingOptionsFrom(SERVICE, config, platformEventCatalog)),
+        HealthModule.forRoot([PostgresReadinessProbe, KafkaReadinessProbe]),
+      ],
+    };
+  }
+}

@@ -1,0 +1,22 @@
+import { platformEventCatalog } from '@enclave/contracts';
+import { KafkaReadinessProbe, MessagingModule, messagingOptionsFrom } from '@enclave/messaging';
+import { HealthModule, PostgresReadinessProbe, ServiceKitModule } from '@enclave/service-kit';
+import { DynamicModule, Module } from '@nestjs/common';
+import { ReadinessAggregatorConfig } from './config/readiness-aggregator.config';
+
+export const SERVICE = 'readiness-aggregator';
+
+@Module({})
+export class AppModule {
+  static register(config: ReadinessAggregatorConfig): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        ServiceKitModule.forRoot({ service: SERVICE, config }),
+        MessagingModule.forRoot(messagingOptionsFrom(SERVICE, config, platformEventCatalog)),
+        HealthModule.forRoot([PostgresReadinessProbe, KafkaReadinessProbe]),
+      ],
+    };
+  }
+}

@@ -1,0 +1,39 @@
+import { deadLetterTopicOf } from '@enclave/contracts';
+import { IHeaders, KafkaMessage, Producer } from 'kafkajs';
+import { maskUrlCredentials } from '@enclave/service-kit';
+
+export interface DeadLetter {
+  readonly topic: string;
+  readonly partition: number;
+  readonly message: KafkaMessage;
+  readonly group: string;
+  readonly attempts: number;
+  readonly error: unknown;
+}
+
+/**
+ * Sends an event that can never be handled to `<topic>.dlq`: the original bytes and key, with the
+ * cause and its origin in headers, so it can be inspected and replayed onto the source topic.
+ */
+export class DeadLetterPublisher {
+  constructor(private readonly producer: Producer) {}
+
+  async publish(letter: DeadLetter): Promise<void> {
+    const error = letter.error as Error;
+    const headers: IHeaders = {
+      ...letter.message.headers,
+      'x-dlq-reason': maskUrlCredentials(error?.message ?? String(letter.error)).slice(0, 2_000),
+      'x-dlq-error': error?.name ?? 'Error',
+      'x-dlq-source-topic': letter.topic,
+      'x-dlq-source-partition': String(letter.partition),
+      'x-dlq-source-offset': letter.message.offset,
+      'x-dlq-consumer-group': letter.group,
+      'x-dlq-attempts': String(letter.attempts),
+      'x-dlq-failed-at': new Date().toISOString(),
+    };
+    await this.producer.send({
+      topic: deadLetterTopicOf(letter.topic),
+      messages: [{ key: letter.message.key, value: letter.message.value, headers }],
+    });
+  }
+}

@@ -1,0 +1,149 @@
+import { EventCatalog, EventEnvelope } from '@enclave/contracts';
+import { TraceContext } from '@enclave/service-kit';
+import { Logger } from '@nestjs/common';
+import { CustomTransportStrategy, Server } from '@nestjs/microservices';
+import { Consumer, EachMessagePayload, Kafka } from 'kafkajs';
+import { lastValueFrom } from 'rxjs';
+import { DataSource } from 'typeorm';
+import { ensureTopics } from '../kafka/topic-admin';
+import { OutboxWriter } from '../outbox/outbox.writer';
+import { DeadLetterPublisher } from './dead-letter.publisher';
+import { EventContext } from './event.context';
+import { ProcessedEventStore } from './processed-event.store';
+import { RetryPolicy, backoffDelay, isInfrastructureFailure, isNonRetryable } from './retry-policy';
+
+export interface EventConsumerOptions {
+  /** Consumer group id; also the namespace of the processed-event ledger. */
+  readonly group: string;
+  readonly retry: RetryPolicy;
+  /** Partitions handled in parallel by one replica (order still holds within a partition). */
+  readonly concurrency: number;
+  readonly topicPartitions: number;
+}
+
+type Outcome = 'handled' | 'duplicate';
+
+/**
+ * A @nestjs/microservices transport over kafkajs with the guarantees the platform needs: each event
+ * is decoded (upcast, validated), handled once per consumer group inside a database transaction,
+ * retried with backoff, and dead-lettered with its cause when it can never succeed.
+ */
+export class EventConsumerServer extends Server implements CustomTransportStrategy {
+  protected override readonly logger = new Logger(EventConsumerServer.name);
+  private consumer?: Consumer;
+  private closing = false;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly catalog: EventCatalog,
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxWriter,
+    private readonly processed: ProcessedEventStore,
+    private readonly deadLetters: DeadLetterPublisher,
+    private readonly options: EventConsumerOptions,
+  ) {
+    super();
+  }
+
+  on(): never {
+    throw new Error('EventConsumerServer emits no transport events');
+  }
+
+  unwrap<T>(): T {
+    return this.consumer as T;
+  }
+
+  async listen(callback: (error?: unknown) => void): Promise<void> {
+    try {
+      await this.start();
+      callback();
+    } catch (error) {
+      callback(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    // kafkajs waits for the message in flight to finish and commits its offset.
+    await this.consumer?.disconnect();
+    this.consumer = undefined;
+  }
+
+  private async start(): Promise<void> {
+    const topics = [...this.messageHandlers.keys()];
+    if (topics.length === 0) return;
+    for (const topic of topics) {
+      if (!this.catalog.definitionFor(topic)) throw new Error(`handler for undeclared topic ${topic}`);
+    }
+    await ensureTopics(this.kafka, topics, this.options.topicPartitions);
+    this.closing = false;
+    this.consumer = this.kafka.consumer({
+      groupId: this.options.group,
+      sessionTimeout: 10_000,
+      rebalanceTimeout: 15_000,
+      heartbeatInterval: 1_000,
+      // Long-poll: the broker answers as soon as one byte is there, so idle waits cost no latency.
+      maxWaitTimeInMs: 250,
+      minBytes: 1,
+      allowAutoTopicCreation: false,
+      retry: { initialRetryTime: 100, maxRetryTime: 5_000, retries: 10 },
+    });
+    await this.consumer.connect();
+    // A new group starts at the beginning: events published before it first joined still count.
+    await this.consumer.subscribe({ topics, fromBeginning: true });
+    await this.consumer.run({
+      partitionsConsumedConcurrently: this.options.concurrency,
+      autoCommitInterval: 1_000,
+      eachMessage: (payload) => this.onMessage(payload),
+    });
+  }
+
+  private async onMessage({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
+    let envelope: EventEnvelope;
+    try {
+      envelope = this.catalog.decode(topic, message.value);
+    } catch (error) {
+      await this.deadLetters.publish({ topic, partition, message, group: this.options.group, attempts: 1, error });
+      this.logger.warn({ topic, partition, offset: message.offset, reason: (error as Error).message }, 'dead-lettered undecodable event');
+      return;
+    }
+    const trace = { tenantId: envelope.tenantId, correlationId: envelope.correlationId, eventId: envelope.id };
+    await TraceContext.run(trace, async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const outcome = await this.handleOnce(envelope, { topic, partition, offset: message.offset, attempt });
+          this.logger.debug({ topic, type: envelope.type, outcome }, `event ${outcome}`);
+          return;
+        } catch (error) {
+          const infrastructure = isInfrastructureFailure(error);
+          if (isNonRetryable(error) || (!infrastructure && attempt >= this.options.retry.maxAttempts)) {
+            await this.deadLetters.publish({ topic, partition, message, group: this.options.group, attempts: attempt, error });
+            this.logger.error({ topic, type: envelope.type, attempts: attempt, reason: (error as Error).message }, 'dead-lettered event');
+            return;
+          }
+          // Leaving without committing the offset: the event is redelivered after restart.
+          if (this.closing) throw error;
+          const delay = backoffDelay(this.options.retry, attempt);
+          this.logger.warn({ topic, type: envelope.type, attempt, delay, reason: (error as Error).message }, 'event handler failed, retrying');
+          await new Promise((resolve) => setTimeout(resolve, delay));
+          await heartbeat();
+        }
+      }
+    });
+  }
+
+  private handleOnce(envelope: EventEnvelope, delivery: EventContext['delivery']): Promise<Outcome> {
+    const handler = this.getHandlerByPattern(delivery.topic);
+    if (!handler) throw new Error(`no handler for ${delivery.topic}`);
+    return this.dataSource.transaction(async (tx) => {
+      if (!(await this.processed.claim(tx, this.options.group, envelope.id, delivery.topic))) {
+        return 'duplicate';
+      }
+      const context = new EventContext(envelope, tx, delivery, this.outbox);
+      await lastValueFrom(this.transformToObservable(await handler(envelope, context)), {
+        defaultValue: undefined,
+      });
+      return 'handled';
+    });
+  }
+}

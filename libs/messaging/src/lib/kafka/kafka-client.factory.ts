@@ -1,0 +1,39 @@
+import { Logger } from '@nestjs/common';
+import { Kafka, Partitioners, Producer, logLevel } from 'kafkajs';
+
+/** kafkajs' own logger writes plain text; route it through Nest (JSON via pino) at warn and above. */
+function logCreator(clientId: string) {
+  const logger = new Logger(`kafkajs:${clientId}`);
+  return () =>
+    ({ level, log }: { level: logLevel; log: { message: string } & Record<string, unknown> }) => {
+      const { message, timestamp: _t, logger: _l, ...extra } = log;
+      if (level <= logLevel.ERROR) logger.error({ ...extra }, message);
+      else if (level === logLevel.WARN) logger.warn({ ...extra }, message);
+    };
+}
+
+export function createKafka(clientId: string, brokers: string[]): Kafka {
+  return new Kafka({
+    clientId,
+    brokers,
+    connectionTimeout: 3_000,
+    requestTimeout: 30_000,
+    retry: { initialRetryTime: 100, maxRetryTime: 5_000, retries: 10 },
+    logLevel: logLevel.WARN,
+    logCreator: logCreator(clientId),
+  });
+}
+
+/**
+ * Idempotent producer (no duplicates from its own retries, order kept per partition). Topics are
+ * created explicitly with their partition count, never implicitly by a send.
+ */
+export function createProducer(kafka: Kafka): Producer {
+  return kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    // Java-compatible murmur2: the same key lands on the same partition as with any other client.
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+}

@@ -1,0 +1,21 @@
+import { EventCatalog } from '@enclave/contracts';
+import { CommonConfig } from '@enclave/service-kit';
+import { MessagingOptions } from './messaging.options';
+
+/** Messaging options from the variables every service already reads. */
+export function messagingOptionsFrom(
+  service: string,
+  config: CommonConfig,
+  catalog: EventCatalog,
+  overrides: Partial<MessagingOptions> = {},
+): MessagingOptions {
+  return {
+    service,
+    schema: service.replace(/-/g, '_'),
+    databaseUrl: config.DATABASE_URL,
+    brokers: config.KAFKA_BROKERS,
+    topicPartitions: config.KAFKA_TOPIC_PARTITIONS,
+    catalog,
+    ...overrides,
+  };
+}

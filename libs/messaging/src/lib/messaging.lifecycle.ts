@@ -1,0 +1,43 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { Kafka, Producer } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { EventConsumerServer } from './consumer/event-consumer.server';
+import { ensureTopics } from './kafka/topic-admin';
+import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
+import { KAFKA, KAFKA_PRODUCER } from './messaging.tokens';
+import { ensureMessagingSchema } from './persistence/messaging-schema';
+import { OutboxRelay } from './outbox/outbox.relay';
+
+/**
+ * Start: tables, topics, producer, relay. Stop, in the order that loses nothing: stop consuming
+ * (the message in flight finishes and commits), flush the outbox, then disconnect the producer.
+ */
+@Injectable()
+export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(KAFKA_PRODUCER) private readonly producer: Producer,
+    private readonly dataSource: DataSource,
+    private readonly relay: OutboxRelay,
+    private readonly consumer: EventConsumerServer,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await ensureMessagingSchema(this.dataSource, this.options.schema);
+    await ensureTopics(this.kafka, this.options.catalog.topics(), this.options.topicPartitions);
+    await this.producer.connect();
+    await this.relay.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer.close();
+    await this.relay.stop();
+    await this.producer.disconnect();
+  }
+}

@@ -1,0 +1,75 @@
+import { EventCatalog } from '@enclave/contracts';
+import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
+import { Kafka, Producer } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { DeadLetterPublisher } from './consumer/dead-letter.publisher';
+import { EventConsumerServer } from './consumer/event-consumer.server';
+import { ProcessedEventStore } from './consumer/processed-event.store';
+import { DEFAULT_RETRY_POLICY, RetryPolicy } from './consumer/retry-policy';
+import { createKafka, createProducer } from './kafka/kafka-client.factory';
+import { MessagingLifecycle } from './messaging.lifecycle';
+import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
+import { EVENT_CATALOG, KAFKA, KAFKA_PRODUCER } from './messaging.tokens';
+import { OutboxRelay } from './outbox/outbox.relay';
+import { OutboxWriter } from './outbox/outbox.writer';
+
+/**
+ * Kafka for a service: the transactional outbox and its relay, and the event consumer transport. Handlers are methods decorated with @HandlesEvent in the service's own modules.
+ */
+@Global()
+@Module({})
+export class MessagingModule {
+  static forRoot(options: MessagingOptions): DynamicModule {
+    const retry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    const providers: Provider[] = [
+      { provide: MESSAGING_OPTIONS, useValue: options },
+      { provide: EVENT_CATALOG, useValue: options.catalog },
+      { provide: KAFKA, useFactory: () => createKafka(options.service, options.brokers) },
+      { provide: KAFKA_PRODUCER, useFactory: (kafka: Kafka) => createProducer(kafka), inject: [KAFKA] },
+      {
+        provide: OutboxWriter,
+        useFactory: (catalog: EventCatalog) => new OutboxWriter(catalog, options.schema, options.service),
+        inject: [EVENT_CATALOG],
+      },
+      { provide: ProcessedEventStore, useFactory: () => new ProcessedEventStore(options.schema) },
+      {
+        provide: DeadLetterPublisher,
+        useFactory: (producer: Producer) => new DeadLetterPublisher(producer),
+        inject: [KAFKA_PRODUCER],
+      },
+      {
+        provide: OutboxRelay,
+        useFactory: (dataSource: DataSource, producer: Producer) =>
+          new OutboxRelay(dataSource, producer, {
+            schema: options.schema,
+            listenConnection: { connectionString: options.databaseUrl },
+          }),
+        inject: [DataSource, KAFKA_PRODUCER],
+      },
+      {
+        provide: EventConsumerServer,
+        useFactory: (
+          kafka: Kafka,
+          catalog: EventCatalog,
+          dataSource: DataSource,
+          outbox: OutboxWriter,
+          processed: ProcessedEventStore,
+          deadLetters: DeadLetterPublisher,
+        ) =>
+          new EventConsumerServer(kafka, catalog, dataSource, outbox, processed, deadLetters, {
+            group: options.group ?? `enclave.${options.service}`,
+            retry,
+            concurrency: options.concurrency ?? 3,
+            topicPartitions: options.topicPartitions,
+          }),
+        inject: [KAFKA, EVENT_CATALOG, DataSource, OutboxWriter, ProcessedEventStore, DeadLetterPublisher],
+      },
+      MessagingLifecycle,
+    ];
+    return {
+      module: MessagingModule,
+      providers,
+      exports: [KAFKA, EVENT_CATALOG, OutboxWriter, EventConsumerServer],
+    };
+  }
+}

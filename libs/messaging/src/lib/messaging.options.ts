@@ -1,0 +1,19 @@
+import { EventCatalog } from '@enclave/contracts';
+import { RetryPolicy } from './consumer/retry-policy';
+
+export interface MessagingOptions {
+  /** Service name: Kafka client id and the envelope's `producer`. */
+  readonly service: string;
+  /** PostgreSQL schema holding the service's outbox and processed-event ledger. */
+  readonly schema: string;
+  readonly databaseUrl: string;
+  readonly brokers: string[];
+  readonly catalog: EventCatalog;
+  /** Consumer group; defaults to `enclave.<service>`. Replicas share it and split partitions. */
+  readonly group?: string;
+  readonly topicPartitions: number;
+  readonly concurrency?: number;
+  readonly retry?: Partial<RetryPolicy>;
+}
+
+export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');

@@ -1,0 +1,40 @@
+import { EnvelopeMeta, EventCatalog, EventDefinition, EventEnvelope } from '@enclave/contracts';
+import { Queryable } from '../persistence/queryable';
+import { outboxChannel } from '../persistence/messaging-schema';
+import { quoteIdent } from '../persistence/sql-identifier';
+
+export type PublishMeta = Omit<EnvelopeMeta, 'producer'>;
+
+/**
+ * Appends events to the outbox inside the caller's transaction: the state change and the event
+ * commit together or not at all. The relay publishes them afterwards.
+ */
+export class OutboxWriter {
+  private readonly table: string;
+  private readonly channel: string;
+
+  constructor(
+    private readonly catalog: EventCatalog,
+    schema: string,
+    private readonly producer: string,
+  ) {
+    this.table = `${quoteIdent(schema)}.outbox`;
+    this.channel = outboxChannel(schema);
+  }
+
+  async append<P>(
+    tx: Queryable,
+    def: EventDefinition<string, P>,
+    payload: P,
+    meta: PublishMeta,
+  ): Promise<EventEnvelope<P>> {
+    const envelope = this.catalog.envelope(def, payload, { ...meta, producer: this.producer });
+    await tx.query(
+      `INSERT INTO ${this.table} (event_id, topic, message_key, envelope) VALUES ($1, $2, $3, $4)`,
+      [envelope.id, def.topic, def.partitionKey(envelope.payload), JSON.stringify(envelope)],
+    );
+    // Delivered at commit; wakes the relay at once instead of at its next poll.
+    await tx.query(`SELECT pg_notify($1, '')`, [this.channel]);
+    return envelope;
+  }
+}

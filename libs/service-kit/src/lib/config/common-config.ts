@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { ConfigDefinition } from './config-definition';
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+/** Variables every Enclave service reads. */
+export const commonConfig = new ConfigDefinition({
+  HTTP_PORT: { schema: port, description: 'Port of the HTTP server (health, API).' },
+  HTTP_HOST: {
+    schema: z.string().default('127.0.0.1'),
+    description: 'Interface the HTTP server binds to (0.0.0.0 in containers).',
+  },
+  LOG_LEVEL: {
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+    description: 'Minimum level of the JSON logs.',
+  },
+  DATABASE_URL: {
+    schema: z.string().url().startsWith('postgres'),
+    description: "PostgreSQL URL of the platform's own state (outbox, processed events, stage state).",
+    secret: true,
+  },
+  DATABASE_POOL_SIZE: {
+    schema: z.coerce.number().int().min(1).max(100).default(10),
+    description: 'Connections in the platform database pool.',
+  },
+  KAFKA_BROKERS: {
+    schema: z
+      .string()
+      .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^[^:]+:\d+$/, 'each broker must be host:port')).min(1)),
+    description: 'Comma-separated Kafka bootstrap servers (host:port).',
+  },
+  KAFKA_TOPIC_PARTITIONS: {
+    schema: z.coerce.number().int().min(1).max(256).default(6),
+    description: 'Partitions of topics the service creates when missing (work spreads by partition).',
+  },
+});
+
+export type CommonConfig = ReturnType<typeof commonConfig.load>;

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { commonConfig } from './common-config';
+import { ConfigDefinition } from './config-definition';
+import { ConfigValidationError } from './config-validation.error';
+
+const definition = commonConfig.extend({
+  API_TOKEN: { schema: z.string().min(32), description: 'Operator token.', secret: true },
+});
+
+const valid = {
+  HTTP_PORT: '7100',
+  DATABASE_URL: 'postgres://enclave:hunter2@127.0.0.1:5432/enclave',
+  KAFKA_BROKERS: '127.0.0.1:19092, 127.0.0.1:19094',
+  API_TOKEN: 'x'.repeat(40),
+};
+
+describe('ConfigDefinition', () => {
+  it('parses and defaults variables', () => {
+    const config = definition.load(valid);
+    expect(config.HTTP_PORT).toBe(7100);
+    expect(config.KAFKA_BROKERS).toEqual(['127.0.0.1:19092', '127.0.0.1:19094']);
+    expect(config.LOG_LEVEL).toBe('info');
+    expect(config.HTTP_HOST).toBe('127.0.0.1');
+  });
+
+  it('lists every problem at once, with descriptions, and never echoes a secret', () => {
+    let error: unknown;
+    try {
+      definition.load({ ...valid, HTTP_PORT: 'eighty', KAFKA_BROKERS: undefined, API_TOKEN: 'short-secret' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    const { problems, message } = error as ConfigValidationError;
+    expect(problems).toHaveLength(3);
+    expect(message).toMatch(/HTTP_PORT .*Port of the HTTP server/);
+    expect(message).toMatch(/KAFKA_BROKERS is required/);
+    expect(message).toMatch(/API_TOKEN .*\(secret\)/);
+    expect(message).not.toContain('short-secret');
+  });
+
+  it('treats an empty variable as missing', () => {
+    expect(() => definition.load({ ...valid, DATABASE_URL: '' })).toThrow(/DATABASE_URL is required/);
+  });
+
+  it('masks secrets in the start-up summary and documents them', () => {
+    const summary = definition.summarize(definition.load(valid));
+    expect(summary.DATABASE_URL).toBe('[secret]');
+    expect(summary.API_TOKEN).toBe('[secret]');
+    expect(JSON.stringify(summary)).not.toContain('hunter2');
+    expect(definition.describe()).toMatch(/\| `API_TOKEN` \| Operator token\. \| yes \|/);
+  });
+
+  it('rejects a malformed broker list', () => {
+    expect(() => new ConfigDefinition(commonConfig.variables).load({ ...valid, KAFKA_BROKERS: 'nohost' })).toThrow(
+      /host:port/,
+    );
+  });
+});

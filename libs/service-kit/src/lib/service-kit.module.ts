@@ -1,0 +1,23 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { SERVICE_NAME } from './bootstrap/service-name.token';
+import { CommonConfig } from './config/common-config';
+import { DatabaseModule } from './database/database.module';
+import { LoggingModule } from './logging/logging.module';
+
+/** What every Enclave service has: its name, JSON logging and the platform database. */
+@Module({})
+export class ServiceKitModule {
+  static forRoot(options: { service: string; config: CommonConfig }): DynamicModule {
+    const { service, config } = options;
+    return {
+      module: ServiceKitModule,
+      global: true,
+      imports: [
+        LoggingModule.forRoot({ service, level: config.LOG_LEVEL }),
+        DatabaseModule.forRoot({ service, url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
+      ],
+      providers: [{ provide: SERVICE_NAME, useValue: service }],
+      exports: [SERVICE_NAME, LoggingModule, DatabaseModule],
+    };
+  }
+}

@@ -1,0 +1,6 @@
+export * from './lib/expect-eventually';
+export * from './lib/test-infra';
+export * from './lib/exercised-systems';
+export * from './lib/test-database';
+export * from './lib/service-process';
+export * from './lib/kafka-probe';

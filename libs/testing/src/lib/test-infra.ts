@@ -1,0 +1,48 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface TestInfra {
+  readonly kafkaBrokers: string[];
+  readonly pgAdminUrl: string;
+  readonly mongoUrl: string;
+  readonly mongoServerKind: string;
+  readonly rabbitmqUrl: string;
+  readonly rabbitmqMgmtUrl: string;
+  readonly vaultAddr?: string;
+}
+
+const REPO_ROOT = path.resolve(__dirname, '../../../..');
+
+/**
+ * Where the real servers are: the environment (e.g. pointed at the docker-compose stack) or what
+ * `scripts/infra-up.sh` wrote for the test profile. A missing server is an error, never a skip.
+ */
+export function testInfra(): TestInfra {
+  const envFile = path.join(REPO_ROOT, '.cache/infra/test/env');
+  const fromFile: Record<string, string> = {};
+  if (fs.existsSync(envFile)) {
+    for (const line of fs.readFileSync(envFile, 'utf8').split('\n')) {
+      const match = /^export (\w+)=(.*)$/.exec(line.trim());
+      if (match) fromFile[match[1]] = match[2];
+    }
+  }
+  const read = (name: string): string => {
+    const value = process.env[name] || fromFile[name];
+    if (!value) {
+      throw new Error(
+        `${name} is not set and ${envFile} does not provide it: run the tests with \`npm test\` ` +
+          '(it starts the servers) or start them with `INFRA_PROFILE=test bash scripts/infra-up.sh`.',
+      );
+    }
+    return value;
+  };
+  return {
+    kafkaBrokers: read('KAFKA_BROKERS').split(','),
+    pgAdminUrl: read('PG_ADMIN_URL'),
+    mongoUrl: read('MONGO_URL'),
+    mongoServerKind: process.env.MONGO_SERVER_KIND || fromFile.MONGO_SERVER_KIND || 'external',
+    rabbitmqUrl: read('RABBITMQ_URL'),
+    rabbitmqMgmtUrl: read('RABBITMQ_MGMT_URL'),
+    vaultAddr: process.env.VAULT_ADDR || undefined,
+  };
+}

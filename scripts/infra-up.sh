@@ -1,0 +1,345 @@
+#!/usr/bin/env bash
+# Start (or reuse) the real servers the platform and its tests need on this machine:
+#   Kafka 3.9 (KRaft, single node, from Maven Central jars), a MongoDB-wire-protocol server
+#   (mongo-java-server, in memory), and the machine's own PostgreSQL 15 and RabbitMQ (+ management API).
+#
+#   INFRA_PROFILE=dev|test (default dev)  separate ports and data per profile (see scripts/lib/infra-common.sh)
+#   KAFKA_BROKERS / MONGO_URL             already set (to anything but this profile's own address):
+#                                         use that server, start nothing
+#   PG_ADMIN_URL                          default postgres://postgres@127.0.0.1:5432/postgres
+#   RABBITMQ_URL / RABBITMQ_MGMT_URL      default amqp://guest:guest@127.0.0.1:5672 / http://guest:guest@127.0.0.1:15672
+#
+# Idempotent: with everything already up it starts nothing and takes about a second.
+# Writes .cache/infra/<profile>/env (export KEY=value lines) and prints one summary line per system.
+# Stop with scripts/infra-down.sh (same INFRA_PROFILE).
+set -euo pipefail
+
+# shellcheck source=scripts/lib/infra-common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/infra-common.sh"
+
+READY_TIMEOUT_S="${INFRA_READY_TIMEOUT_S:-90}"
+SUMMARY=()
+summary() { SUMMARY+=("$(printf '%-9s %-8s %s' "$1" "$2" "$3")"); }
+
+command -v java >/dev/null || infra_die "java not found (Java 17 is required)"
+
+# --- jars --------------------------------------------------------------------------------------------
+
+# ensure_jars HOME POM: copy the pom's runtime dependencies into HOME/lib once; redo it only when the
+# pom's sha256 changes.
+ensure_jars() {
+  local home="$1" pom="$2" stamp want t0
+  want="$(sha256sum <"$pom" | cut -d' ' -f1)"
+  stamp="$home/.stamp"
+  if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" && -d "$home/lib" ]]; then
+    return 0
+  fi
+  command -v mvn >/dev/null || infra_die "mvn not found; it is needed once to fetch $(basename "$home")"
+  t0="$(infra_now_ms)"
+  infra_log "fetching $(basename "$home") jars with mvn (once)..."
+  rm -rf "$home"
+  mkdir -p "$home"
+  if ! mvn -B -q -f "$pom" dependency:copy-dependencies \
+    -DoutputDirectory="$home/lib" -DincludeScope=runtime >"$home/mvn.log" 2>&1; then
+    tail -n 40 "$home/mvn.log" >&2
+    infra_die "mvn dependency:copy-dependencies failed for $pom (log: $home/mvn.log)"
+  fi
+  echo "$want" >"$stamp"
+  infra_log "$(basename "$home") jars ready in $(($(infra_now_ms) - t0)) ms"
+}
+
+# ensure_mongo_main: compile MongoServerMain.java once (a compiled class starts ~1 s faster than a
+# single-file source launch); recompile when the source or the jars change.
+ensure_mongo_main() {
+  local want stamp="$MONGO_HOME/classes/.stamp"
+  want="$(cat "$MONGO_MAIN_SRC" "$MONGO_HOME/.stamp" | sha256sum | cut -d' ' -f1)"
+  if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+    return 0
+  fi
+  command -v javac >/dev/null || infra_die "javac not found (a JDK 17 is required)"
+  rm -rf "$MONGO_HOME/classes"
+  mkdir -p "$MONGO_HOME/classes"
+  if ! javac -nowarn -d "$MONGO_HOME/classes" -cp "$MONGO_HOME/lib/*" "$MONGO_MAIN_SRC" \
+    >"$MONGO_HOME/javac.log" 2>&1; then
+    cat "$MONGO_HOME/javac.log" >&2
+    infra_die "javac of $MONGO_MAIN_SRC failed"
+  fi
+  echo "$want" >"$stamp"
+}
+
+# wait_ready NAME PID PORT LOG PATTERN: until PORT answers and LOG contains PATTERN; fail fast if PID dies.
+wait_ready() {
+  local name="$1" pid="$2" port="$3" log="$4" pattern="$5" deadline
+  deadline=$(($(infra_now_ms) + READY_TIMEOUT_S * 1000))
+  while :; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      tail -n 40 "$log" >&2 || true
+      infra_die "$name (pid $pid) exited during startup; log: $log"
+    fi
+    if grep -q -- "$pattern" "$log" 2>/dev/null && infra_port_open "$INFRA_HOST" "$port"; then
+      return 0
+    fi
+    if (($(infra_now_ms) > deadline)); then
+      tail -n 40 "$log" >&2 || true
+      infra_die "$name not ready on $INFRA_HOST:$port after ${READY_TIMEOUT_S}s; log: $log"
+    fi
+    sleep 0.2
+  done
+}
+
+# adopt_or_fail NAME PORT: the port answers but our pid file does not say so. Adopt the listener if it
+# was started from this profile's state dir (lost pid file), else refuse to start over someone else.
+adopt_or_fail() {
+  local name="$1" port="$2" lpid
+  lpid="$(infra_listener_pid "$port")"
+  if [[ -n "$lpid" ]] && infra_pid_matches "$lpid" "$INFRA_STATE/$name"; then
+    echo "$lpid" >"$INFRA_STATE/$name.pid"
+    echo "$lpid"
+    return 0
+  fi
+  infra_die "$INFRA_HOST:$port is already in use by another process (pid ${lpid:-unknown}) that is not" \
+    "this profile's $name; stop it or use another INFRA_PROFILE"
+}
+
+# start_detached LOG CMD...: run CMD in its own session (survives the caller's Ctrl-C), print its pid.
+start_detached() {
+  local log="$1"
+  shift
+  if [[ -f "$log" ]]; then mv -f "$log" "$log.1"; fi
+  # Without job control a background child is not a process-group leader, so setsid does not fork
+  # and $! is the java process itself. 9>&- : the child must not inherit the profile lock.
+  nohup setsid "$@" </dev/null >"$log" 2>&1 9>&- &
+  echo $!
+}
+
+# --- Kafka -------------------------------------------------------------------------------------------
+
+kafka_up() {
+  local own="$INFRA_HOST:$INFRA_KAFKA_PORT"
+  if [[ -n "${KAFKA_BROKERS:-}" && "$KAFKA_BROKERS" != "$own" ]]; then
+    summary kafka external "$KAFKA_BROKERS"
+    return 0
+  fi
+  KAFKA_BROKERS="$own"
+
+  local dir="$INFRA_STATE/kafka" pid t0
+  pid="$(infra_recorded_pid kafka)"
+  if [[ -n "$pid" ]] && infra_port_open "$INFRA_HOST" "$INFRA_KAFKA_PORT"; then
+    summary kafka reused "$own (pid $pid)"
+    return 0
+  fi
+  if [[ -n "$pid" ]]; then
+    # Ours, alive, port not answering yet: an earlier start still coming up.
+    wait_ready kafka "$pid" "$INFRA_KAFKA_PORT" "$dir/kafka.log" "Kafka Server started"
+    summary kafka reused "$own (pid $pid)"
+    return 0
+  fi
+  if infra_port_open "$INFRA_HOST" "$INFRA_KAFKA_PORT"; then
+    pid="$(adopt_or_fail kafka "$INFRA_KAFKA_PORT")"
+    summary kafka reused "$own (pid $pid, adopted)"
+    return 0
+  fi
+  if infra_port_open "$INFRA_HOST" "$INFRA_KAFKA_CONTROLLER_PORT"; then
+    infra_die "Kafka controller port $INFRA_HOST:$INFRA_KAFKA_CONTROLLER_PORT is in use by another process" \
+      "(pid $(infra_listener_pid "$INFRA_KAFKA_CONTROLLER_PORT"))"
+  fi
+
+  ensure_jars "$KAFKA_HOME" "$KAFKA_POM"
+  t0="$(infra_now_ms)"
+  mkdir -p "$dir/data"
+  if [[ ! -s "$dir/cluster.id" ]]; then
+    # A Kafka cluster id is a base64url-encoded 16-byte UUID (22 characters, no padding).
+    head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' >"$dir/cluster.id"
+  fi
+  cat >"$dir/server.properties" <<EOF
+# Generated by scripts/infra-up.sh (profile $INFRA_PROFILE); rewritten on every start.
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@$INFRA_HOST:$INFRA_KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://$INFRA_HOST:$INFRA_KAFKA_PORT,CONTROLLER://$INFRA_HOST:$INFRA_KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://$INFRA_HOST:$INFRA_KAFKA_PORT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+log.dirs=$dir/data
+num.partitions=6
+default.replication.factor=1
+auto.create.topics.enable=true
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+transaction.state.log.num.partitions=1
+min.insync.replicas=1
+group.initial.rebalance.delay.ms=0
+num.network.threads=2
+num.io.threads=4
+num.recovery.threads.per.data.dir=1
+log.retention.hours=24
+log.segment.bytes=67108864
+EOF
+
+  # JVM flags: C1-only compilation (TieredStopAtLevel=1) starts Kafka measurably faster on this 2-core
+  # machine (about 5.5 s instead of 9 s when the machine is busy, 3.3 s instead of 4 s when idle);
+  # SerialGC keeps the thread count and footprint low. INFRA_KAFKA_JVM_OPTS replaces both (e.g.
+  # "-XX:+UseG1GC" for throughput benchmarks).
+  local -a tuning
+  read -r -a tuning <<<"${INFRA_KAFKA_JVM_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1}"
+  local jvm=(java -Xms256m -Xmx768m "${tuning[@]}" -XX:+ExitOnOutOfMemoryError
+    -Djava.awt.headless=true -Dlog4j.configuration="file:$KAFKA_LOG4J" -cp "$KAFKA_HOME/lib/*")
+  if [[ ! -f "$dir/data/meta.properties" ]]; then
+    if ! "${jvm[@]}" kafka.tools.StorageTool format -t "$(cat "$dir/cluster.id")" \
+      -c "$dir/server.properties" --ignore-formatted >"$dir/format.log" 2>&1; then
+      cat "$dir/format.log" >&2
+      infra_die "kafka storage format failed"
+    fi
+  fi
+  pid="$(start_detached "$dir/kafka.log" "${jvm[@]}" kafka.Kafka "$dir/server.properties")"
+  echo "$pid" >"$INFRA_STATE/kafka.pid"
+  wait_ready kafka "$pid" "$INFRA_KAFKA_PORT" "$dir/kafka.log" "Kafka Server started"
+  summary kafka started "$own (pid $pid, $(($(infra_now_ms) - t0)) ms)"
+}
+
+# --- Mongo (mongo-java-server) -----------------------------------------------------------------------
+
+mongo_up() {
+  local own="mongodb://$INFRA_HOST:$INFRA_MONGO_PORT"
+  if [[ -n "${MONGO_URL:-}" && "$MONGO_URL" != "$own" ]]; then
+    MONGO_SERVER_KIND=external
+    summary mongo external "$(infra_mask_url "$MONGO_URL")"
+    return 0
+  fi
+  MONGO_URL="$own"
+  MONGO_SERVER_KIND=mongo-java-server
+
+  local dir="$INFRA_STATE/mongo" pid t0
+  pid="$(infra_recorded_pid mongo)"
+  if [[ -n "$pid" ]]; then
+    wait_ready mongo "$pid" "$INFRA_MONGO_PORT" "$dir/mongo.log" "listening on"
+    summary mongo reused "$own (pid $pid)"
+    return 0
+  fi
+  if infra_port_open "$INFRA_HOST" "$INFRA_MONGO_PORT"; then
+    pid="$(adopt_or_fail mongo "$INFRA_MONGO_PORT")"
+    summary mongo reused "$own (pid $pid, adopted)"
+    return 0
+  fi
+
+  ensure_jars "$MONGO_HOME" "$MONGO_POM"
+  ensure_mongo_main
+  t0="$(infra_now_ms)"
+  mkdir -p "$dir"
+  pid="$(start_detached "$dir/mongo.log" java -Xms64m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+    -XX:+ExitOnOutOfMemoryError -Denclave.infra.state="$dir" \
+    -cp "$MONGO_HOME/classes:$MONGO_HOME/lib/*" MongoServerMain "$INFRA_HOST" "$INFRA_MONGO_PORT")"
+  echo "$pid" >"$INFRA_STATE/mongo.pid"
+  wait_ready mongo "$pid" "$INFRA_MONGO_PORT" "$dir/mongo.log" "listening on"
+  summary mongo started "$own (pid $pid, $(($(infra_now_ms) - t0)) ms)"
+}
+
+# --- PostgreSQL (the machine's own) ------------------------------------------------------------------
+
+pg_up() {
+  local default="postgres://postgres@127.0.0.1:5432/postgres" i
+  if [[ -n "${PG_ADMIN_URL:-}" && "$PG_ADMIN_URL" != "$default" ]]; then
+    psql "$PG_ADMIN_URL" -XAtqc 'select 1' >/dev/null 2>&1 ||
+      infra_die "PostgreSQL at $(infra_mask_url "$PG_ADMIN_URL") (PG_ADMIN_URL) does not answer"
+    summary postgres external "$(infra_mask_url "$PG_ADMIN_URL")"
+    return 0
+  fi
+  PG_ADMIN_URL="$default"
+  if psql "$PG_ADMIN_URL" -XAtqc 'select 1' >/dev/null 2>&1; then
+    summary postgres reused "$PG_ADMIN_URL"
+    return 0
+  fi
+  if pg_isready -q -d "$PG_ADMIN_URL" -t 1; then
+    infra_die "PostgreSQL answers on 127.0.0.1:5432 but 'select 1' as postgres fails"
+  fi
+  command -v pg_ctlcluster >/dev/null || infra_die "PostgreSQL is down and pg_ctlcluster is not installed"
+  infra_log "starting the local PostgreSQL 15 cluster..."
+  pg_ctlcluster --skip-systemctl-redirect 15 main start >&2 ||
+    infra_die "pg_ctlcluster --skip-systemctl-redirect 15 main start failed"
+  for ((i = 0; i < 300; i++)); do
+    if psql "$PG_ADMIN_URL" -XAtqc 'select 1' >/dev/null 2>&1; then
+      summary postgres started "$PG_ADMIN_URL"
+      return 0
+    fi
+    sleep 0.2
+  done
+  infra_die "PostgreSQL did not accept connections within 60 s after pg_ctlcluster start"
+}
+
+# --- RabbitMQ (the machine's own) + management API ---------------------------------------------------
+
+rabbit_up() {
+  local default_amqp="amqp://guest:guest@127.0.0.1:5672" default_mgmt="http://guest:guest@127.0.0.1:15672"
+  local state=reused i enabled_file
+  RABBITMQ_URL="${RABBITMQ_URL:-$default_amqp}"
+  RABBITMQ_MGMT_URL="${RABBITMQ_MGMT_URL:-$default_mgmt}"
+  local mgmt="${RABBITMQ_MGMT_URL%/}"
+
+  mgmt_ok() { curl -fsS -m 3 -o /dev/null "$mgmt/api/overview" 2>/dev/null; }
+
+  if [[ "$RABBITMQ_URL" != "$default_amqp" || "$RABBITMQ_MGMT_URL" != "$default_mgmt" ]]; then
+    mgmt_ok || infra_die "RabbitMQ management API at $(infra_mask_url "$mgmt") does not answer"
+    summary rabbitmq external "$(infra_mask_url "$RABBITMQ_URL") (management $(infra_mask_url "$mgmt"))"
+    return 0
+  fi
+  # Fast path: broker and management plugin already up.
+  if mgmt_ok; then
+    summary rabbitmq reused "$(infra_mask_url "$RABBITMQ_URL") (management $(infra_mask_url "$mgmt"))"
+    return 0
+  fi
+  if ! infra_port_open 127.0.0.1 5672; then
+    command -v rabbitmq-server >/dev/null || infra_die "RabbitMQ is down and rabbitmq-server is not installed"
+    infra_log "starting RabbitMQ (rabbitmq-server -detached)..."
+    rabbitmq-server -detached >&2 || infra_die "rabbitmq-server -detached failed"
+    state=started
+    for ((i = 0; i < 300; i++)); do
+      infra_port_open 127.0.0.1 5672 && break
+      sleep 0.2
+    done
+    infra_port_open 127.0.0.1 5672 || infra_die "RabbitMQ did not open 127.0.0.1:5672 within 60 s"
+  fi
+  # `rabbitmq-plugins enable` is idempotent but slow: skip it when the plugin is already listed.
+  enabled_file="${RABBITMQ_ENABLED_PLUGINS_FILE:-/etc/rabbitmq/enabled_plugins}"
+  if ! grep -qs 'rabbitmq_management[],. ]' "$enabled_file"; then
+    infra_log "enabling rabbitmq_management..."
+    rabbitmq-plugins enable rabbitmq_management >&2 || infra_die "rabbitmq-plugins enable rabbitmq_management failed"
+    [[ "$state" == started ]] || state="reused, management enabled"
+  fi
+  for ((i = 0; i < 300; i++)); do
+    if mgmt_ok; then
+      summary rabbitmq "$state" "$(infra_mask_url "$RABBITMQ_URL") (management $(infra_mask_url "$mgmt"))"
+      return 0
+    fi
+    sleep 0.2
+  done
+  infra_die "RabbitMQ management API $(infra_mask_url "$mgmt")/api/overview did not answer within 60 s"
+}
+
+# --- main --------------------------------------------------------------------------------------------
+
+infra_lock
+t_start="$(infra_now_ms)"
+pg_up
+rabbit_up
+kafka_up
+mongo_up
+
+env_file="$INFRA_STATE/env"
+{
+  echo "# Written by scripts/infra-up.sh; source it: . $env_file"
+  printf 'export %s=%q\n' \
+    INFRA_PROFILE "$INFRA_PROFILE" \
+    KAFKA_BROKERS "$KAFKA_BROKERS" \
+    MONGO_URL "$MONGO_URL" \
+    MONGO_SERVER_KIND "$MONGO_SERVER_KIND" \
+    PG_ADMIN_URL "$PG_ADMIN_URL" \
+    RABBITMQ_URL "$RABBITMQ_URL" \
+    RABBITMQ_MGMT_URL "$RABBITMQ_MGMT_URL"
+} >"$env_file.tmp"
+mv -f "$env_file.tmp" "$env_file"
+
+for line in "${SUMMARY[@]}"; do echo "infra[$INFRA_PROFILE]: $line"; done
+echo "infra[$INFRA_PROFILE]: ready in $(($(infra_now_ms) - t_start)) ms; env: $env_file"
