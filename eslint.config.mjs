@@ -33,10 +33,19 @@ export default [
       ],
       'no-restricted-imports': [
         'error',
+        { patterns: [{ group: ['@enclave/*/*'], message: 'Import libs through their root entry point only.' }] },
+      ],
+    },
+  },
+  {
+    files: ['apps/**/*.ts', 'libs/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
         {
           patterns: [
             { group: ['@enclave/*/*'], message: 'Import libs through their root entry point only.' },
-            { group: ['**/apps/*', '../../apps/**'], message: 'Apps never import apps.' },
+            { group: ['**/apps/**'], message: 'Apps never import apps; libs never import apps.' },
           ],
         },
       ],

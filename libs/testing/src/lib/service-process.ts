@@ -2,6 +2,11 @@ import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { expectEventually } from './expect-eventually';
 
+export interface ProcessExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
 const REPO_ROOT = path.resolve(__dirname, '../../../..');
 
 /**
@@ -11,7 +16,7 @@ const REPO_ROOT = path.resolve(__dirname, '../../../..');
 export class ServiceProcess {
   private child?: ChildProcess;
   private output: string[] = [];
-  private exit?: Promise<number | null>;
+  private exit?: Promise<ProcessExit>;
 
   constructor(
     private readonly entry: string,
@@ -31,7 +36,7 @@ export class ServiceProcess {
     };
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
-    this.exit = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+    this.exit = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
     this.child = child;
     return this;
   }
@@ -55,9 +60,13 @@ export class ServiceProcess {
     );
   }
 
-  /** Sends a signal and waits for the process to be gone. */
-  async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 20_000): Promise<number | null> {
-    if (!this.child || !this.running) return this.child?.exitCode ?? null;
+  /**
+   * Sends a signal and waits for the process to be gone (SIGKILL after `timeoutMs`). A NestJS app
+   * that shut down gracefully re-raises the signal it got, so it exits with that signal, not a code.
+   */
+  async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 20_000): Promise<ProcessExit> {
+    if (!this.child) return { code: null, signal: null };
+    if (!this.running) return this.exit!;
     this.child.kill(signal);
     const timer = setTimeout(() => this.child?.kill('SIGKILL'), timeoutMs);
     try {

@@ -1,0 +1,29 @@
+import { ConfigDefinition } from '@enclave/service-kit';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const appsDir = path.resolve(__dirname, '../../apps');
+
+/** Every app documents its stage and every variable its config validates, so READMEs cannot drift. */
+describe.each(fs.readdirSync(appsDir))('apps/%s', (app) => {
+  const readme = fs.readFileSync(path.join(appsDir, app, 'README.md'), 'utf8');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const configModule = require(path.join(appsDir, app, 'src/config', `${app}.config.ts`));
+  const definition = Object.values(configModule).find((v) => v instanceof ConfigDefinition) as ConfigDefinition;
+
+  it('has a README naming its stage, topics and health endpoints', () => {
+    expect(readme).toMatch(/\*\*Stage owned:\*\*/);
+    expect(readme).toMatch(/Consumes/);
+    expect(readme).toMatch(/Produces/);
+    expect(readme).toMatch(/\/health\/ready/);
+  });
+
+  it('documents every environment variable it validates, secrets flagged', () => {
+    expect(definition).toBeDefined();
+    for (const [name, variable] of Object.entries(definition.variables)) {
+      const row = readme.split('\n').find((line) => line.startsWith(`| \`${name}\``));
+      expect(row).toBeDefined();
+      expect(row!.trim().endsWith(variable.secret ? '| yes |' : '|  |')).toBe(true);
+    }
+  });
+});
