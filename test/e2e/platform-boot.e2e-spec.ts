@@ -9,6 +9,12 @@ import {
 import fs from 'node:fs';
 import path from 'node:path';
 
+interface HealthBody {
+  status: string;
+  details: Record<string, { status: string }>;
+  error: Record<string, { status: string }>;
+}
+
 const APPS: Record<string, string[]> = {
   'tenant-registry': ['postgres', 'kafka'],
   'credential-service': ['postgres', 'kafka'],
@@ -57,12 +63,12 @@ describe('platform boot', () => {
     const running = Object.entries(APPS).map(([app, deps]) => ({ app, deps, ...start(app) }));
     for (const { app, deps, process, base } of running) {
       await process.waitForHttp(`${base}/health/ready`, 60_000);
-      const live = await (await fetch(`${base}/health`)).json();
+      const live = (await (await fetch(`${base}/health`)).json()) as HealthBody;
       expect(live.status).toBe('ok');
       expect(live.details[app].status).toBe('up');
-      const ready = await (await fetch(`${base}/health/ready`)).json();
+      const ready = (await (await fetch(`${base}/health/ready`)).json()) as HealthBody;
       expect(Object.keys(ready.details).sort()).toEqual([...deps].sort());
-      expect(Object.values(ready.details).every((d) => (d as { status: string }).status === 'up')).toBe(true);
+      expect(Object.values(ready.details).every((d) => d.status === 'up')).toBe(true);
     }
     // Logs are JSON with the service name on every line, and no secret from the environment.
     for (const { app, process } of running) {
@@ -101,7 +107,7 @@ describe('platform boot', () => {
     await process.waitForHttp(`${base}/health`, 60_000);
     const response = await fetch(`${base}/health/ready`);
     expect(response.status).toBe(503);
-    const body = await response.json();
+    const body = (await response.json()) as HealthBody;
     expect(body.error.mongodb.status).toBe('down');
     expect(body.details.postgres.status).toBe('up');
     await process.stop('SIGTERM');

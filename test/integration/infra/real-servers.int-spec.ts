@@ -51,7 +51,7 @@ describe('real servers of this machine', () => {
     expect((await api(`vhosts/${vhost}`)).status).toBe(200);
     expect((await api(`vhosts/${vhost}`, { method: 'DELETE' })).status).toBe(204);
     expect((await api(`vhosts/${vhost}`)).status).toBe(404);
-    const overview = await (await api('overview')).json();
+    const overview = (await (await api('overview')).json()) as { rabbitmq_version: string };
     recordExercised('RabbitMQ', `${url.host} management API (RabbitMQ ${overview.rabbitmq_version})`);
   });
 });
