@@ -1,11 +1,29 @@
 import { EventCatalog } from '../catalog/event-catalog';
+import { BrokerProvisioned } from './broker-provisioned.event';
+import { CredentialsIssued } from './credentials-issued.event';
+import { MigrationsApplied } from './migrations-applied.event';
+import { MongoProvisioned } from './mongo-provisioned.event';
+import { PostgresProvisioned } from './postgres-provisioned.event';
+import { ServiceFailed } from './service-failed.event';
+import { ServiceReady } from './service-ready.event';
 import { ServiceRegistered } from './service-registered.event';
+import { ServiceStatusChanged } from './service-status-changed.event';
+import { StageFailed } from './stage-failed.event';
 import { TenantCreated } from './tenant-created.event';
 
 /** The typed event map of the platform: topic → event definition (versions, schema, key). */
 export const PlatformEvents = {
   TenantCreated,
   ServiceRegistered,
+  CredentialsIssued,
+  PostgresProvisioned,
+  MongoProvisioned,
+  BrokerProvisioned,
+  MigrationsApplied,
+  StageFailed,
+  ServiceReady,
+  ServiceFailed,
+  ServiceStatusChanged,
 } as const;
 
 export const platformEventCatalog = new EventCatalog(Object.values(PlatformEvents));

@@ -1,16 +1,15 @@
 import { z } from 'zod';
 import { defineEvent } from '../catalog/event-definition';
-import { isolationModeSchema } from '../identifiers/isolation-mode.schema';
-import { productNameSchema } from '../identifiers/product-name.schema';
-import { tenantIdSchema } from '../identifiers/tenant-id.schema';
+import { resourceKindSchema } from '../identifiers/resource-kind.schema';
+import { serviceEventFields, serviceEventKey } from './service-event.fields';
 import { Topics } from './topics';
 
 const v1 = z
   .object({
-    tenantId: tenantIdSchema,
-    registrationId: z.string().uuid(),
-    product: productNameSchema,
-    isolationMode: isolationModeSchema,
+    ...serviceEventFields,
+    productVersion: z.string().min(1).max(40),
+    /** What the product's manifest requires, fixed at registration so every stage agrees. */
+    resources: z.array(resourceKindSchema).min(1),
   })
   .strict();
 
@@ -19,7 +18,7 @@ export const ServiceRegistered = defineEvent({
   type: 'ServiceRegistered',
   topic: Topics.ServiceRegistered,
   versions: [{ version: 1, schema: v1 }],
-  partitionKey: (p) => `${p.tenantId}/${p.product}`,
+  partitionKey: serviceEventKey,
 });
 
 export type ServiceRegisteredPayload = z.output<typeof v1>;

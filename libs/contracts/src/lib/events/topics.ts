@@ -2,6 +2,15 @@
 export const Topics = {
   TenantCreated: 'enclave.tenant.created',
   ServiceRegistered: 'enclave.service.registered',
+  CredentialsIssued: 'enclave.credentials.issued',
+  PostgresProvisioned: 'enclave.postgres.provisioned',
+  MongoProvisioned: 'enclave.mongo.provisioned',
+  BrokerProvisioned: 'enclave.broker.provisioned',
+  MigrationsApplied: 'enclave.migrations.applied',
+  StageFailed: 'enclave.stage.failed',
+  ServiceReady: 'enclave.service.ready',
+  ServiceFailed: 'enclave.service.failed',
+  ServiceStatusChanged: 'enclave.service.status-changed',
 } as const;
 
 export type Topic = (typeof Topics)[keyof typeof Topics];

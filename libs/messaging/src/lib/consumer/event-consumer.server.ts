@@ -111,7 +111,13 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     await TraceContext.run(trace, async () => {
       for (let attempt = 1; ; attempt++) {
         try {
-          const outcome = await this.handleOnce(envelope, { topic, partition, offset: message.offset, attempt });
+          const outcome = await this.handleOnce(envelope, {
+            topic,
+            partition,
+            offset: message.offset,
+            attempt,
+            finalAttempt: attempt >= this.options.retry.maxAttempts,
+          });
           this.logger.debug({ topic, type: envelope.type, outcome }, `event ${outcome}`);
           return;
         } catch (error) {

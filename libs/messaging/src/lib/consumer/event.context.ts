@@ -8,6 +8,8 @@ export interface EventDelivery {
   readonly partition: number;
   readonly offset: string;
   readonly attempt: number;
+  /** This is the last attempt before the event is dead-lettered (ordinary errors). */
+  readonly finalAttempt: boolean;
 }
 
 /**

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { isolationModeSchema } from '../identifiers/isolation-mode.schema';
+import { productNameSchema } from '../identifiers/product-name.schema';
+import { tenantIdSchema } from '../identifiers/tenant-id.schema';
+
+/** Fields every event about one (tenant, service) registration carries; its key is tenant/product. */
+export const serviceEventFields = {
+  tenantId: tenantIdSchema,
+  registrationId: z.string().uuid(),
+  product: productNameSchema,
+  isolationMode: isolationModeSchema,
+};
+
+export const serviceEventKey = (p: { tenantId: string; product: string }): string => `${p.tenantId}/${p.product}`;
+
+/** A pointer to a secret in the vault: events carry this, never the secret. */
+export const secretRefSchema = z.object({ path: z.string().min(1).max(300), version: z.number().int().positive() }).strict();
+
+export type SecretRef = z.infer<typeof secretRefSchema>;
+
+export const stageSchema = z.enum(['credentials', 'postgres', 'mongodb', 'rabbitmq', 'migrations']);
+
+export type Stage = z.infer<typeof stageSchema>;

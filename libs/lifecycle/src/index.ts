@@ -1,0 +1,2 @@
+export * from './lib/run-stage';
+export * from './lib/permanent.error';

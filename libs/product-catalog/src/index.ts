@@ -1,0 +1,2 @@
+export * from './lib/product-manifest.schema';
+export * from './lib/product-catalog';
