@@ -1,8 +1,14 @@
 import { platformEventCatalog } from '@enclave/contracts';
 import { KafkaReadinessProbe, MessagingModule, messagingOptionsFrom } from '@enclave/messaging';
+import { SecretStoreModule, SecretStoreReadinessProbe } from '@enclave/secret-store';
 import { HealthModule, PostgresReadinessProbe, ServiceKitModule } from '@enclave/service-kit';
 import { DynamicModule, Module } from '@nestjs/common';
 import { MigrationRunnerConfig } from './config/migration-runner.config';
+import { PostgresProvisionedHandler } from './handlers/postgres-provisioned.handler';
+import { CreateTenantSchemaVersion1764300000000 } from './migrations/1764300000000-create-tenant-schema-version.migration';
+import { TenantMigrator } from './migrations/tenant-migrator';
+import { TenantPostgresEndpoint } from './migrations/tenant-postgres.endpoint';
+import { TenantSchemaVersionStore } from './migrations/tenant-schema-version.store';
 
 export const SERVICE = 'migration-runner';
 
@@ -11,11 +17,17 @@ export class AppModule {
   static register(config: MigrationRunnerConfig): DynamicModule {
     return {
       module: AppModule,
-      global: true,
       imports: [
-        ServiceKitModule.forRoot({ service: SERVICE, config }),
+        ServiceKitModule.forRoot({ service: SERVICE, config, migrations: [CreateTenantSchemaVersion1764300000000] }),
+        SecretStoreModule.forRoot(config),
         MessagingModule.forRoot(messagingOptionsFrom(SERVICE, config, platformEventCatalog)),
-        HealthModule.forRoot([PostgresReadinessProbe, KafkaReadinessProbe]),
+        HealthModule.forRoot([PostgresReadinessProbe, KafkaReadinessProbe, SecretStoreReadinessProbe]),
+      ],
+      controllers: [PostgresProvisionedHandler],
+      providers: [
+        TenantMigrator,
+        TenantSchemaVersionStore,
+        { provide: TenantPostgresEndpoint, useValue: new TenantPostgresEndpoint(config.TENANT_PG_URL) },
       ],
     };
   }

@@ -1,10 +1,13 @@
 import { platformEventCatalog } from '@enclave/contracts';
 import { KafkaReadinessProbe, MessagingModule, messagingOptionsFrom } from '@enclave/messaging';
+import { SecretStoreModule, SecretStoreReadinessProbe } from '@enclave/secret-store';
 import { HealthModule, PostgresReadinessProbe, ServiceKitModule } from '@enclave/service-kit';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_CONFIG } from './config/app-config.token';
 import { MongoProvisionerConfig } from './config/mongo-provisioner.config';
+import { CredentialsIssuedHandler } from './handlers/credentials-issued.handler';
 import { MongoReadinessProbe } from './health/mongo.readiness-probe';
+import { MongoTenantProvisioner } from './provisioning/mongo-tenant.provisioner';
 
 export const SERVICE = 'mongo-provisioner';
 
@@ -16,10 +19,15 @@ export class AppModule {
       global: true,
       imports: [
         ServiceKitModule.forRoot({ service: SERVICE, config }),
+        SecretStoreModule.forRoot(config),
         MessagingModule.forRoot(messagingOptionsFrom(SERVICE, config, platformEventCatalog)),
-        HealthModule.forRoot([PostgresReadinessProbe, KafkaReadinessProbe, MongoReadinessProbe]),
+        HealthModule.forRoot([PostgresReadinessProbe, KafkaReadinessProbe, SecretStoreReadinessProbe, MongoReadinessProbe]),
       ],
-      providers: [{ provide: APP_CONFIG, useValue: config }],
+      controllers: [CredentialsIssuedHandler],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: MongoTenantProvisioner, useFactory: () => new MongoTenantProvisioner(config.MONGO_URL) },
+      ],
       exports: [APP_CONFIG],
     };
   }

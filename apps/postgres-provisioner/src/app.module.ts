@@ -1,8 +1,12 @@
 import { platformEventCatalog } from '@enclave/contracts';
 import { KafkaReadinessProbe, MessagingModule, messagingOptionsFrom } from '@enclave/messaging';
+import { SecretStoreModule, SecretStoreReadinessProbe } from '@enclave/secret-store';
 import { HealthModule, PostgresReadinessProbe, ServiceKitModule } from '@enclave/service-kit';
 import { DynamicModule, Module } from '@nestjs/common';
 import { PostgresProvisionerConfig } from './config/postgres-provisioner.config';
+import { CredentialsIssuedHandler } from './handlers/credentials-issued.handler';
+import { TenantPostgresReadinessProbe } from './health/tenant-postgres.readiness-probe';
+import { PostgresTenantProvisioner } from './provisioning/postgres-tenant.provisioner';
 
 export const SERVICE = 'postgres-provisioner';
 
@@ -14,9 +18,20 @@ export class AppModule {
       global: true,
       imports: [
         ServiceKitModule.forRoot({ service: SERVICE, config }),
+        SecretStoreModule.forRoot(config),
         MessagingModule.forRoot(messagingOptionsFrom(SERVICE, config, platformEventCatalog)),
-        HealthModule.forRoot([PostgresReadinessProbe, KafkaReadinessProbe]),
+        HealthModule.forRoot([
+          PostgresReadinessProbe,
+          KafkaReadinessProbe,
+          SecretStoreReadinessProbe,
+          TenantPostgresReadinessProbe,
+        ]),
       ],
+      controllers: [CredentialsIssuedHandler],
+      providers: [
+        { provide: PostgresTenantProvisioner, useFactory: () => new PostgresTenantProvisioner(config.TENANT_PG_ADMIN_URL) },
+      ],
+      exports: [PostgresTenantProvisioner],
     };
   }
 }

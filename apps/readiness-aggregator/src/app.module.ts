@@ -2,7 +2,19 @@ import { platformEventCatalog } from '@enclave/contracts';
 import { KafkaReadinessProbe, MessagingModule, messagingOptionsFrom } from '@enclave/messaging';
 import { HealthModule, PostgresReadinessProbe, ServiceKitModule } from '@enclave/service-kit';
 import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { ReadinessAggregatorConfig } from './config/readiness-aggregator.config';
+import { BrokerProvisionedHandler } from './handlers/broker-provisioned.handler';
+import { CredentialsIssuedHandler } from './handlers/credentials-issued.handler';
+import { MigrationsAppliedHandler } from './handlers/migrations-applied.handler';
+import { MongoProvisionedHandler } from './handlers/mongo-provisioned.handler';
+import { PostgresProvisionedHandler } from './handlers/postgres-provisioned.handler';
+import { ServiceRegisteredHandler } from './handlers/service-registered.handler';
+import { StageFailedHandler } from './handlers/stage-failed.handler';
+import { CreateServiceStatus1764300000000 } from './migrations/1764300000000-create-service-status.migration';
+import { RecordStageOutcomeUseCase } from './status/record-stage-outcome.use-case';
+import { ServiceStatusEntity } from './status/service-status.entity';
+import { StatusController } from './status/status.controller';
 
 export const SERVICE = 'readiness-aggregator';
 
@@ -11,12 +23,23 @@ export class AppModule {
   static register(config: ReadinessAggregatorConfig): DynamicModule {
     return {
       module: AppModule,
-      global: true,
       imports: [
-        ServiceKitModule.forRoot({ service: SERVICE, config }),
+        ServiceKitModule.forRoot({ service: SERVICE, config, migrations: [CreateServiceStatus1764300000000] }),
+        TypeOrmModule.forFeature([ServiceStatusEntity]),
         MessagingModule.forRoot(messagingOptionsFrom(SERVICE, config, platformEventCatalog)),
         HealthModule.forRoot([PostgresReadinessProbe, KafkaReadinessProbe]),
       ],
+      controllers: [
+        StatusController,
+        ServiceRegisteredHandler,
+        CredentialsIssuedHandler,
+        PostgresProvisionedHandler,
+        MongoProvisionedHandler,
+        BrokerProvisionedHandler,
+        MigrationsAppliedHandler,
+        StageFailedHandler,
+      ],
+      providers: [RecordStageOutcomeUseCase],
     };
   }
 }

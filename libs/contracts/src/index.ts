@@ -9,6 +9,7 @@ export * from './lib/identifiers/resource-kind.schema';
 export * from './lib/identifiers/tenant-resource-names';
 export * from './lib/events/topics';
 export * from './lib/events/service-event.fields';
+export * from './lib/events/required-stages';
 export * from './lib/events/tenant-created.event';
 export * from './lib/events/service-registered.event';
 export * from './lib/events/credentials-issued.event';

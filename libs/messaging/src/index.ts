@@ -16,3 +16,4 @@ export * from './lib/persistence/messaging-schema';
 export * from './lib/persistence/queryable';
 export * from './lib/persistence/sql-identifier';
 export * from './lib/messaging-options.factory';
+export * from './lib/kafka/topic-namer';

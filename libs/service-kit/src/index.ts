@@ -11,3 +11,5 @@ export * from './lib/database/postgres.readiness-probe';
 export * from './lib/bootstrap/service-name.token';
 export * from './lib/bootstrap/bootstrap-service';
 export * from './lib/service-kit.module';
+export * from './lib/database/schema-migrations.runner';
+export * from './lib/database/service-schema';

@@ -1,5 +1,6 @@
+import { secretStoreConfig } from '@enclave/secret-store';
 import { commonConfig } from '@enclave/service-kit';
 
-export const credentialServiceConfig = commonConfig.extend({});
+export const credentialServiceConfig = commonConfig.extend(secretStoreConfig.variables);
 
 export type CredentialServiceConfig = ReturnType<typeof credentialServiceConfig.load>;

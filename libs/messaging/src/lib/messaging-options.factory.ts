@@ -1,5 +1,5 @@
 import { EventCatalog } from '@enclave/contracts';
-import { CommonConfig } from '@enclave/service-kit';
+import { CommonConfig, serviceSchemaOf } from '@enclave/service-kit';
 import { MessagingOptions } from './messaging.options';
 
 /** Messaging options from the variables every service already reads. */
@@ -11,10 +11,11 @@ export function messagingOptionsFrom(
 ): MessagingOptions {
   return {
     service,
-    schema: service.replace(/-/g, '_'),
+    schema: serviceSchemaOf(service),
     databaseUrl: config.DATABASE_URL,
     brokers: config.KAFKA_BROKERS,
     topicPartitions: config.KAFKA_TOPIC_PARTITIONS,
+    topicPrefix: config.KAFKA_TOPIC_PREFIX,
     catalog,
     ...overrides,
   };

@@ -8,6 +8,7 @@ import { Kafka, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { EventConsumerServer } from './consumer/event-consumer.server';
 import { ensureTopics } from './kafka/topic-admin';
+import { TopicNamer } from './kafka/topic-namer';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
 import { KAFKA, KAFKA_PRODUCER } from './messaging.tokens';
 import { ensureMessagingSchema } from './persistence/messaging-schema';
@@ -26,11 +27,16 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
     private readonly dataSource: DataSource,
     private readonly relay: OutboxRelay,
     private readonly consumer: EventConsumerServer,
+    private readonly topics: TopicNamer,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await ensureMessagingSchema(this.dataSource, this.options.schema);
-    await ensureTopics(this.kafka, this.options.catalog.topics(), this.options.topicPartitions);
+    await ensureTopics(
+      this.kafka,
+      this.options.catalog.topics().map((t) => this.topics.physical(t)),
+      this.options.topicPartitions,
+    );
     await this.producer.connect();
     await this.relay.start();
   }

@@ -7,6 +7,7 @@ import { EventConsumerServer } from './consumer/event-consumer.server';
 import { ProcessedEventStore } from './consumer/processed-event.store';
 import { DEFAULT_RETRY_POLICY, RetryPolicy } from './consumer/retry-policy';
 import { createKafka, createProducer } from './kafka/kafka-client.factory';
+import { TopicNamer } from './kafka/topic-namer';
 import { MessagingLifecycle } from './messaging.lifecycle';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
 import { EVENT_CATALOG, KAFKA, KAFKA_PRODUCER } from './messaging.tokens';
@@ -21,8 +22,10 @@ import { OutboxWriter } from './outbox/outbox.writer';
 export class MessagingModule {
   static forRoot(options: MessagingOptions): DynamicModule {
     const retry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    const topics = new TopicNamer(options.topicPrefix);
     const providers: Provider[] = [
       { provide: MESSAGING_OPTIONS, useValue: options },
+      { provide: TopicNamer, useValue: topics },
       { provide: EVENT_CATALOG, useValue: options.catalog },
       { provide: KAFKA, useFactory: () => createKafka(options.service, options.brokers) },
       { provide: KAFKA_PRODUCER, useFactory: (kafka: Kafka) => createProducer(kafka), inject: [KAFKA] },
@@ -43,6 +46,7 @@ export class MessagingModule {
           new OutboxRelay(dataSource, producer, {
             schema: options.schema,
             listenConnection: { connectionString: options.databaseUrl },
+            topics,
           }),
         inject: [DataSource, KAFKA_PRODUCER],
       },
@@ -61,6 +65,7 @@ export class MessagingModule {
             retry,
             concurrency: options.concurrency ?? 3,
             topicPartitions: options.topicPartitions,
+            topics,
           }),
         inject: [KAFKA, EVENT_CATALOG, DataSource, OutboxWriter, ProcessedEventStore, DeadLetterPublisher],
       },
@@ -69,7 +74,7 @@ export class MessagingModule {
     return {
       module: MessagingModule,
       providers,
-      exports: [KAFKA, EVENT_CATALOG, OutboxWriter, EventConsumerServer],
+      exports: [KAFKA, EVENT_CATALOG, OutboxWriter, EventConsumerServer, TopicNamer],
     };
   }
 }

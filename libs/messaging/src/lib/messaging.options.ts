@@ -14,6 +14,8 @@ export interface MessagingOptions {
   readonly topicPartitions: number;
   readonly concurrency?: number;
   readonly retry?: Partial<RetryPolicy>;
+  /** Prefix of every physical topic (environments or test runs sharing a cluster). */
+  readonly topicPrefix?: string;
 }
 
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');

@@ -1,5 +1,8 @@
 import { SecretRef } from '@enclave/contracts';
 
+// Re-exported so that code working with the port needs one import.
+export type { SecretRef };
+
 export type SecretData = Readonly<Record<string, string>>;
 
 export interface StoredSecret {

@@ -1,4 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { MixedList } from 'typeorm';
+import { serviceSchemaOf } from './database/service-schema';
 import { SERVICE_NAME } from './bootstrap/service-name.token';
 import { CommonConfig } from './config/common-config';
 import { DatabaseModule } from './database/database.module';
@@ -7,14 +9,25 @@ import { LoggingModule } from './logging/logging.module';
 /** What every Enclave service has: its name, JSON logging and the platform database. */
 @Module({})
 export class ServiceKitModule {
-  static forRoot(options: { service: string; config: CommonConfig }): DynamicModule {
+  static forRoot(options: {
+    service: string;
+    config: CommonConfig;
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+    migrations?: MixedList<Function>;
+  }): DynamicModule {
     const { service, config } = options;
     return {
       module: ServiceKitModule,
       global: true,
       imports: [
         LoggingModule.forRoot({ service, level: config.LOG_LEVEL }),
-        DatabaseModule.forRoot({ service, url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
+        DatabaseModule.forRoot({
+          service,
+          url: config.DATABASE_URL,
+          poolSize: config.DATABASE_POOL_SIZE,
+          schema: serviceSchemaOf(service),
+          migrations: options.migrations,
+        }),
       ],
       providers: [{ provide: SERVICE_NAME, useValue: service }],
       exports: [SERVICE_NAME, LoggingModule, DatabaseModule],

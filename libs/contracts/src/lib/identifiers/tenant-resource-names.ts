@@ -19,7 +19,7 @@ export interface TenantResourceNames {
 
 /**
  * Every name derived for a (tenant, product, mode), in one place. Inputs are validated identifiers
- * (tenant ≤ 32, product ≤ 20 chars of [a-z0-9-]), so results fit PostgreSQL's 63-byte limit and need
+ * (tenant ≤ 32, product ≤ 20 chars of [a-z0-9-], no doubled dash), so results fit PostgreSQL's 63-byte limit and need
  * no escaping beyond ordinary quoting, which callers still apply.
  */
 export function tenantResourceNames(
@@ -29,7 +29,8 @@ export function tenantResourceNames(
 ): TenantResourceNames {
   const t = tenantId.replace(/-/g, '_');
   const p = product.replace(/-/g, '_');
-  const base = `t_${t}_${p}`;
+  // `__` cannot occur inside t or p (no doubled dashes), so (tenant, product) pairs never collide.
+  const base = `t_${t}__${p}`;
   const names = {
     pgRole: `${base}_${mode === 'DATABASE' ? 'd' : 's'}`,
     pgDatabase: mode === 'DATABASE' ? base : `p_${p}`,

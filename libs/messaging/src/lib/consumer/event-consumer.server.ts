@@ -6,6 +6,7 @@ import { Consumer, EachMessagePayload, Kafka } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { ensureTopics } from '../kafka/topic-admin';
+import { TopicNamer } from '../kafka/topic-namer';
 import { OutboxWriter } from '../outbox/outbox.writer';
 import { DeadLetterPublisher } from './dead-letter.publisher';
 import { EventContext } from './event.context';
@@ -19,6 +20,7 @@ export interface EventConsumerOptions {
   /** Partitions handled in parallel by one replica (order still holds within a partition). */
   readonly concurrency: number;
   readonly topicPartitions: number;
+  readonly topics?: TopicNamer;
 }
 
 type Outcome = 'handled' | 'duplicate';
@@ -32,6 +34,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   protected override readonly logger = new Logger(EventConsumerServer.name);
   private consumer?: Consumer;
   private closing = false;
+  private readonly topics: TopicNamer;
 
   constructor(
     private readonly kafka: Kafka,
@@ -43,6 +46,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     private readonly options: EventConsumerOptions,
   ) {
     super();
+    this.topics = options.topics ?? new TopicNamer();
   }
 
   on(): never {
@@ -75,7 +79,8 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     for (const topic of topics) {
       if (!this.catalog.definitionFor(topic)) throw new Error(`handler for undeclared topic ${topic}`);
     }
-    await ensureTopics(this.kafka, topics, this.options.topicPartitions);
+    const physical = topics.map((t) => this.topics.physical(t));
+    await ensureTopics(this.kafka, physical, this.options.topicPartitions);
     this.closing = false;
     this.consumer = this.kafka.consumer({
       groupId: this.options.group,
@@ -90,7 +95,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     });
     await this.consumer.connect();
     // A new group starts at the beginning: events published before it first joined still count.
-    await this.consumer.subscribe({ topics, fromBeginning: true });
+    await this.consumer.subscribe({ topics: physical, fromBeginning: true });
     await this.consumer.run({
       partitionsConsumedConcurrently: this.options.concurrency,
       autoCommitInterval: 1_000,
@@ -98,12 +103,15 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     });
   }
 
-  private async onMessage({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
+  private async onMessage(payload: EachMessagePayload): Promise<void> {
+    const { partition, message, heartbeat } = payload;
+    const physicalTopic = payload.topic;
+    const topic = this.topics.logical(physicalTopic);
     let envelope: EventEnvelope;
     try {
       envelope = this.catalog.decode(topic, message.value);
     } catch (error) {
-      await this.deadLetters.publish({ topic, partition, message, group: this.options.group, attempts: 1, error });
+      await this.deadLetters.publish({ topic: physicalTopic, partition, message, group: this.options.group, attempts: 1, error });
       this.logger.warn({ topic, partition, offset: message.offset, reason: (error as Error).message }, 'dead-lettered undecodable event');
       return;
     }
@@ -123,7 +131,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
         } catch (error) {
           const infrastructure = isInfrastructureFailure(error);
           if (isNonRetryable(error) || (!infrastructure && attempt >= this.options.retry.maxAttempts)) {
-            await this.deadLetters.publish({ topic, partition, message, group: this.options.group, attempts: attempt, error });
+            await this.deadLetters.publish({ topic: physicalTopic, partition, message, group: this.options.group, attempts: attempt, error });
             this.logger.error({ topic, type: envelope.type, attempts: attempt, reason: (error as Error).message }, 'dead-lettered event');
             return;
           }

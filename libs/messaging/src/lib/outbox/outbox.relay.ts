@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Producer } from 'kafkajs';
 import { Client, ClientConfig } from 'pg';
 import { DataSource } from 'typeorm';
+import { TopicNamer } from '../kafka/topic-namer';
 import { outboxChannel } from '../persistence/messaging-schema';
 import { rowsOf } from '../persistence/queryable';
 import { quoteIdent } from '../persistence/sql-identifier';
@@ -13,6 +14,7 @@ export interface OutboxRelayOptions {
   readonly batchSize?: number;
   /** Safety-net poll, for notifications lost while the listener reconnects. */
   readonly pollIntervalMs?: number;
+  readonly topics?: TopicNamer;
 }
 
 interface OutboxRow {
@@ -96,7 +98,7 @@ export class OutboxRelay {
           ),
         );
         if (rows.length === 0) return;
-        await this.producer.sendBatch({ topicMessages: groupByTopic(rows) });
+        await this.producer.sendBatch({ topicMessages: groupByTopic(rows, this.options.topics ?? new TopicNamer()) });
         await this.dataSource.query(`DELETE FROM ${this.table} WHERE id = ANY($1::bigint[])`, [
           rows.map((r) => r.id),
         ]);
@@ -150,12 +152,13 @@ export class OutboxRelay {
   }
 }
 
-function groupByTopic(rows: OutboxRow[]) {
+function groupByTopic(rows: OutboxRow[], topics: TopicNamer) {
   const byTopic = new Map<string, { key: string; value: string }[]>();
   for (const row of rows) {
-    const messages = byTopic.get(row.topic) ?? [];
+    const topic = topics.physical(row.topic);
+    const messages = byTopic.get(topic) ?? [];
     messages.push({ key: row.message_key, value: row.envelope });
-    byTopic.set(row.topic, messages);
+    byTopic.set(topic, messages);
   }
   return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
 }

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { schemaLockKey } from '@enclave/service-kit';
 import { quoteIdent } from './sql-identifier';
 
 /**
@@ -8,7 +9,7 @@ import { quoteIdent } from './sql-identifier';
 export async function ensureMessagingSchema(dataSource: DataSource, schema: string): Promise<void> {
   const s = quoteIdent(schema);
   await dataSource.transaction(async (tx) => {
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`enclave.messaging.${schema}`]);
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [schemaLockKey(schema)]);
     await tx.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
     await tx.query(`
       CREATE TABLE IF NOT EXISTS ${s}.outbox (

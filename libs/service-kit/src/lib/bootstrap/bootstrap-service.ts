@@ -1,5 +1,6 @@
-import { DynamicModule, INestApplication } from '@nestjs/common';
+import { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
 import { CustomStrategy } from '@nestjs/microservices';
 import { Logger } from 'nestjs-pino';
 import { ConfigDefinition, ConfigOf, ConfigSpec } from '../config/config-definition';
@@ -12,6 +13,8 @@ export interface ServiceBootstrap<S extends ConfigSpec> {
   readonly module: (config: ConfigOf<S>) => DynamicModule;
   /** Provider token of a @nestjs/microservices strategy (the Kafka event consumer), if any. */
   readonly transport?: abstract new (...args: never[]) => CustomStrategy['strategy'];
+  /** App-specific HTTP set-up (OpenAPI document, body limits) before it listens. */
+  readonly configure?: (app: NestExpressApplication) => void;
 }
 
 /**
@@ -20,7 +23,7 @@ export interface ServiceBootstrap<S extends ConfigSpec> {
  */
 export async function bootstrapService<S extends ConfigSpec>(
   spec: ServiceBootstrap<S>,
-): Promise<INestApplication> {
+): Promise<NestExpressApplication> {
   let config: ConfigOf<S>;
   try {
     config = spec.config.load(process.env);
@@ -34,10 +37,11 @@ export async function bootstrapService<S extends ConfigSpec>(
     throw error;
   }
   const common = config as unknown as CommonConfig;
-  const app = await NestFactory.create(spec.module(config), { bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(spec.module(config), { bufferLogs: true });
   const logger = app.get(Logger);
   app.useLogger(logger);
   app.enableShutdownHooks();
+  spec.configure?.(app);
   // Lifecycle hooks first (tables, topics, producer), so the consumer never starts against nothing.
   await app.init();
   if (spec.transport) {

@@ -30,6 +30,13 @@ export const commonConfig = new ConfigDefinition({
       .pipe(z.array(z.string().regex(/^[^:]+:\d+$/, 'each broker must be host:port')).min(1)),
     description: 'Comma-separated Kafka bootstrap servers (host:port).',
   },
+  KAFKA_TOPIC_PREFIX: {
+    schema: z
+      .string()
+      .regex(/^[a-z0-9._-]{0,40}$/, 'lowercase letters, digits, . _ -')
+      .default(''),
+    description: 'Prefix of every Kafka topic, so environments (or test runs) can share a cluster.',
+  },
   KAFKA_TOPIC_PARTITIONS: {
     schema: z.coerce.number().int().min(1).max(256).default(6),
     description: 'Partitions of topics the service creates when missing (work spreads by partition).',

@@ -1,0 +1,175 @@
+import {
+  CredentialsIssuedPayload,
+  EventEnvelope,
+  PostgresProvisioned,
+  StageFailed,
+} from '@enclave/contracts';
+import { PermanentStageError } from '@enclave/lifecycle';
+import { EventContext } from '@enclave/messaging';
+import { SecretStore } from '@enclave/secret-store';
+import { randomUUID } from 'node:crypto';
+import { PostgresTenantProvisioner } from '../provisioning/postgres-tenant.provisioner';
+import { CredentialsIssuedHandler } from './credentials-issued.handler';
+
+const PASSWORD = 'pw-never-anywhere-9f3c';
+
+function setup(
+  options: { data?: Record<string, string>; provision?: jest.Mock; finalAttempt?: boolean } = {},
+) {
+  const provision =
+    options.provision ??
+    jest.fn(async () => ({ database: 'p_ledger', schema: 't_acme', role: 't_acme_ledger_s' }));
+  const provisioner = { provision } as unknown as PostgresTenantProvisioner;
+  const get = jest.fn(async (path: string, version?: number) => ({
+    ref: { path, version: version ?? 1 },
+    data: options.data ?? { username: 't_acme_ledger_s', password: PASSWORD },
+  }));
+  const secrets = { get } as unknown as SecretStore;
+  const published: Array<{ type: string; payload: unknown }> = [];
+  const ctx = {
+    delivery: { attempt: 1, finalAttempt: options.finalAttempt ?? false },
+    publish: jest.fn(async (def: { type: string }, payload: unknown) => {
+      published.push({ type: def.type, payload });
+    }),
+  } as unknown as EventContext;
+  return {
+    handler: new CredentialsIssuedHandler(provisioner, secrets),
+    provision,
+    get,
+    ctx,
+    published,
+  };
+}
+
+function event(
+  credentials: CredentialsIssuedPayload['credentials'],
+): EventEnvelope<CredentialsIssuedPayload> {
+  return {
+    id: randomUUID(),
+    type: 'CredentialsIssued',
+    version: 1,
+    tenantId: 'acme',
+    correlationId: randomUUID(),
+    causationId: null,
+    occurredAt: new Date().toISOString(),
+    producer: 'credential-service',
+    payload: {
+      tenantId: 'acme',
+      registrationId: randomUUID(),
+      product: 'ledger',
+      isolationMode: 'SCHEMA',
+      credentials,
+    },
+  };
+}
+
+describe('CredentialsIssuedHandler', () => {
+  const ref = { path: 'tenants/acme/ledger/postgres', version: 3 };
+
+  it('does nothing when the product does not use PostgreSQL', async () => {
+    const { handler, provision, get, ctx, published } = setup();
+    await handler.handle(
+      event({ mongodb: { path: 'tenants/acme/ledger/mongodb', version: 1 } }),
+      ctx,
+    );
+    expect(provision).not.toHaveBeenCalled();
+    expect(get).not.toHaveBeenCalled();
+    expect(published).toEqual([]);
+  });
+
+  it('provisions with the vaulted credentials and publishes only the reference', async () => {
+    const { handler, provision, get, ctx, published } = setup();
+    const e = event({ postgres: ref });
+    await handler.handle(e, ctx);
+    expect(get).toHaveBeenCalledWith(ref.path, ref.version);
+    expect(provision).toHaveBeenCalledWith({
+      tenantId: 'acme',
+      product: 'ledger',
+      mode: 'SCHEMA',
+      username: 't_acme_ledger_s',
+      password: PASSWORD,
+    });
+    expect(published).toEqual([
+      {
+        type: PostgresProvisioned.type,
+        payload: {
+          tenantId: 'acme',
+          registrationId: e.payload.registrationId,
+          product: 'ledger',
+          isolationMode: 'SCHEMA',
+          database: 'p_ledger',
+          schema: 't_acme',
+          role: 't_acme_ledger_s',
+          credentials: ref,
+        },
+      },
+    ]);
+    // The payload must satisfy the contract (strict: no extra fields such as a password).
+    expect(PostgresProvisioned.versions[0].schema.safeParse(published[0].payload).success).toBe(
+      true,
+    );
+    expect(JSON.stringify(published)).not.toContain(PASSWORD);
+  });
+
+  it('fails the stage at once, without the secret, when the provisioner refuses', async () => {
+    const provision = jest.fn(async () => {
+      throw new PermanentStageError('schema "t_acme" already exists and is owned by "someone"');
+    });
+    const { handler, ctx, published } = setup({ provision });
+    await handler.handle(event({ postgres: ref }), ctx);
+    expect(published).toEqual([
+      {
+        type: StageFailed.type,
+        payload: expect.objectContaining({
+          stage: 'postgres',
+          reason: expect.stringContaining('t_acme'),
+        }),
+      },
+    ]);
+    expect(JSON.stringify(published)).not.toContain(PASSWORD);
+  });
+
+  it("refuses a reference to another tenant's secret without reading it", async () => {
+    const { handler, provision, get, ctx, published } = setup();
+    await handler.handle(
+      event({ postgres: { path: 'tenants/other/ledger/postgres', version: 1 } }),
+      ctx,
+    );
+    expect(get).not.toHaveBeenCalled();
+    expect(provision).not.toHaveBeenCalled();
+    expect(published).toEqual([
+      { type: StageFailed.type, payload: expect.objectContaining({ stage: 'postgres' }) },
+    ]);
+  });
+
+  it('fails the stage when the secret lacks a username or password', async () => {
+    const { handler, provision, ctx, published } = setup({ data: { user: 'x' } });
+    await handler.handle(event({ postgres: ref }), ctx);
+    expect(provision).not.toHaveBeenCalled();
+    expect(published).toEqual([
+      {
+        type: StageFailed.type,
+        payload: expect.objectContaining({
+          reason: expect.stringMatching(/no username and password/),
+        }),
+      },
+    ]);
+  });
+
+  it('leaves transient failures to the consumer to retry until the final attempt', async () => {
+    const provision = jest.fn(async () => {
+      throw Object.assign(new Error('connection reset'), { code: 'ECONNRESET' });
+    });
+    const first = setup({ provision });
+    await expect(first.handler.handle(event({ postgres: ref }), first.ctx)).rejects.toThrow(
+      'connection reset',
+    );
+    expect(first.published).toEqual([]);
+
+    const last = setup({ provision, finalAttempt: true });
+    await last.handler.handle(event({ postgres: ref }), last.ctx);
+    expect(last.published).toEqual([
+      { type: StageFailed.type, payload: expect.objectContaining({ reason: 'connection reset' }) },
+    ]);
+  });
+});

@@ -1,0 +1,45 @@
+import type { IsolationMode, ServiceState, Stage } from '@enclave/contracts';
+import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+export interface StageRecord {
+  status: 'done' | 'failed';
+  completedAt: string;
+  reason: string | null;
+}
+
+@Entity({ name: 'service_status' })
+export class ServiceStatusEntity {
+  @PrimaryColumn({ name: 'registration_id', type: 'uuid' })
+  registrationId!: string;
+
+  @Column({ name: 'tenant_id', type: 'text' })
+  tenantId!: string;
+
+  @Column({ type: 'text' })
+  product!: string;
+
+  @Column({ name: 'isolation_mode', type: 'text' })
+  isolationMode!: IsolationMode;
+
+  /** Null until ServiceRegistered is seen: stage events may arrive first (other topics). */
+  @Column({ name: 'registered_at', type: 'timestamptz', nullable: true })
+  registeredAt!: Date | null;
+
+  @Column({ type: 'text', array: true, nullable: true })
+  required!: Stage[] | null;
+
+  @Column({ type: 'jsonb', default: {} })
+  stages!: Partial<Record<Stage, StageRecord>>;
+
+  @Column({ type: 'text', default: 'provisioning' })
+  state!: ServiceState;
+
+  @Column({ name: 'schema_version', type: 'int', nullable: true })
+  schemaVersion!: number | null;
+
+  @Column({ type: 'int', default: 0 })
+  revision!: number;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,23 @@
+import { EventEnvelope, ServiceStatusChanged, ServiceStatusChangedPayload } from '@enclave/contracts';
+import { EventContext, HandlesEvent } from '@enclave/messaging';
+import { Controller } from '@nestjs/common';
+import { Ctx, Payload } from '@nestjs/microservices';
+import { ServiceRegistrationEntity } from '../registrations/service-registration.entity';
+
+/**
+ * Mirrors the aggregator's status into the registration the API shows. Revisions only move
+ * forward, so late or repeated events never roll the status back.
+ */
+@Controller()
+export class ServiceStatusChangedHandler {
+  @HandlesEvent(ServiceStatusChanged)
+  async handle(@Payload() event: EventEnvelope<ServiceStatusChangedPayload>, @Ctx() ctx: EventContext) {
+    const { registrationId, state, conditions, revision } = event.payload;
+    await ctx.tx
+      .createQueryBuilder()
+      .update(ServiceRegistrationEntity)
+      .set({ state, conditions, statusRevision: revision })
+      .where('id = :registrationId AND status_revision < :revision', { registrationId, revision })
+      .execute();
+  }
+}

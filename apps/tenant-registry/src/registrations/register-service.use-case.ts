@@ -1,0 +1,90 @@
+import { ServiceRegistered, StageCondition, requiredStages } from '@enclave/contracts';
+import { OutboxWriter } from '@enclave/messaging';
+import { ProductCatalog, productCatalog } from '@enclave/product-catalog';
+import { ConflictException, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { TenantEntity } from '../tenants/tenant.entity';
+import { TenantNotFound } from '../tenants/tenant-not-found';
+import { RegisterServiceDto } from './register-service.dto';
+import { ServiceRegistrationEntity } from './service-registration.entity';
+
+export interface RegisterServiceResult {
+  readonly created: boolean;
+  readonly registration: ServiceRegistrationEntity;
+}
+
+/**
+ * Registers a product for a tenant: the registration and its ServiceRegistered event commit
+ * together, and every provisioning stage starts from that event. One registration per (tenant,
+ * product); repeating it is safe, changing its isolation mode is a conflict. Nothing is provisioned
+ * for a request that fails validation.
+ */
+@Injectable()
+export class RegisterServiceUseCase {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxWriter,
+  ) {}
+
+  execute(tenantId: string, input: RegisterServiceDto, correlationId?: string): Promise<RegisterServiceResult> {
+    const manifest = productCatalog.get(input.product);
+    if (!manifest) {
+      throw new UnprocessableEntityException(
+        `unknown product '${input.product}'; the catalog has: ${productCatalog.names().join(', ')}`,
+      );
+    }
+    const isolationMode = input.isolationMode ?? manifest.defaultIsolationMode;
+    const resources = ProductCatalog.resourcesOf(manifest);
+    return this.dataSource.transaction(async (tx) => {
+      // Locks the tenant row: concurrent registrations for one tenant queue here.
+      const tenant = await tx.findOne(TenantEntity, {
+        where: { id: tenantId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!tenant) throw new TenantNotFound(tenantId);
+      const existing = await tx.findOneBy(ServiceRegistrationEntity, { tenantId, product: input.product });
+      if (existing) {
+        if (existing.isolationMode !== isolationMode) {
+          throw new ConflictException(
+            `${input.product} is already registered for ${tenantId} in ${existing.isolationMode} mode`,
+          );
+        }
+        return { created: false, registration: existing };
+      }
+      const conditions: StageCondition[] = requiredStages(resources).map((stage) => ({
+        stage,
+        status: 'pending',
+        reason: null,
+        completedAt: null,
+        durationMs: null,
+      }));
+      const registration = tx.create(ServiceRegistrationEntity, {
+        id: randomUUID(),
+        tenantId,
+        product: manifest.name,
+        productVersion: manifest.version,
+        isolationMode,
+        resources,
+        state: 'provisioning',
+        conditions,
+        statusRevision: 0,
+      });
+      await tx.save(registration);
+      await this.outbox.append(
+        tx,
+        ServiceRegistered,
+        {
+          tenantId,
+          registrationId: registration.id,
+          product: manifest.name,
+          productVersion: manifest.version,
+          isolationMode,
+          resources,
+        },
+        { tenantId, correlationId },
+      );
+      return { created: true, registration };
+    });
+  }
+}

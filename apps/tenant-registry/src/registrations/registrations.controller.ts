@@ -1,0 +1,58 @@
+import { Body, Controller, Get, NotFoundException, Param, Post, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Response } from 'express';
+import { DataSource } from 'typeorm';
+import { TraceContext } from '@enclave/service-kit';
+import { RegisterServiceDto } from './register-service.dto';
+import { RegisterServiceUseCase } from './register-service.use-case';
+import { ServiceRegistrationEntity } from './service-registration.entity';
+
+@ApiTags('services')
+@ApiBearerAuth()
+@Controller('v1/tenants/:tenantId/services')
+export class RegistrationsController {
+  constructor(
+    private readonly registerService: RegisterServiceUseCase,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Register a product for a tenant; provisioning starts at once. Idempotent.' })
+  @ApiResponse({ status: 202, description: 'Accepted: provisioning runs; poll the registration.' })
+  @ApiResponse({ status: 200, description: 'Already registered with the same isolation mode.' })
+  @ApiResponse({ status: 404, description: 'Unknown tenant.' })
+  @ApiResponse({ status: 409, description: 'Already registered with another isolation mode.' })
+  @ApiResponse({ status: 422, description: 'Unknown product.' })
+  async register(
+    @Param('tenantId') tenantId: string,
+    @Body() body: RegisterServiceDto,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const { created, registration } = await this.registerService.execute(
+      tenantId,
+      body,
+      TraceContext.current().correlationId,
+    );
+    res.status(created ? 202 : 200).location(`/v1/tenants/${tenantId}/services/${registration.product}`);
+    return registration;
+  }
+
+  @Get()
+  @ApiOperation({ summary: "A tenant's registrations with state and per-stage conditions." })
+  list(@Param('tenantId') tenantId: string) {
+    return this.dataSource
+      .getRepository(ServiceRegistrationEntity)
+      .find({ where: { tenantId }, order: { createdAt: 'ASC' } });
+  }
+
+  @Get(':product')
+  @ApiOperation({ summary: 'One registration: state, per-stage conditions, reasons and timings.' })
+  async get(@Param('tenantId') tenantId: string, @Param('product') product: string) {
+    const registration = await this.dataSource
+      .getRepository(ServiceRegistrationEntity)
+      .findOneBy({ tenantId, product });
+    if (!registration) throw new NotFoundException(`${product} is not registered for tenant ${tenantId}`);
+    return registration;
+  }
+}

@@ -1,0 +1,40 @@
+import type { IsolationMode, ResourceKind, ServiceState, StageCondition } from '@enclave/contracts';
+import { Column, CreateDateColumn, Entity, PrimaryColumn, Unique, UpdateDateColumn } from 'typeorm';
+
+@Entity({ name: 'service_registration' })
+@Unique('service_registration_tenant_product', ['tenantId', 'product'])
+export class ServiceRegistrationEntity {
+  @PrimaryColumn({ type: 'uuid' })
+  id!: string;
+
+  @Column({ name: 'tenant_id', type: 'text' })
+  tenantId!: string;
+
+  @Column({ type: 'text' })
+  product!: string;
+
+  @Column({ name: 'product_version', type: 'text' })
+  productVersion!: string;
+
+  @Column({ name: 'isolation_mode', type: 'text' })
+  isolationMode!: IsolationMode;
+
+  @Column({ type: 'text', array: true })
+  resources!: ResourceKind[];
+
+  @Column({ type: 'text', default: 'provisioning' })
+  state!: ServiceState;
+
+  /** Per-stage conditions as last reported by the readiness-aggregator. */
+  @Column({ type: 'jsonb', default: [] })
+  conditions!: StageCondition[];
+
+  @Column({ name: 'status_revision', type: 'int', default: 0 })
+  statusRevision!: number;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

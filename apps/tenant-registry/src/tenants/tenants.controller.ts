@@ -1,0 +1,53 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Response } from 'express';
+import { DataSource } from 'typeorm';
+import { TraceContext } from '@enclave/service-kit';
+import { ServiceRegistrationEntity } from '../registrations/service-registration.entity';
+import { CreateTenantDto } from './create-tenant.dto';
+import { CreateTenantUseCase } from './create-tenant.use-case';
+import { TenantEntity } from './tenant.entity';
+import { TenantNotFound } from './tenant-not-found';
+
+@ApiTags('tenants')
+@ApiBearerAuth()
+@Controller('v1/tenants')
+export class TenantsController {
+  constructor(
+    private readonly createTenant: CreateTenantUseCase,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Create a tenant (an identity; no infrastructure yet). Idempotent.' })
+  @ApiResponse({ status: 201, description: 'Created.' })
+  @ApiResponse({ status: 200, description: 'The same tenant already existed.' })
+  @ApiResponse({ status: 409, description: 'A tenant with this id exists with other attributes.' })
+  async create(@Body() body: CreateTenantDto, @Res({ passthrough: true }) res: Response) {
+    const { created, tenant } = await this.createTenant.execute(body, TraceContext.current().correlationId);
+    res.status(created ? 201 : 200).location(`/v1/tenants/${tenant.id}`);
+    return tenant;
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List tenants, oldest first (keyset pagination by id).' })
+  list(@Query('after') after?: string, @Query('limit') limit = '100') {
+    const take = Math.min(Math.max(Number(limit) || 100, 1), 500);
+    const query = this.dataSource.getRepository(TenantEntity).createQueryBuilder('t').orderBy('t.id').take(take);
+    if (after) query.where('t.id > :after', { after });
+    return query.getMany();
+  }
+
+  @Get(':tenantId')
+  @ApiOperation({ summary: 'A tenant and its registered services with their state.' })
+  async get(@Param('tenantId') tenantId: string) {
+    const tenant = await this.dataSource.getRepository(TenantEntity).findOneBy({ id: tenantId });
+    if (!tenant) throw new TenantNotFound(tenantId);
+    const services = await this.dataSource
+      .getRepository(ServiceRegistrationEntity)
+      .find({ where: { tenantId }, order: { createdAt: 'ASC' } });
+    return { ...tenant, services };
+  }
+}

@@ -1,0 +1,134 @@
+import {
+  PostgresProvisioned,
+  PostgresProvisionedPayload,
+  tenantResourceNames,
+} from '@enclave/contracts';
+import { TestDatabase, createTestDatabase, testInfra } from '@enclave/testing';
+import { randomUUID } from 'node:crypto';
+import { PostgresProvisionedHandler } from '../../../apps/migration-runner/src/handlers/postgres-provisioned.handler';
+import { CreateTenantSchemaVersion1764300000000 } from '../../../apps/migration-runner/src/migrations/1764300000000-create-tenant-schema-version.migration';
+import { TenantMigrator } from '../../../apps/migration-runner/src/migrations/tenant-migrator';
+import { TenantSchemaVersionStore } from '../../../apps/migration-runner/src/migrations/tenant-schema-version.store';
+import { MemorySecretStore } from './fixtures/memory-secret-store';
+import { StageHandlerHarness } from './fixtures/stage-handler.harness';
+import { TenantLogin, TenantPostgresFixture } from './fixtures/tenant-postgres.fixture';
+
+/** The migrations stage from PostgresProvisioned to MigrationsApplied, on real PostgreSQL. */
+describe('migration-runner PostgresProvisionedHandler', () => {
+  const infra = testInfra();
+  const harness = new StageHandlerHarness('migration_runner', 'migration-runner');
+  const tenants = new TenantPostgresFixture(infra.pgAdminUrl);
+  const secrets = new MemorySecretStore();
+  const handler = new PostgresProvisionedHandler(
+    secrets,
+    tenants.endpoint,
+    new TenantMigrator(),
+    new TenantSchemaVersionStore(),
+  );
+  const handle = handler.handle.bind(handler);
+  let shared: TestDatabase;
+  let tenant: TenantLogin;
+  let payload: PostgresProvisionedPayload;
+
+  beforeAll(async () => {
+    await harness.setUp([CreateTenantSchemaVersion1764300000000]);
+    shared = await createTestDatabase(infra.pgAdminUrl, 'p_ledger');
+    tenant = await tenants.schemaTenant(shared.name);
+    const ref = await secrets.put(
+      tenantResourceNames(tenant.tenantId, 'ledger', 'SCHEMA').secretPath('postgres'),
+      {
+        username: tenant.role,
+        password: tenant.password,
+      },
+    );
+    payload = {
+      tenantId: tenant.tenantId,
+      registrationId: randomUUID(),
+      product: 'ledger',
+      isolationMode: 'SCHEMA',
+      database: tenant.database,
+      schema: tenant.schema,
+      role: tenant.role,
+      credentials: ref,
+    };
+  });
+
+  afterAll(async () => {
+    await harness.tearDown();
+    await shared?.drop();
+    await tenants.cleanUp();
+  });
+
+  const versionRows = () =>
+    harness.dataSource.query(
+      'SELECT registration_id, tenant_id, product, isolation_mode, database, schema, version FROM migration_runner.tenant_schema_version',
+    );
+
+  it('migrates the tenant as its own role, records the version and publishes MigrationsApplied without the secret', async () => {
+    await harness.deliver(PostgresProvisioned, payload, handle);
+
+    const { raw, envelopes } = await harness.published();
+    expect(envelopes).toHaveLength(1);
+    expect(envelopes[0]).toMatchObject({
+      type: 'MigrationsApplied',
+      payload: {
+        registrationId: payload.registrationId,
+        schemaVersion: 10,
+        applied: expect.arrayContaining(['1-create-organizations']),
+      },
+    });
+    expect((envelopes[0].payload as { applied: string[] }).applied).toHaveLength(10);
+    expect(raw).not.toContain(tenant.password);
+    expect(await versionRows()).toEqual([
+      {
+        registration_id: payload.registrationId,
+        tenant_id: tenant.tenantId,
+        product: 'ledger',
+        isolation_mode: 'SCHEMA',
+        database: tenant.database,
+        schema: tenant.schema,
+        version: 10,
+      },
+    ]);
+    const owners = await tenants.query<{ tableowner: string }>(
+      tenant.database,
+      'SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = $1',
+      [tenant.schema],
+    );
+    expect(owners).toEqual([{ tableowner: tenant.role }]);
+  });
+
+  it('a repeated PostgresProvisioned applies nothing and says the tenant is at the current version', async () => {
+    await harness.deliver(PostgresProvisioned, payload, handle);
+    const { envelopes } = await harness.published();
+    expect(envelopes.at(-1)).toMatchObject({
+      type: 'MigrationsApplied',
+      payload: { schemaVersion: 10, applied: [] },
+    });
+    expect(await versionRows()).toHaveLength(1);
+  });
+
+  it('fails the stage on the last attempt (StageFailed, no password in the reason) when the tenant database cannot be reached', async () => {
+    const ref = await secrets.put(payload.credentials.path, {
+      username: tenant.role,
+      password: 'wrong-password-not-logged',
+    });
+    const other = {
+      ...payload,
+      registrationId: randomUUID(),
+      credentials: ref,
+      database: 'no_such_database_here',
+    };
+    await harness.deliver(PostgresProvisioned, other, handle, { finalAttempt: true });
+    const { raw, envelopes } = await harness.published();
+    expect(envelopes.at(-1)).toMatchObject({
+      type: 'StageFailed',
+      payload: {
+        registrationId: other.registrationId,
+        stage: 'migrations',
+        reason: expect.stringMatching(/no_such_database_here/),
+      },
+    });
+    expect(raw).not.toContain('wrong-password-not-logged');
+  });
+});
