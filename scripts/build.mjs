@@ -28,7 +28,11 @@ await Promise.all(
   sources.flatMap((src) =>
     [...walk(path.join(root, src))].map(async (file) => {
       const out = path.join(outDir, path.relative(root, file)).replace(/\.ts$/, '.js');
-      const result = await swc.transformFile(file, { ...options, filename: file, sourceFileName: path.relative(path.dirname(out), file) });
+      const result = await swc.transformFile(file, {
+        ...options,
+        filename: file,
+        sourceFileName: path.relative(path.dirname(out), file),
+      });
       fs.mkdirSync(path.dirname(out), { recursive: true });
       fs.writeFileSync(out, `${result.code}\n//# sourceMappingURL=${path.basename(out)}.map\n`);
       if (result.map) fs.writeFileSync(`${out}.map`, result.map);

@@ -10,12 +10,17 @@ for (const app of fs.readdirSync(appsDir)) {
   const readmePath = path.join(appsDir, app, 'README.md');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const exported = require(path.join(appsDir, app, 'src/config', `${app}.config.ts`));
-  const definition = Object.values(exported).find((v) => v instanceof ConfigDefinition) as ConfigDefinition;
+  const definition = Object.values(exported).find(
+    (v) => v instanceof ConfigDefinition,
+  ) as ConfigDefinition;
   const readme = fs.readFileSync(readmePath, 'utf8');
   const start = readme.indexOf('## Environment');
   if (start < 0) throw new Error(`${readmePath} has no "## Environment" section`);
-  const table = ['| variable | meaning | secret |', '|---|---|---|', definition.describe()].join('\n');
-  const intro = 'Validated at start-up: a missing or malformed variable stops the process with every problem listed.';
+  const table = ['| variable | meaning | secret |', '|---|---|---|', definition.describe()].join(
+    '\n',
+  );
+  const intro =
+    'Validated at start-up: a missing or malformed variable stops the process with every problem listed.';
   fs.writeFileSync(readmePath, `${readme.slice(0, start)}## Environment\n\n${intro}\n\n${table}\n`);
   console.log(`updated ${path.relative(process.cwd(), readmePath)}`);
 }

@@ -46,7 +46,11 @@ async function main() {
   Logger.overrideLogger(['error', 'warn']);
   const infra = testInfra();
   const db = await createTestDatabase(infra.pgAdminUrl, 'bench');
-  const dataSource = await new DataSource({ type: 'postgres', url: db.url, extra: { max: 8 } }).initialize();
+  const dataSource = await new DataSource({
+    type: 'postgres',
+    url: db.url,
+    extra: { max: 8 },
+  }).initialize();
   const catalog = new EventCatalog([Hop]);
   const kafka = createKafka('bench', infra.kafkaBrokers);
   const producer = createProducer(kafka);
@@ -55,7 +59,10 @@ async function main() {
     await ensureMessagingSchema(dataSource, schema);
     await ensureTopics(kafka, [Hop.topic, `${Hop.topic}.raw`], 4);
     await producer.connect();
-    const relay = new OutboxRelay(dataSource, producer, { schema, listenConnection: { connectionString: db.url } });
+    const relay = new OutboxRelay(dataSource, producer, {
+      schema,
+      listenConnection: { connectionString: db.url },
+    });
     await relay.start();
     const outbox = new OutboxWriter(catalog, schema, 'bench');
     const server = new EventConsumerServer(
@@ -65,11 +72,18 @@ async function main() {
       outbox,
       new ProcessedEventStore(schema),
       new DeadLetterPublisher(producer),
-      { group: `bench-${randomUUID()}`, retry: DEFAULT_RETRY_POLICY, concurrency: 4, topicPartitions: 4 },
+      {
+        group: `bench-${randomUUID()}`,
+        retry: DEFAULT_RETRY_POLICY,
+        concurrency: 4,
+        topicPartitions: 4,
+      },
     );
     let arrived: (() => void) | undefined;
     server.addHandler(Hop.topic, async () => arrived?.(), true);
-    await new Promise<void>((resolve, reject) => server.listen((e?: unknown) => (e ? reject(e) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      server.listen((e?: unknown) => (e ? reject(e) : resolve())),
+    );
 
     const outboxHop = async (i: number) => {
       const seen = new Promise<void>((resolve) => (arrived = resolve));
@@ -88,7 +102,10 @@ async function main() {
     const rawHop = async (i: number) => {
       const seen = new Promise<void>((resolve) => (rawArrived = resolve));
       const t0 = performance.now();
-      await producer.send({ topic: `${Hop.topic}.raw`, messages: [{ key: `k${i % 8}`, value: String(i) }] });
+      await producer.send({
+        topic: `${Hop.topic}.raw`,
+        messages: [{ key: `k${i % 8}`, value: String(i) }],
+      });
       await seen;
       return performance.now() - t0;
     };
@@ -120,7 +137,10 @@ async function main() {
       at: new Date().toISOString(),
     };
     fs.mkdirSync(path.join(__dirname, '../results'), { recursive: true });
-    fs.writeFileSync(path.join(__dirname, '../results/outbox-hop.json'), `${JSON.stringify(result, null, 2)}\n`);
+    fs.writeFileSync(
+      path.join(__dirname, '../results/outbox-hop.json'),
+      `${JSON.stringify(result, null, 2)}\n`,
+    );
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
     await producer.disconnect();

@@ -9,7 +9,9 @@ describe.each(fs.readdirSync(appsDir))('apps/%s', (app) => {
   const readme = fs.readFileSync(path.join(appsDir, app, 'README.md'), 'utf8');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const configModule = require(path.join(appsDir, app, 'src/config', `${app}.config.ts`));
-  const definition = Object.values(configModule).find((v) => v instanceof ConfigDefinition) as ConfigDefinition;
+  const definition = Object.values(configModule).find(
+    (v) => v instanceof ConfigDefinition,
+  ) as ConfigDefinition;
 
   it('has a README naming its stage, topics and health endpoints', () => {
     expect(readme).toMatch(/\*\*Stage owned:\*\*/);

@@ -8,6 +8,9 @@ module.exports = async () => {
   if (!process.env.VAULT_ADDR) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const why = 'VAULT_ADDR is not set: no registry reachable here ships a Vault or OpenBao server';
-    fs.writeFileSync(file, `${JSON.stringify({ kind: 'skipped-check', system: 'Vault', check: 'KV v2 backend', why })}\n`);
+    fs.writeFileSync(
+      file,
+      `${JSON.stringify({ kind: 'skipped-check', system: 'Vault', check: 'KV v2 backend', why })}\n`,
+    );
   }
 };

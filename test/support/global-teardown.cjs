@@ -5,7 +5,11 @@ const path = require('node:path');
 module.exports = async () => {
   const file = path.resolve(__dirname, '../../.cache/test-report/exercised.jsonl');
   const rows = fs.existsSync(file)
-    ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line))
+    ? fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line))
     : [];
   const exercised = new Map();
   const skipped = new Map();
@@ -20,7 +24,9 @@ module.exports = async () => {
   const all = ['PostgreSQL', 'Kafka', 'MongoDB', 'RabbitMQ', 'Vault'];
   for (const system of all) {
     const details = exercised.get(system);
-    lines.push(`  ${details ? '✔' : '✘'} ${system}${details ? ` — ${[...details].join('; ')}` : ' — not exercised by the tests that ran'}`);
+    lines.push(
+      `  ${details ? '✔' : '✘'} ${system}${details ? ` — ${[...details].join('; ')}` : ' — not exercised by the tests that ran'}`,
+    );
   }
   if (skipped.size > 0) {
     lines.push('Checks that could not be performed here:');

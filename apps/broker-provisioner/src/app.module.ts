@@ -1,10 +1,13 @@
 import { platformEventCatalog } from '@enclave/contracts';
 import { KafkaReadinessProbe, MessagingModule, messagingOptionsFrom } from '@enclave/messaging';
+import { SecretStoreModule, SecretStoreReadinessProbe } from '@enclave/secret-store';
 import { HealthModule, PostgresReadinessProbe, ServiceKitModule } from '@enclave/service-kit';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_CONFIG } from './config/app-config.token';
 import { BrokerProvisionerConfig } from './config/broker-provisioner.config';
+import { CredentialsIssuedHandler } from './handlers/credentials-issued.handler';
 import { RabbitMqReadinessProbe } from './health/rabbitmq.readiness-probe';
+import { brokerProvisioningProviders } from './provisioning/broker-provisioning.providers';
 
 export const SERVICE = 'broker-provisioner';
 
@@ -16,10 +19,17 @@ export class AppModule {
       global: true,
       imports: [
         ServiceKitModule.forRoot({ service: SERVICE, config }),
+        SecretStoreModule.forRoot(config),
         MessagingModule.forRoot(messagingOptionsFrom(SERVICE, config, platformEventCatalog)),
-        HealthModule.forRoot([PostgresReadinessProbe, KafkaReadinessProbe, RabbitMqReadinessProbe]),
+        HealthModule.forRoot([
+          PostgresReadinessProbe,
+          KafkaReadinessProbe,
+          SecretStoreReadinessProbe,
+          RabbitMqReadinessProbe,
+        ]),
       ],
-      providers: [{ provide: APP_CONFIG, useValue: config }],
+      controllers: [CredentialsIssuedHandler],
+      providers: [{ provide: APP_CONFIG, useValue: config }, ...brokerProvisioningProviders],
       exports: [APP_CONFIG],
     };
   }

@@ -18,7 +18,11 @@ export class AppModule {
         ServiceKitModule.forRoot({ service: SERVICE, config }),
         SecretStoreModule.forRoot(config),
         MessagingModule.forRoot(messagingOptionsFrom(SERVICE, config, platformEventCatalog)),
-        HealthModule.forRoot([PostgresReadinessProbe, KafkaReadinessProbe, SecretStoreReadinessProbe]),
+        HealthModule.forRoot([
+          PostgresReadinessProbe,
+          KafkaReadinessProbe,
+          SecretStoreReadinessProbe,
+        ]),
       ],
       controllers: [ServiceRegisteredHandler],
       providers: [IssueCredentialsUseCase],

@@ -18,16 +18,27 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ServiceKitModule.forRoot({ service: SERVICE, config, migrations: [CreateTenantSchemaVersion1764300000000] }),
+        ServiceKitModule.forRoot({
+          service: SERVICE,
+          config,
+          migrations: [CreateTenantSchemaVersion1764300000000],
+        }),
         SecretStoreModule.forRoot(config),
         MessagingModule.forRoot(messagingOptionsFrom(SERVICE, config, platformEventCatalog)),
-        HealthModule.forRoot([PostgresReadinessProbe, KafkaReadinessProbe, SecretStoreReadinessProbe]),
+        HealthModule.forRoot([
+          PostgresReadinessProbe,
+          KafkaReadinessProbe,
+          SecretStoreReadinessProbe,
+        ]),
       ],
       controllers: [PostgresProvisionedHandler],
       providers: [
         TenantMigrator,
         TenantSchemaVersionStore,
-        { provide: TenantPostgresEndpoint, useValue: new TenantPostgresEndpoint(config.TENANT_PG_URL) },
+        {
+          provide: TenantPostgresEndpoint,
+          useValue: new TenantPostgresEndpoint(config.TENANT_PG_URL),
+        },
       ],
     };
   }

@@ -21,12 +21,20 @@ export class AppModule {
         ServiceKitModule.forRoot({ service: SERVICE, config }),
         SecretStoreModule.forRoot(config),
         MessagingModule.forRoot(messagingOptionsFrom(SERVICE, config, platformEventCatalog)),
-        HealthModule.forRoot([PostgresReadinessProbe, KafkaReadinessProbe, SecretStoreReadinessProbe, MongoReadinessProbe]),
+        HealthModule.forRoot([
+          PostgresReadinessProbe,
+          KafkaReadinessProbe,
+          SecretStoreReadinessProbe,
+          MongoReadinessProbe,
+        ]),
       ],
       controllers: [CredentialsIssuedHandler],
       providers: [
         { provide: APP_CONFIG, useValue: config },
-        { provide: MongoTenantProvisioner, useFactory: () => new MongoTenantProvisioner(config.MONGO_URL) },
+        {
+          provide: MongoTenantProvisioner,
+          useFactory: () => new MongoTenantProvisioner(config.MONGO_URL),
+        },
       ],
       exports: [APP_CONFIG],
     };

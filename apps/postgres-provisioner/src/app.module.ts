@@ -29,7 +29,10 @@ export class AppModule {
       ],
       controllers: [CredentialsIssuedHandler],
       providers: [
-        { provide: PostgresTenantProvisioner, useFactory: () => new PostgresTenantProvisioner(config.TENANT_PG_ADMIN_URL) },
+        {
+          provide: PostgresTenantProvisioner,
+          useFactory: () => new PostgresTenantProvisioner(config.TENANT_PG_ADMIN_URL),
+        },
       ],
       exports: [PostgresTenantProvisioner],
     };

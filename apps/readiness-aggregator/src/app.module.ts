@@ -24,7 +24,11 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ServiceKitModule.forRoot({ service: SERVICE, config, migrations: [CreateServiceStatus1764300000000] }),
+        ServiceKitModule.forRoot({
+          service: SERVICE,
+          config,
+          migrations: [CreateServiceStatus1764300000000],
+        }),
         TypeOrmModule.forFeature([ServiceStatusEntity]),
         MessagingModule.forRoot(messagingOptionsFrom(SERVICE, config, platformEventCatalog)),
         HealthModule.forRoot([PostgresReadinessProbe, KafkaReadinessProbe]),

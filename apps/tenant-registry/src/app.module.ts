@@ -25,12 +25,21 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ServiceKitModule.forRoot({ service: SERVICE, config, migrations: [CreateRegistry1764300000000] }),
+        ServiceKitModule.forRoot({
+          service: SERVICE,
+          config,
+          migrations: [CreateRegistry1764300000000],
+        }),
         TypeOrmModule.forFeature([TenantEntity, ServiceRegistrationEntity]),
         MessagingModule.forRoot(messagingOptionsFrom(SERVICE, config, platformEventCatalog)),
         HealthModule.forRoot([PostgresReadinessProbe, KafkaReadinessProbe]),
       ],
-      controllers: [TenantsController, RegistrationsController, ProductsController, ServiceStatusChangedHandler],
+      controllers: [
+        TenantsController,
+        RegistrationsController,
+        ProductsController,
+        ServiceStatusChangedHandler,
+      ],
       providers: [
         CreateTenantUseCase,
         RegisterServiceUseCase,

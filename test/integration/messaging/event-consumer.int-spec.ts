@@ -24,13 +24,16 @@ describe('event consumer on a real broker', () => {
     await h.tearDown();
   });
 
-  const send = (key: string, value: string) => producer.send({ topic: h.topic, messages: [{ key, value }] });
+  const send = (key: string, value: string) =>
+    producer.send({ topic: h.topic, messages: [{ key, value }] });
   const effectsFor = async (id: string) => (await h.effects()).filter((e) => e.event_id === id);
   const deadLetterFor = (predicate: (headers: Record<string, string>) => boolean) =>
     dlq.messages
       .map((m) => ({
         value: m.message.value?.toString(),
-        headers: Object.fromEntries(Object.entries(m.message.headers ?? {}).map(([k, v]) => [k, String(v)])),
+        headers: Object.fromEntries(
+          Object.entries(m.message.headers ?? {}).map(([k, v]) => [k, String(v)]),
+        ),
       }))
       .find((m) => predicate(m.headers));
 
@@ -62,7 +65,10 @@ describe('event consumer on a real broker', () => {
   });
 
   it('dead-letters an event whose payload breaks the contract', async () => {
-    const bad = { ...h.envelope({ key: 'bad-payload', seq: 1 }), payload: { key: 'bad-payload', seq: 'one' } };
+    const bad = {
+      ...h.envelope({ key: 'bad-payload', seq: 1 }),
+      payload: { key: 'bad-payload', seq: 'one' },
+    };
     await send('bad-payload', JSON.stringify(bad));
     const letter = await expectEventually(() => {
       const found = deadLetterFor((hd) => (hd['x-dlq-reason'] ?? '').includes('invalid-payload'));
@@ -105,6 +111,8 @@ describe('event consumer on a real broker', () => {
     const effects = await effectsFor(event.id);
     expect(effects).toHaveLength(1);
     expect(effects[0].attempt).toBe(3);
-    expect(deadLetterFor((hd) => (hd['x-dlq-reason'] ?? '').includes(`ping 1 flaky`))).toBeUndefined();
+    expect(
+      deadLetterFor((hd) => (hd['x-dlq-reason'] ?? '').includes(`ping 1 flaky`)),
+    ).toBeUndefined();
   });
 });

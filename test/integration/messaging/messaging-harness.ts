@@ -1,6 +1,12 @@
 import { EventCatalog, EventEnvelope } from '@enclave/contracts';
 import { OutboxWriter } from '@enclave/messaging';
-import { ServiceProcess, TestDatabase, createTestDatabase, testInfra, testKafka } from '@enclave/testing';
+import {
+  ServiceProcess,
+  TestDatabase,
+  createTestDatabase,
+  testInfra,
+  testKafka,
+} from '@enclave/testing';
 import { randomUUID } from 'node:crypto';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
@@ -23,7 +29,11 @@ export class MessagingHarness {
 
   async setUp(): Promise<void> {
     this.db = await createTestDatabase(this.infra.pgAdminUrl, 'messaging');
-    this.dataSource = await new DataSource({ type: 'postgres', url: this.db.url, extra: { max: 4 } }).initialize();
+    this.dataSource = await new DataSource({
+      type: 'postgres',
+      url: this.db.url,
+      extra: { max: 4 },
+    }).initialize();
     await this.dataSource.query(`
       CREATE TABLE public.fixture_effects (
         id bigserial PRIMARY KEY, event_id uuid NOT NULL, key text NOT NULL, seq int NOT NULL,
@@ -36,7 +46,10 @@ export class MessagingHarness {
     await this.db?.drop();
   }
 
-  fixture(role: 'relay' | 'consumer', env: NodeJS.ProcessEnv = {}): { process: ServiceProcess; health: string } {
+  fixture(
+    role: 'relay' | 'consumer',
+    env: NodeJS.ProcessEnv = {},
+  ): { process: ServiceProcess; health: string } {
     const port = nextPort++;
     const process = new ServiceProcess(FIXTURE_ENTRY, {
       ROLE: role,
@@ -57,11 +70,23 @@ export class MessagingHarness {
     return new OutboxWriter(this.catalog, schema, 'integration-test');
   }
 
-  envelope(payload: { key: string; seq: number; fail?: 'never' | 'always' | 'twice' | 'poison' }): EventEnvelope {
-    return this.catalog.envelope(this.FixturePing, { fail: 'never', ...payload }, { tenantId: 'acme', producer: 'integration-test' });
+  envelope(payload: {
+    key: string;
+    seq: number;
+    fail?: 'never' | 'always' | 'twice' | 'poison';
+  }): EventEnvelope {
+    return this.catalog.envelope(
+      this.FixturePing,
+      { fail: 'never', ...payload },
+      { tenantId: 'acme', producer: 'integration-test' },
+    );
   }
 
-  async effects(): Promise<{ id: string; event_id: string; key: string; seq: number; attempt: number }[]> {
-    return this.dataSource.query('SELECT id, event_id, key, seq, attempt FROM public.fixture_effects ORDER BY id');
+  async effects(): Promise<
+    { id: string; event_id: string; key: string; seq: number; attempt: number }[]
+  > {
+    return this.dataSource.query(
+      'SELECT id, event_id, key, seq, attempt FROM public.fixture_effects ORDER BY id',
+    );
   }
 }

@@ -32,7 +32,9 @@ describe('outbox → Kafka → consumer under crashes', () => {
   }
 
   async function effectCount(): Promise<number> {
-    const [{ count }] = await h.dataSource.query('SELECT count(*)::int AS count FROM public.fixture_effects');
+    const [{ count }] = await h.dataSource.query(
+      'SELECT count(*)::int AS count FROM public.fixture_effects',
+    );
     return count;
   }
 
@@ -41,7 +43,10 @@ describe('outbox → Kafka → consumer under crashes', () => {
     const consumer = h.fixture('consumer', { HANDLER_DELAY_MS: '3' });
     relay.process.start();
     consumer.process.start();
-    await Promise.all([relay.process.waitForHttp(relay.health), consumer.process.waitForHttp(consumer.health)]);
+    await Promise.all([
+      relay.process.waitForHttp(relay.health),
+      consumer.process.waitForHttp(consumer.health),
+    ]);
     const wire = await collectTopic(h.kafka, [h.topic]);
 
     // A rolled-back transaction: its events must never reach Kafka.
@@ -49,7 +54,14 @@ describe('outbox → Kafka → consumer under crashes', () => {
     await h.dataSource
       .transaction(async (tx) => {
         for (let i = 0; i < 3; i++) {
-          const env = await h.outbox(RELAY_SCHEMA).append(tx, h.FixturePing, { key: 'ghost', seq: i, fail: 'never' }, { tenantId: 'acme' });
+          const env = await h
+            .outbox(RELAY_SCHEMA)
+            .append(
+              tx,
+              h.FixturePing,
+              { key: 'ghost', seq: i, fail: 'never' },
+              { tenantId: 'acme' },
+            );
           rolledBack.push(env.id);
         }
         throw new Error('business rule failed after the events were appended');
@@ -69,7 +81,9 @@ describe('outbox → Kafka → consumer under crashes', () => {
 
     relay.process.start();
     consumer.process.start();
-    await expectEventually(async () => expect(await effectCount()).toBeGreaterThanOrEqual(350), { timeoutMs: 60_000 });
+    await expectEventually(async () => expect(await effectCount()).toBeGreaterThanOrEqual(350), {
+      timeoutMs: 60_000,
+    });
     // Graceful stop mid-stream: the event in flight finishes, nothing is lost.
     await consumer.process.stop('SIGTERM');
     const more = (async () => {
@@ -81,7 +95,9 @@ describe('outbox → Kafka → consumer under crashes', () => {
     relay.process.start();
     consumer.process.start();
 
-    await expectEventually(async () => expect(await effectCount()).toBe(written), { timeoutMs: 90_000 });
+    await expectEventually(async () => expect(await effectCount()).toBe(written), {
+      timeoutMs: 90_000,
+    });
     expect(written).toBe(800);
 
     const effects = await h.effects();
@@ -98,14 +114,22 @@ describe('outbox → Kafka → consumer under crashes', () => {
     }
 
     await expectEventually(async () => {
-      const [{ count }] = await h.dataSource.query(`SELECT count(*)::int AS count FROM ${RELAY_SCHEMA}.outbox`);
+      const [{ count }] = await h.dataSource.query(
+        `SELECT count(*)::int AS count FROM ${RELAY_SCHEMA}.outbox`,
+      );
       expect(count).toBe(0);
     });
-    await expectEventually(() => expect(new Set(wire.messages.map((m) => JSON.parse(m.message.value!.toString()).id)).size).toBe(written));
+    await expectEventually(() =>
+      expect(
+        new Set(wire.messages.map((m) => JSON.parse(m.message.value!.toString()).id)).size,
+      ).toBe(written),
+    );
     const onWire = wire.messages.map((m) => JSON.parse(m.message.value!.toString()).id as string);
     expect(onWire.filter((id) => rolledBack.includes(id))).toEqual([]);
     // Re-sends after a relay crash are expected on the wire; the consumer absorbed them.
-    process.stdout.write(`outbox crash test: ${onWire.length} messages on the wire for ${written} events\n`);
+    process.stdout.write(
+      `outbox crash test: ${onWire.length} messages on the wire for ${written} events\n`,
+    );
     await wire.stop();
   }, 240_000);
 });

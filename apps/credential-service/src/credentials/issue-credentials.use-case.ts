@@ -18,8 +18,14 @@ import { Inject, Injectable } from '@nestjs/common';
 export class IssueCredentialsUseCase {
   constructor(@Inject(SECRET_STORE) private readonly secrets: SecretStore) {}
 
-  async execute(registration: ServiceRegisteredPayload): Promise<CredentialsIssuedPayload['credentials']> {
-    const names = tenantResourceNames(registration.tenantId, registration.product, registration.isolationMode);
+  async execute(
+    registration: ServiceRegisteredPayload,
+  ): Promise<CredentialsIssuedPayload['credentials']> {
+    const names = tenantResourceNames(
+      registration.tenantId,
+      registration.product,
+      registration.isolationMode,
+    );
     const usernames: Record<ResourceKind, string> = {
       postgres: names.pgRole,
       mongodb: names.mongoUser,
@@ -29,8 +35,12 @@ export class IssueCredentialsUseCase {
       registration.resources.map(async (resource): Promise<[ResourceKind, SecretRef]> => {
         const path = names.secretPath(resource);
         const existing = await this.secrets.find(path);
-        if (existing && existing.data.username === usernames[resource]) return [resource, existing.ref];
-        const ref = await this.secrets.put(path, { username: usernames[resource], password: generatePassword() });
+        if (existing && existing.data.username === usernames[resource])
+          return [resource, existing.ref];
+        const ref = await this.secrets.put(path, {
+          username: usernames[resource],
+          password: generatePassword(),
+        });
         return [resource, ref];
       }),
     );

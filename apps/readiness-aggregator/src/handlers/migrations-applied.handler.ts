@@ -10,6 +10,10 @@ export class MigrationsAppliedHandler {
 
   @HandlesEvent(MigrationsApplied)
   handle(@Payload() event: EventEnvelope<MigrationsAppliedPayload>, @Ctx() ctx: EventContext) {
-    return this.recordOutcome.execute(ctx, event, { kind: 'done', stage: 'migrations', schemaVersion: event.payload.schemaVersion });
+    return this.recordOutcome.execute(ctx, event, {
+      kind: 'done',
+      stage: 'migrations',
+      schemaVersion: event.payload.schemaVersion,
+    });
   }
 }

@@ -1,4 +1,9 @@
-import { EventEnvelope, ServiceRegistered, ServiceRegisteredPayload, requiredStages } from '@enclave/contracts';
+import {
+  EventEnvelope,
+  ServiceRegistered,
+  ServiceRegisteredPayload,
+  requiredStages,
+} from '@enclave/contracts';
 import { EventContext, HandlesEvent } from '@enclave/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
@@ -10,6 +15,9 @@ export class ServiceRegisteredHandler {
 
   @HandlesEvent(ServiceRegistered)
   handle(@Payload() event: EventEnvelope<ServiceRegisteredPayload>, @Ctx() ctx: EventContext) {
-    return this.recordOutcome.execute(ctx, event, { kind: 'registered', required: requiredStages(event.payload.resources) });
+    return this.recordOutcome.execute(ctx, event, {
+      kind: 'registered',
+      required: requiredStages(event.payload.resources),
+    });
   }
 }

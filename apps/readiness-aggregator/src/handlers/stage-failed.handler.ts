@@ -10,6 +10,10 @@ export class StageFailedHandler {
 
   @HandlesEvent(StageFailed)
   handle(@Payload() event: EventEnvelope<StageFailedPayload>, @Ctx() ctx: EventContext) {
-    return this.recordOutcome.execute(ctx, event, { kind: 'failed', stage: event.payload.stage, reason: event.payload.reason });
+    return this.recordOutcome.execute(ctx, event, {
+      kind: 'failed',
+      stage: event.payload.stage,
+      reason: event.payload.reason,
+    });
   }
 }

@@ -21,7 +21,9 @@ export class CreateServiceStatus1764300000000 implements MigrationInterface {
     await q.query(
       'CREATE INDEX service_status_product_idx ON readiness_aggregator.service_status (product, state)',
     );
-    await q.query('CREATE INDEX service_status_tenant_idx ON readiness_aggregator.service_status (tenant_id)');
+    await q.query(
+      'CREATE INDEX service_status_tenant_idx ON readiness_aggregator.service_status (tenant_id)',
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

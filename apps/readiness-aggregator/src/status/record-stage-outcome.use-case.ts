@@ -12,7 +12,10 @@ import { Injectable } from '@nestjs/common';
 import { ServiceStatusEntity } from './service-status.entity';
 import { StageOutcome } from './stage-outcome';
 
-type Registration = Pick<ServiceRegisteredPayload, 'tenantId' | 'registrationId' | 'product' | 'isolationMode'>;
+type Registration = Pick<
+  ServiceRegisteredPayload,
+  'tenantId' | 'registrationId' | 'product' | 'isolationMode'
+>;
 
 /**
  * Folds one stage event into a registration's status and decides readiness. Events for one
@@ -21,16 +24,31 @@ type Registration = Pick<ServiceRegisteredPayload, 'tenantId' | 'registrationId'
  */
 @Injectable()
 export class RecordStageOutcomeUseCase {
-  async execute(ctx: EventContext, event: EventEnvelope<Registration>, outcome: StageOutcome): Promise<void> {
+  async execute(
+    ctx: EventContext,
+    event: EventEnvelope<Registration>,
+    outcome: StageOutcome,
+  ): Promise<void> {
     const { tenantId, registrationId, product, isolationMode } = event.payload;
     const repo = ctx.tx.getRepository(ServiceStatusEntity);
     await repo
       .createQueryBuilder()
       .insert()
-      .values({ registrationId, tenantId, product, isolationMode, stages: {}, state: 'provisioning', revision: 0 })
+      .values({
+        registrationId,
+        tenantId,
+        product,
+        isolationMode,
+        stages: {},
+        state: 'provisioning',
+        revision: 0,
+      })
       .orIgnore()
       .execute();
-    const status = await repo.findOneOrFail({ where: { registrationId }, lock: { mode: 'pessimistic_write' } });
+    const status = await repo.findOneOrFail({
+      where: { registrationId },
+      lock: { mode: 'pessimistic_write' },
+    });
 
     if (!this.apply(status, event, outcome)) return;
     const transition = this.evaluate(status);
@@ -47,10 +65,9 @@ export class RecordStageOutcomeUseCase {
         ),
       });
     } else if (transition === 'failed') {
-      const [stage, record] = Object.entries(status.stages).find(([, r]) => r?.status === 'failed')! as [
-        Stage,
-        { reason: string },
-      ];
+      const [stage, record] = Object.entries(status.stages).find(
+        ([, r]) => r?.status === 'failed',
+      )! as [Stage, { reason: string }];
       await ctx.publish(ServiceFailed, { ...registration, stage, reason: record.reason });
     }
     await ctx.publish(ServiceStatusChanged, {
@@ -78,7 +95,8 @@ export class RecordStageOutcomeUseCase {
         reason: outcome.kind === 'failed' ? outcome.reason : null,
       },
     };
-    if (outcome.kind === 'done' && outcome.schemaVersion !== undefined) status.schemaVersion = outcome.schemaVersion;
+    if (outcome.kind === 'done' && outcome.schemaVersion !== undefined)
+      status.schemaVersion = outcome.schemaVersion;
     return true;
   }
 

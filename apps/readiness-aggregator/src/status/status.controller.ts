@@ -12,7 +12,9 @@ export class StatusController {
 
   @Get('registrations/:registrationId')
   async registration(@Param('registrationId') registrationId: string) {
-    const status = await this.dataSource.getRepository(ServiceStatusEntity).findOneBy({ registrationId });
+    const status = await this.dataSource
+      .getRepository(ServiceStatusEntity)
+      .findOneBy({ registrationId });
     if (!status) throw new NotFoundException(`no status for registration ${registrationId}`);
     return view(status);
   }

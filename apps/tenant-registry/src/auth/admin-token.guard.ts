@@ -15,7 +15,9 @@ export class AdminTokenGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     // Global guards also see consumed events; only HTTP calls are operator calls.
     if (context.getType() !== 'http') return true;
-    const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; url: string }>();
+    const request = context
+      .switchToHttp()
+      .getRequest<{ headers: Record<string, string | undefined>; url: string }>();
     if (request.url.startsWith('/health')) return true;
     const match = /^Bearer (.+)$/.exec(request.headers.authorization ?? '');
     if (!match || !timingSafeEqual(digest(match[1]), this.expected)) {

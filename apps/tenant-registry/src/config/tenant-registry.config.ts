@@ -8,7 +8,10 @@ export const tenantRegistryConfig = commonConfig.extend({
     secret: true,
   },
   API_BODY_LIMIT: {
-    schema: z.string().regex(/^\d+(kb|mb)$/).default('16kb'),
+    schema: z
+      .string()
+      .regex(/^\d+(kb|mb)$/)
+      .default('16kb'),
     description: 'Largest accepted request body; larger ones get 413.',
   },
 });

@@ -1,4 +1,8 @@
-import { EventEnvelope, ServiceStatusChanged, ServiceStatusChangedPayload } from '@enclave/contracts';
+import {
+  EventEnvelope,
+  ServiceStatusChanged,
+  ServiceStatusChangedPayload,
+} from '@enclave/contracts';
 import { EventContext, HandlesEvent } from '@enclave/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
@@ -11,7 +15,10 @@ import { ServiceRegistrationEntity } from '../registrations/service-registration
 @Controller()
 export class ServiceStatusChangedHandler {
   @HandlesEvent(ServiceStatusChanged)
-  async handle(@Payload() event: EventEnvelope<ServiceStatusChangedPayload>, @Ctx() ctx: EventContext) {
+  async handle(
+    @Payload() event: EventEnvelope<ServiceStatusChangedPayload>,
+    @Ctx() ctx: EventContext,
+  ) {
     const { registrationId, state, conditions, revision } = event.payload;
     await ctx.tx
       .createQueryBuilder()

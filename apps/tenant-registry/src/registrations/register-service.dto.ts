@@ -5,7 +5,9 @@ import { z } from 'zod';
 export const registerServiceSchema = z
   .object({
     product: productNameSchema.describe('A product of the catalog (GET /v1/products).'),
-    isolationMode: isolationModeSchema.optional().describe("Defaults to the product's own default."),
+    isolationMode: isolationModeSchema
+      .optional()
+      .describe("Defaults to the product's own default."),
   })
   .strict();
 

@@ -27,7 +27,11 @@ export class RegisterServiceUseCase {
     private readonly outbox: OutboxWriter,
   ) {}
 
-  execute(tenantId: string, input: RegisterServiceDto, correlationId?: string): Promise<RegisterServiceResult> {
+  execute(
+    tenantId: string,
+    input: RegisterServiceDto,
+    correlationId?: string,
+  ): Promise<RegisterServiceResult> {
     const manifest = productCatalog.get(input.product);
     if (!manifest) {
       throw new UnprocessableEntityException(
@@ -43,7 +47,10 @@ export class RegisterServiceUseCase {
         lock: { mode: 'pessimistic_write' },
       });
       if (!tenant) throw new TenantNotFound(tenantId);
-      const existing = await tx.findOneBy(ServiceRegistrationEntity, { tenantId, product: input.product });
+      const existing = await tx.findOneBy(ServiceRegistrationEntity, {
+        tenantId,
+        product: input.product,
+      });
       if (existing) {
         if (existing.isolationMode !== isolationMode) {
           throw new ConflictException(

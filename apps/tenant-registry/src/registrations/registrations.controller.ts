@@ -18,7 +18,9 @@ export class RegistrationsController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Register a product for a tenant; provisioning starts at once. Idempotent.' })
+  @ApiOperation({
+    summary: 'Register a product for a tenant; provisioning starts at once. Idempotent.',
+  })
   @ApiResponse({ status: 202, description: 'Accepted: provisioning runs; poll the registration.' })
   @ApiResponse({ status: 200, description: 'Already registered with the same isolation mode.' })
   @ApiResponse({ status: 404, description: 'Unknown tenant.' })
@@ -34,7 +36,9 @@ export class RegistrationsController {
       body,
       TraceContext.current().correlationId,
     );
-    res.status(created ? 202 : 200).location(`/v1/tenants/${tenantId}/services/${registration.product}`);
+    res
+      .status(created ? 202 : 200)
+      .location(`/v1/tenants/${tenantId}/services/${registration.product}`);
     return registration;
   }
 
@@ -52,7 +56,8 @@ export class RegistrationsController {
     const registration = await this.dataSource
       .getRepository(ServiceRegistrationEntity)
       .findOneBy({ tenantId, product });
-    if (!registration) throw new NotFoundException(`${product} is not registered for tenant ${tenantId}`);
+    if (!registration)
+      throw new NotFoundException(`${product} is not registered for tenant ${tenantId}`);
     return registration;
   }
 }

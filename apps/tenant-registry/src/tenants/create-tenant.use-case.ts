@@ -34,7 +34,10 @@ export class CreateTenantUseCase {
         .execute();
       const tenant = await tx.findOneByOrFail(TenantEntity, { id: input.id });
       if (inserted.identifiers.length === 0 || inserted.raw.length === 0) {
-        if (tenant.displayName !== input.displayName || !isDeepStrictEqual(tenant.metadata, input.metadata)) {
+        if (
+          tenant.displayName !== input.displayName ||
+          !isDeepStrictEqual(tenant.metadata, input.metadata)
+        ) {
           throw new ConflictException(`tenant ${input.id} already exists with other attributes`);
         }
         return { created: false, tenant };

@@ -26,7 +26,10 @@ export class TenantsController {
   @ApiResponse({ status: 200, description: 'The same tenant already existed.' })
   @ApiResponse({ status: 409, description: 'A tenant with this id exists with other attributes.' })
   async create(@Body() body: CreateTenantDto, @Res({ passthrough: true }) res: Response) {
-    const { created, tenant } = await this.createTenant.execute(body, TraceContext.current().correlationId);
+    const { created, tenant } = await this.createTenant.execute(
+      body,
+      TraceContext.current().correlationId,
+    );
     res.status(created ? 201 : 200).location(`/v1/tenants/${tenant.id}`);
     return tenant;
   }
@@ -35,7 +38,11 @@ export class TenantsController {
   @ApiOperation({ summary: 'List tenants, oldest first (keyset pagination by id).' })
   list(@Query('after') after?: string, @Query('limit') limit = '100') {
     const take = Math.min(Math.max(Number(limit) || 100, 1), 500);
-    const query = this.dataSource.getRepository(TenantEntity).createQueryBuilder('t').orderBy('t.id').take(take);
+    const query = this.dataSource
+      .getRepository(TenantEntity)
+      .createQueryBuilder('t')
+      .orderBy('t.id')
+      .take(take);
     if (after) query.where('t.id > :after', { after });
     return query.getMany();
   }

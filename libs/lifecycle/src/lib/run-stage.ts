@@ -2,7 +2,10 @@ import { ServiceRegisteredPayload, Stage, StageFailed } from '@enclave/contracts
 import { EventContext } from '@enclave/messaging';
 import { maskUrlCredentials } from '@enclave/service-kit';
 
-type Registration = Pick<ServiceRegisteredPayload, 'tenantId' | 'registrationId' | 'product' | 'isolationMode'>;
+type Registration = Pick<
+  ServiceRegisteredPayload,
+  'tenantId' | 'registrationId' | 'product' | 'isolationMode'
+>;
 
 /**
  * Runs one stage's work for a registration. A failure is retried by the consumer (backoff) until

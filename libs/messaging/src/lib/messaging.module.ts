@@ -28,10 +28,15 @@ export class MessagingModule {
       { provide: TopicNamer, useValue: topics },
       { provide: EVENT_CATALOG, useValue: options.catalog },
       { provide: KAFKA, useFactory: () => createKafka(options.service, options.brokers) },
-      { provide: KAFKA_PRODUCER, useFactory: (kafka: Kafka) => createProducer(kafka), inject: [KAFKA] },
+      {
+        provide: KAFKA_PRODUCER,
+        useFactory: (kafka: Kafka) => createProducer(kafka),
+        inject: [KAFKA],
+      },
       {
         provide: OutboxWriter,
-        useFactory: (catalog: EventCatalog) => new OutboxWriter(catalog, options.schema, options.service),
+        useFactory: (catalog: EventCatalog) =>
+          new OutboxWriter(catalog, options.schema, options.service),
         inject: [EVENT_CATALOG],
       },
       { provide: ProcessedEventStore, useFactory: () => new ProcessedEventStore(options.schema) },
@@ -67,7 +72,14 @@ export class MessagingModule {
             topicPartitions: options.topicPartitions,
             topics,
           }),
-        inject: [KAFKA, EVENT_CATALOG, DataSource, OutboxWriter, ProcessedEventStore, DeadLetterPublisher],
+        inject: [
+          KAFKA,
+          EVENT_CATALOG,
+          DataSource,
+          OutboxWriter,
+          ProcessedEventStore,
+          DeadLetterPublisher,
+        ],
       },
       MessagingLifecycle,
     ];

@@ -19,7 +19,9 @@ describe('ProductCatalog', () => {
   });
 
   it('refuses a manifest with no resources or an unsafe product name', () => {
-    expect(() => new ProductCatalog([{ ...ledgerProduct, resources: {} }])).toThrow(/at least one resource/);
+    expect(() => new ProductCatalog([{ ...ledgerProduct, resources: {} }])).toThrow(
+      /at least one resource/,
+    );
     expect(() => new ProductCatalog([{ ...ledgerProduct, name: 'Ledger"; --' }])).toThrow();
   });
 });

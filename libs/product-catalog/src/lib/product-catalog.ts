@@ -14,7 +14,8 @@ export class ProductCatalog {
   constructor(manifests: readonly unknown[]) {
     for (const raw of manifests) {
       const manifest = productManifestSchema.parse(raw);
-      if (this.products.has(manifest.name)) throw new Error(`product ${manifest.name} declared twice`);
+      if (this.products.has(manifest.name))
+        throw new Error(`product ${manifest.name} declared twice`);
       this.products.set(manifest.name, manifest);
     }
   }
@@ -28,7 +29,9 @@ export class ProductCatalog {
   }
 
   static resourcesOf(manifest: ProductManifest): ResourceKind[] {
-    return (['postgres', 'mongodb', 'rabbitmq'] as const).filter((r) => manifest.resources[r] !== undefined);
+    return (['postgres', 'mongodb', 'rabbitmq'] as const).filter(
+      (r) => manifest.resources[r] !== undefined,
+    );
   }
 
   static schemaVersionOf(manifest: ProductManifest): number {

@@ -1,7 +1,9 @@
 import { isolationModeSchema, productNameSchema } from '@enclave/contracts';
 import { z } from 'zod';
 
-const name = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,62}$/, 'names: letters, digits, _ . -, ≤ 63');
+const name = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_.-]{0,62}$/, 'names: letters, digits, _ . -, ≤ 63');
 
 export const migrationSchema = z
   .object({
@@ -47,10 +49,19 @@ export const productManifestSchema = z
           .strict(),
         rabbitmq: z
           .object({
-            limits: z.object({ maxConnections: z.number().int().positive(), maxQueues: z.number().int().positive() }).strict(),
-            exchanges: z.array(z.object({ name, type: z.enum(['direct', 'topic', 'fanout', 'headers']) }).strict()),
+            limits: z
+              .object({
+                maxConnections: z.number().int().positive(),
+                maxQueues: z.number().int().positive(),
+              })
+              .strict(),
+            exchanges: z.array(
+              z.object({ name, type: z.enum(['direct', 'topic', 'fanout', 'headers']) }).strict(),
+            ),
             queues: z.array(z.object({ name, deadLetterExchange: name.optional() }).strict()),
-            bindings: z.array(z.object({ exchange: name, queue: name, routingKey: z.string().max(255) }).strict()),
+            bindings: z.array(
+              z.object({ exchange: name, queue: name, routingKey: z.string().max(255) }).strict(),
+            ),
           })
           .strict(),
       })

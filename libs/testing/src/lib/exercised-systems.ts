@@ -16,7 +16,10 @@ export function recordExercised(system: RealSystem, detail: string): void {
 
 export function recordNotExercised(system: RealSystem, check: string, why: string): void {
   fs.mkdirSync(path.dirname(REPORT_FILE), { recursive: true });
-  fs.appendFileSync(REPORT_FILE, `${JSON.stringify({ kind: 'skipped-check', system, check, why })}\n`);
+  fs.appendFileSync(
+    REPORT_FILE,
+    `${JSON.stringify({ kind: 'skipped-check', system, check, why })}\n`,
+  );
 }
 
 export const exercisedReportFile = REPORT_FILE;

@@ -3,11 +3,14 @@ import { expectEventually } from './expect-eventually';
 describe('expectEventually', () => {
   it('returns once the assertion passes', async () => {
     let calls = 0;
-    const value = await expectEventually(() => {
-      calls += 1;
-      if (calls < 3) throw new Error('not yet');
-      return calls;
-    }, { intervalMs: 1 });
+    const value = await expectEventually(
+      () => {
+        calls += 1;
+        if (calls < 3) throw new Error('not yet');
+        return calls;
+      },
+      { intervalMs: 1 },
+    );
     expect(value).toBe(3);
   });
 

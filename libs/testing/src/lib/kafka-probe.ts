@@ -4,7 +4,11 @@ import { recordExercised } from './exercised-systems';
 
 export function testKafka(brokers: string[]): Kafka {
   recordExercised('Kafka', brokers.join(','));
-  return new Kafka({ clientId: `test-${randomUUID().slice(0, 8)}`, brokers, logLevel: logLevel.NOTHING });
+  return new Kafka({
+    clientId: `test-${randomUUID().slice(0, 8)}`,
+    brokers,
+    logLevel: logLevel.NOTHING,
+  });
 }
 
 export interface CollectedMessage {
@@ -14,12 +18,18 @@ export interface CollectedMessage {
 }
 
 /** Reads topics from the beginning into an array, with its own group, until stopped. */
-export async function collectTopic(kafka: Kafka, topics: string[]): Promise<{
+export async function collectTopic(
+  kafka: Kafka,
+  topics: string[],
+): Promise<{
   readonly messages: CollectedMessage[];
   stop(): Promise<void>;
 }> {
   const messages: CollectedMessage[] = [];
-  const consumer: Consumer = kafka.consumer({ groupId: `collector-${randomUUID()}`, maxWaitTimeInMs: 100 });
+  const consumer: Consumer = kafka.consumer({
+    groupId: `collector-${randomUUID()}`,
+    maxWaitTimeInMs: 100,
+  });
   await consumer.connect();
   await consumer.subscribe({ topics, fromBeginning: true });
   await consumer.run({

@@ -25,18 +25,28 @@ export class ServiceProcess {
 
   start(): this {
     this.output = [];
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', path.resolve(REPO_ROOT, this.entry)], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, SWC_NODE_PROJECT: path.join(REPO_ROOT, 'tsconfig.json'), ...this.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', '@swc-node/register', path.resolve(REPO_ROOT, this.entry)],
+      {
+        cwd: REPO_ROOT,
+        env: {
+          ...process.env,
+          SWC_NODE_PROJECT: path.join(REPO_ROOT, 'tsconfig.json'),
+          ...this.env,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const collect = (chunk: Buffer) => {
       this.output.push(chunk.toString());
       if (this.output.length > 2_000) this.output.splice(0, 1_000);
     };
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
-    this.exit = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    this.exit = new Promise((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal })),
+    );
     this.child = child;
     return this;
   }
@@ -52,7 +62,8 @@ export class ServiceProcess {
   async waitForHttp(url: string, timeoutMs = 30_000): Promise<void> {
     await expectEventually(
       async () => {
-        if (!this.running) throw new Error(`process exited before answering ${url}:\n${this.logs.slice(-3_000)}`);
+        if (!this.running)
+          throw new Error(`process exited before answering ${url}:\n${this.logs.slice(-3_000)}`);
         const response = await fetch(url);
         if (!response.ok) throw new Error(`${url} answered ${response.status}`);
       },

@@ -11,7 +11,9 @@ const WidgetRenamed = defineEvent({
     { version: 1, schema: z.object({ widgetId: z.string(), name: z.string() }).strict() },
     {
       version: 2,
-      schema: z.object({ widgetId: z.string(), givenName: z.string(), familyName: z.string() }).strict(),
+      schema: z
+        .object({ widgetId: z.string(), givenName: z.string(), familyName: z.string() })
+        .strict(),
       upcast: (v1: { widgetId: string; name: string }) => {
         const [givenName, ...rest] = v1.name.split(' ');
         return { widgetId: v1.widgetId, givenName, familyName: rest.join(' ') };
@@ -56,7 +58,11 @@ describe('EventCatalog', () => {
       raw({ version: 1, payload: { widgetId: 'w1', name: 'Ada King Lovelace' } }),
     );
     expect(event.version).toBe(2);
-    expect(event.payload).toEqual({ widgetId: 'w1', givenName: 'Ada', familyName: 'King Lovelace' });
+    expect(event.payload).toEqual({
+      widgetId: 'w1',
+      givenName: 'Ada',
+      familyName: 'King Lovelace',
+    });
   });
 
   it('passes a current-version event through unchanged', () => {
@@ -72,7 +78,11 @@ describe('EventCatalog', () => {
     ['type-mismatch', WidgetRenamed.topic, raw({ type: 'SomethingElse' })],
     ['unsupported-version', WidgetRenamed.topic, raw({ version: 3 })],
     ['invalid-payload', WidgetRenamed.topic, raw({ payload: { widgetId: 'w1' } })],
-    ['invalid-payload', WidgetRenamed.topic, raw({ version: 1, payload: { widgetId: 1, name: 'x' } })],
+    [
+      'invalid-payload',
+      WidgetRenamed.topic,
+      raw({ version: 1, payload: { widgetId: 1, name: 'x' } }),
+    ],
   ])('rejects %s input without retry', (reason, topic, value) => {
     expect(reasonOf(() => catalog.decode(topic, value))).toBe(reason);
   });
@@ -95,20 +105,31 @@ describe('EventCatalog', () => {
 
   it('refuses to build an envelope around an invalid payload', () => {
     expect(() =>
-      catalog.envelope(WidgetRenamed, { widgetId: 'w1' } as never, { tenantId: 'a', producer: 's' }),
+      catalog.envelope(WidgetRenamed, { widgetId: 'w1' } as never, {
+        tenantId: 'a',
+        producer: 's',
+      }),
     ).toThrow(/invalid WidgetRenamed/);
   });
 
   it('refuses definitions that skip a version or lack an upcaster', () => {
     const schema = z.object({});
     expect(() =>
-      defineEvent({ type: 'X', topic: 'x', versions: [{ version: 2, schema }], partitionKey: () => 'k' }),
+      defineEvent({
+        type: 'X',
+        topic: 'x',
+        versions: [{ version: 2, schema }],
+        partitionKey: () => 'k',
+      }),
     ).toThrow(/1..n/);
     expect(() =>
       defineEvent({
         type: 'X',
         topic: 'x',
-        versions: [{ version: 1, schema }, { version: 2, schema }],
+        versions: [
+          { version: 1, schema },
+          { version: 2, schema },
+        ],
         partitionKey: () => 'k',
       }),
     ).toThrow(/upcaster/);

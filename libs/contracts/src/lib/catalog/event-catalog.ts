@@ -62,7 +62,10 @@ export class EventCatalog {
     }
     const envelope = eventEnvelopeSchema.safeParse(json);
     if (!envelope.success) {
-      throw new EventDecodeError('invalid-envelope', envelope.error.issues.map(describe).join('; '));
+      throw new EventDecodeError(
+        'invalid-envelope',
+        envelope.error.issues.map(describe).join('; '),
+      );
     }
     const { data } = envelope;
     if (data.type !== def.type) {

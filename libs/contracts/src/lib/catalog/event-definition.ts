@@ -42,7 +42,9 @@ export function defineEvent<
 }): EventDefinition<TType, z.output<LastOf<V>['schema']>> {
   spec.versions.forEach((v, index) => {
     if (v.version !== index + 1) {
-      throw new Error(`${spec.type}: versions must be 1..n in order, found ${v.version} at ${index}`);
+      throw new Error(
+        `${spec.type}: versions must be 1..n in order, found ${v.version} at ${index}`,
+      );
     }
     if (index > 0 && !v.upcast) {
       throw new Error(`${spec.type}: version ${v.version} needs an upcaster from ${v.version - 1}`);

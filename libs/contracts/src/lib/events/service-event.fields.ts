@@ -11,10 +11,13 @@ export const serviceEventFields = {
   isolationMode: isolationModeSchema,
 };
 
-export const serviceEventKey = (p: { tenantId: string; product: string }): string => `${p.tenantId}/${p.product}`;
+export const serviceEventKey = (p: { tenantId: string; product: string }): string =>
+  `${p.tenantId}/${p.product}`;
 
 /** A pointer to a secret in the vault: events carry this, never the secret. */
-export const secretRefSchema = z.object({ path: z.string().min(1).max(300), version: z.number().int().positive() }).strict();
+export const secretRefSchema = z
+  .object({ path: z.string().min(1).max(300), version: z.number().int().positive() })
+  .strict();
 
 export type SecretRef = z.infer<typeof secretRefSchema>;
 

@@ -6,8 +6,16 @@ describe('tenantResourceNames', () => {
   it('derives distinct names per isolation mode', () => {
     const db = tenantResourceNames('acme-corp', 'ledger', 'DATABASE');
     const schema = tenantResourceNames('acme-corp', 'ledger', 'SCHEMA');
-    expect(db).toMatchObject({ pgRole: 't_acme_corp__ledger_d', pgDatabase: 't_acme_corp__ledger', pgSchema: 'public' });
-    expect(schema).toMatchObject({ pgRole: 't_acme_corp__ledger_s', pgDatabase: 'p_ledger', pgSchema: 't_acme_corp' });
+    expect(db).toMatchObject({
+      pgRole: 't_acme_corp__ledger_d',
+      pgDatabase: 't_acme_corp__ledger',
+      pgSchema: 'public',
+    });
+    expect(schema).toMatchObject({
+      pgRole: 't_acme_corp__ledger_s',
+      pgDatabase: 'p_ledger',
+      pgSchema: 't_acme_corp',
+    });
     expect(db.secretPath('postgres')).toBe('tenants/acme-corp/ledger/postgres');
   });
 
@@ -30,12 +38,23 @@ describe('tenantResourceNames', () => {
     const w = tenantResourceNames('x', 'ab-pay', 'DATABASE');
     expect(new Set([x.pgRole, y.pgRole, w.pgRole]).size).toBe(3);
     expect(new Set([x.pgDatabase, y.pgDatabase, w.pgDatabase]).size).toBe(3);
-    expect(new Set([x.vhost, y.vhost, w.vhost, x.mongoDatabase, y.mongoDatabase, w.mongoDatabase]).size).toBe(3);
+    expect(
+      new Set([x.vhost, y.vhost, w.vhost, x.mongoDatabase, y.mongoDatabase, w.mongoDatabase]).size,
+    ).toBe(3);
     expect(z.pgRole).toBe(x.pgRole);
   });
 
   it('rejects identifiers that could escape quoting or collide', () => {
-    for (const bad of ['Acme', 'a"; drop role x; --', 'ab', '-abc', 'abc-', 'a--b', 'a'.repeat(33), 'ümlaut']) {
+    for (const bad of [
+      'Acme',
+      'a"; drop role x; --',
+      'ab',
+      '-abc',
+      'abc-',
+      'a--b',
+      'a'.repeat(33),
+      'ümlaut',
+    ]) {
       expect(tenantIdSchema.safeParse(bad).success).toBe(false);
     }
   });

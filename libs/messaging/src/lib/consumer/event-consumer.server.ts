@@ -77,7 +77,8 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     const topics = [...this.messageHandlers.keys()];
     if (topics.length === 0) return;
     for (const topic of topics) {
-      if (!this.catalog.definitionFor(topic)) throw new Error(`handler for undeclared topic ${topic}`);
+      if (!this.catalog.definitionFor(topic))
+        throw new Error(`handler for undeclared topic ${topic}`);
     }
     const physical = topics.map((t) => this.topics.physical(t));
     await ensureTopics(this.kafka, physical, this.options.topicPartitions);
@@ -111,11 +112,25 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     try {
       envelope = this.catalog.decode(topic, message.value);
     } catch (error) {
-      await this.deadLetters.publish({ topic: physicalTopic, partition, message, group: this.options.group, attempts: 1, error });
-      this.logger.warn({ topic, partition, offset: message.offset, reason: (error as Error).message }, 'dead-lettered undecodable event');
+      await this.deadLetters.publish({
+        topic: physicalTopic,
+        partition,
+        message,
+        group: this.options.group,
+        attempts: 1,
+        error,
+      });
+      this.logger.warn(
+        { topic, partition, offset: message.offset, reason: (error as Error).message },
+        'dead-lettered undecodable event',
+      );
       return;
     }
-    const trace = { tenantId: envelope.tenantId, correlationId: envelope.correlationId, eventId: envelope.id };
+    const trace = {
+      tenantId: envelope.tenantId,
+      correlationId: envelope.correlationId,
+      eventId: envelope.id,
+    };
     await TraceContext.run(trace, async () => {
       for (let attempt = 1; ; attempt++) {
         try {
@@ -130,15 +145,31 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
           return;
         } catch (error) {
           const infrastructure = isInfrastructureFailure(error);
-          if (isNonRetryable(error) || (!infrastructure && attempt >= this.options.retry.maxAttempts)) {
-            await this.deadLetters.publish({ topic: physicalTopic, partition, message, group: this.options.group, attempts: attempt, error });
-            this.logger.error({ topic, type: envelope.type, attempts: attempt, reason: (error as Error).message }, 'dead-lettered event');
+          if (
+            isNonRetryable(error) ||
+            (!infrastructure && attempt >= this.options.retry.maxAttempts)
+          ) {
+            await this.deadLetters.publish({
+              topic: physicalTopic,
+              partition,
+              message,
+              group: this.options.group,
+              attempts: attempt,
+              error,
+            });
+            this.logger.error(
+              { topic, type: envelope.type, attempts: attempt, reason: (error as Error).message },
+              'dead-lettered event',
+            );
             return;
           }
           // Leaving without committing the offset: the event is redelivered after restart.
           if (this.closing) throw error;
           const delay = backoffDelay(this.options.retry, attempt);
-          this.logger.warn({ topic, type: envelope.type, attempt, delay, reason: (error as Error).message }, 'event handler failed, retrying');
+          this.logger.warn(
+            { topic, type: envelope.type, attempt, delay, reason: (error as Error).message },
+            'event handler failed, retrying',
+          );
           await new Promise((resolve) => setTimeout(resolve, delay));
           await heartbeat();
         }
@@ -146,7 +177,10 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     });
   }
 
-  private handleOnce(envelope: EventEnvelope, delivery: EventContext['delivery']): Promise<Outcome> {
+  private handleOnce(
+    envelope: EventEnvelope,
+    delivery: EventContext['delivery'],
+  ): Promise<Outcome> {
     const handler = this.getHandlerByPattern(delivery.topic);
     if (!handler) throw new Error(`no handler for ${delivery.topic}`);
     return this.dataSource.transaction(async (tx) => {

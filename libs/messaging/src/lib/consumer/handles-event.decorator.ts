@@ -1,5 +1,11 @@
 import { EventDefinition } from '@enclave/contracts';
-import { ArgumentsHost, Catch, RpcExceptionFilter, UseFilters, applyDecorators } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  RpcExceptionFilter,
+  UseFilters,
+  applyDecorators,
+} from '@nestjs/common';
 import { EventPattern } from '@nestjs/microservices';
 import { Observable, throwError } from 'rxjs';
 

@@ -12,7 +12,9 @@ describe('retry policy', () => {
   });
 
   it('treats connection loss and serialization conflicts as infrastructure failures', () => {
-    expect(isInfrastructureFailure(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toBe(true);
+    expect(isInfrastructureFailure(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toBe(
+      true,
+    );
     expect(isInfrastructureFailure(Object.assign(new Error('x'), { code: '57P01' }))).toBe(true);
     expect(isInfrastructureFailure(Object.assign(new Error('x'), { code: '40001' }))).toBe(true);
     expect(isInfrastructureFailure(Object.assign(new Error('x'), { code: '23505' }))).toBe(false);

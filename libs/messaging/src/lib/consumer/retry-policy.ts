@@ -5,7 +5,12 @@ export interface RetryPolicy {
   readonly maxDelayMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 5, initialDelayMs: 100, maxDelayMs: 5_000 };
+// About 15 s of retries before an ordinary failure is final: long enough to ride out a dependency's restart.
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 8,
+  initialDelayMs: 200,
+  maxDelayMs: 5_000,
+};
 
 /** Exponential backoff with full jitter, so replicas retrying together do not stampede. */
 export function backoffDelay(policy: RetryPolicy, attempt: number, random = Math.random): number {

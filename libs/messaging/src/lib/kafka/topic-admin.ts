@@ -2,7 +2,11 @@ import { deadLetterTopicOf } from '@enclave/contracts';
 import { Kafka } from 'kafkajs';
 
 /** Creates the topics (and their dead-letter topics) that are missing; existing ones are left alone. */
-export async function ensureTopics(kafka: Kafka, topics: string[], partitions: number): Promise<void> {
+export async function ensureTopics(
+  kafka: Kafka,
+  topics: string[],
+  partitions: number,
+): Promise<void> {
   if (topics.length === 0) return;
   const admin = kafka.admin();
   await admin.connect();
@@ -22,7 +26,11 @@ export async function ensureTopics(kafka: Kafka, topics: string[], partitions: n
       })
       .catch((error: Error) => {
         // A replica starting alongside may have created them first; that is the outcome we want.
-        if (!/already exists/i.test(JSON.stringify((error as { errors?: unknown }).errors ?? error.message))) {
+        if (
+          !/already exists/i.test(
+            JSON.stringify((error as { errors?: unknown }).errors ?? error.message),
+          )
+        ) {
           throw error;
         }
       });

@@ -98,7 +98,9 @@ export class OutboxRelay {
           ),
         );
         if (rows.length === 0) return;
-        await this.producer.sendBatch({ topicMessages: groupByTopic(rows, this.options.topics ?? new TopicNamer()) });
+        await this.producer.sendBatch({
+          topicMessages: groupByTopic(rows, this.options.topics ?? new TopicNamer()),
+        });
         await this.dataSource.query(`DELETE FROM ${this.table} WHERE id = ANY($1::bigint[])`, [
           rows.map((r) => r.id),
         ]);
@@ -126,7 +128,10 @@ export class OutboxRelay {
   }
 
   private async connectListener(): Promise<void> {
-    const client = new Client({ ...this.options.listenConnection, application_name: 'outbox-relay' });
+    const client = new Client({
+      ...this.options.listenConnection,
+      application_name: 'outbox-relay',
+    });
     client.on('notification', () => void this.drain());
     client.on('error', (error) => {
       // The session (and with it the leader lock) is gone; another relay may lead now.

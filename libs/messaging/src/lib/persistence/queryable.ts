@@ -5,7 +5,12 @@ export interface Queryable {
 
 /** TypeORM returns rows for SELECT/INSERT … RETURNING but [rows, count] for UPDATE/DELETE. */
 export function rowsOf<T>(result: unknown): T[] {
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') {
+  if (
+    Array.isArray(result) &&
+    result.length === 2 &&
+    Array.isArray(result[0]) &&
+    typeof result[1] === 'number'
+  ) {
     return result[0] as T[];
   }
   return Array.isArray(result) ? (result as T[]) : [];

@@ -37,7 +37,9 @@ export async function bootstrapService<S extends ConfigSpec>(
     throw error;
   }
   const common = config as unknown as CommonConfig;
-  const app = await NestFactory.create<NestExpressApplication>(spec.module(config), { bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(spec.module(config), {
+    bufferLogs: true,
+  });
   const logger = app.get(Logger);
   app.useLogger(logger);
   app.enableShutdownHooks();

@@ -16,7 +16,8 @@ export const commonConfig = new ConfigDefinition({
   },
   DATABASE_URL: {
     schema: z.string().url().startsWith('postgres'),
-    description: "PostgreSQL URL of the platform's own state (outbox, processed events, stage state).",
+    description:
+      "PostgreSQL URL of the platform's own state (outbox, processed events, stage state).",
     secret: true,
   },
   DATABASE_POOL_SIZE: {
@@ -26,7 +27,12 @@ export const commonConfig = new ConfigDefinition({
   KAFKA_BROKERS: {
     schema: z
       .string()
-      .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean))
+      .transform((s) =>
+        s
+          .split(',')
+          .map((b) => b.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(z.string().regex(/^[^:]+:\d+$/, 'each broker must be host:port')).min(1)),
     description: 'Comma-separated Kafka bootstrap servers (host:port).',
   },
@@ -39,7 +45,8 @@ export const commonConfig = new ConfigDefinition({
   },
   KAFKA_TOPIC_PARTITIONS: {
     schema: z.coerce.number().int().min(1).max(256).default(6),
-    description: 'Partitions of topics the service creates when missing (work spreads by partition).',
+    description:
+      'Partitions of topics the service creates when missing (work spreads by partition).',
   },
 });
 

@@ -29,8 +29,11 @@ export class ConfigDefinition<S extends ConfigSpec = ConfigSpec> {
       if (parsed.success) {
         values[name] = parsed.data;
       } else {
-        const why = raw === undefined ? 'is required' : parsed.error.issues.map((i) => i.message).join(', ');
-        problems.push(`${name} ${why}${variable.secret ? ' (secret)' : ''} — ${variable.description}`);
+        const why =
+          raw === undefined ? 'is required' : parsed.error.issues.map((i) => i.message).join(', ');
+        problems.push(
+          `${name} ${why}${variable.secret ? ' (secret)' : ''} — ${variable.description}`,
+        );
       }
     }
     if (problems.length > 0) throw new ConfigValidationError(problems);

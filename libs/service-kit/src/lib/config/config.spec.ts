@@ -26,7 +26,12 @@ describe('ConfigDefinition', () => {
   it('lists every problem at once, with descriptions, and never echoes a secret', () => {
     let error: unknown;
     try {
-      definition.load({ ...valid, HTTP_PORT: 'eighty', KAFKA_BROKERS: undefined, API_TOKEN: 'short-secret' });
+      definition.load({
+        ...valid,
+        HTTP_PORT: 'eighty',
+        KAFKA_BROKERS: undefined,
+        API_TOKEN: 'short-secret',
+      });
     } catch (e) {
       error = e;
     }
@@ -40,7 +45,9 @@ describe('ConfigDefinition', () => {
   });
 
   it('treats an empty variable as missing', () => {
-    expect(() => definition.load({ ...valid, DATABASE_URL: '' })).toThrow(/DATABASE_URL is required/);
+    expect(() => definition.load({ ...valid, DATABASE_URL: '' })).toThrow(
+      /DATABASE_URL is required/,
+    );
   });
 
   it('masks secrets in the start-up summary and documents them', () => {
@@ -52,8 +59,8 @@ describe('ConfigDefinition', () => {
   });
 
   it('rejects a malformed broker list', () => {
-    expect(() => new ConfigDefinition(commonConfig.variables).load({ ...valid, KAFKA_BROKERS: 'nohost' })).toThrow(
-      /host:port/,
-    );
+    expect(() =>
+      new ConfigDefinition(commonConfig.variables).load({ ...valid, KAFKA_BROKERS: 'nohost' }),
+    ).toThrow(/host:port/);
   });
 });

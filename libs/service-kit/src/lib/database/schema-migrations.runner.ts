@@ -23,9 +23,12 @@ export class SchemaMigrationsRunner implements OnModuleInit {
       await runner.query('SELECT pg_advisory_lock(hashtext($1))', [schemaLockKey(schema)]);
       await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
       const applied = await this.dataSource.runMigrations({ transaction: 'each' });
-      if (applied.length > 0) this.logger.log(`applied migrations: ${applied.map((m) => m.name).join(', ')}`);
+      if (applied.length > 0)
+        this.logger.log(`applied migrations: ${applied.map((m) => m.name).join(', ')}`);
     } finally {
-      await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [schemaLockKey(schema)]).catch(() => undefined);
+      await runner
+        .query('SELECT pg_advisory_unlock(hashtext($1))', [schemaLockKey(schema)])
+        .catch(() => undefined);
       await runner.release();
     }
   }

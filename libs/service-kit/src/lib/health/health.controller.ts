@@ -18,7 +18,9 @@ export class HealthController {
   @Get()
   @HealthCheck()
   live() {
-    return this.health.check([async () => this.indicators.check(this.service).up({ pid: process.pid })]);
+    return this.health.check([
+      async () => this.indicators.check(this.service).up({ pid: process.pid }),
+    ]);
   }
 
   /** Readiness: one indicator per dependency; 503 with the failing ones named when any is down. */

@@ -13,7 +13,11 @@ export class HealthModule {
       controllers: [HealthController],
       providers: [
         ...probes,
-        { provide: READINESS_PROBES, useFactory: (...all: ReadinessProbe[]) => all, inject: probes },
+        {
+          provide: READINESS_PROBES,
+          useFactory: (...all: ReadinessProbe[]) => all,
+          inject: probes,
+        },
       ],
     };
   }

@@ -25,14 +25,18 @@ export class LoggingModule {
               logMethod(args, method) {
                 method.apply(
                   this,
-                  args.map((a) => (typeof a === 'string' ? maskUrlCredentials(a) : a)) as typeof args,
+                  args.map((a) =>
+                    typeof a === 'string' ? maskUrlCredentials(a) : a,
+                  ) as typeof args,
                 );
               },
             },
             genReqId: (req, res) => {
               const incoming = req.headers['x-correlation-id'];
               const id =
-                typeof incoming === 'string' && /^[\w-]{8,64}$/.test(incoming) ? incoming : randomUUID();
+                typeof incoming === 'string' && /^[\w-]{8,64}$/.test(incoming)
+                  ? incoming
+                  : randomUUID();
               res.setHeader('x-correlation-id', id);
               return id;
             },

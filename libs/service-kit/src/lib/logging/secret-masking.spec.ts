@@ -12,6 +12,8 @@ describe('maskUrlCredentials', () => {
   });
 
   it('leaves URLs without credentials alone', () => {
-    expect(maskUrlCredentials('see http://127.0.0.1:7100/health')).toBe('see http://127.0.0.1:7100/health');
+    expect(maskUrlCredentials('see http://127.0.0.1:7100/health')).toBe(
+      'see http://127.0.0.1:7100/health',
+    );
   });
 });

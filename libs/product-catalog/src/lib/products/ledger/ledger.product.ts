@@ -65,7 +65,10 @@ export const ledgerProduct = {
     },
     mongodb: {
       collections: [
-        { name: 'metadata', indexes: [{ name: 'entity_unique', key: { entityType: 1, entityId: 1 }, unique: true }] },
+        {
+          name: 'metadata',
+          indexes: [{ name: 'entity_unique', key: { entityType: 1, entityId: 1 }, unique: true }],
+        },
         { name: 'attachments', indexes: [{ name: 'by_transaction', key: { transactionId: 1 } }] },
       ],
     },

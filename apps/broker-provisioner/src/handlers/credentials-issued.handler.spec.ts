@@ -1,0 +1,142 @@
+import {
+  BrokerProvisioned,
+  CredentialsIssuedPayload,
+  EventEnvelope,
+  StageFailed,
+} from '@enclave/contracts';
+import { EventContext } from '@enclave/messaging';
+import { productCatalog } from '@enclave/product-catalog';
+import { SecretStore } from '@enclave/secret-store';
+import { RabbitMqApiError } from '../provisioning/rabbitmq-api.error';
+import { RabbitMqTenantProvisioner } from '../provisioning/rabbitmq-tenant.provisioner';
+import { CredentialsIssuedHandler } from './credentials-issued.handler';
+
+const PASSWORD = 'pw-never-anywhere-4f1c';
+
+function setUp(
+  options: {
+    product?: string;
+    path?: string;
+    data?: Record<string, string>;
+    finalAttempt?: boolean;
+  } = {},
+) {
+  const product = options.product ?? 'ledger';
+  const payload: CredentialsIssuedPayload = {
+    tenantId: 'acme-corp',
+    registrationId: '6b0f6b8e-8d7e-4c53-9a55-0d6f1c1f8a11',
+    product,
+    isolationMode: 'SCHEMA',
+    credentials: {
+      rabbitmq: { path: options.path ?? `tenants/acme-corp/${product}/rabbitmq`, version: 2 },
+    },
+  };
+  const secrets = {
+    get: jest.fn(async () => ({
+      ref: { path: 'p', version: 2 },
+      data: options.data ?? { username: `t_acme_corp_${product}`, password: PASSWORD },
+    })),
+  };
+  const provisioner = {
+    provision: jest.fn(async () => ({ vhost: 't_acme_corp_ledger', user: 't_acme_corp_ledger' })),
+  };
+  const publish = jest.fn(async (..._args: unknown[]) => undefined);
+  const ctx = {
+    delivery: { attempt: 1, finalAttempt: options.finalAttempt ?? false },
+    publish,
+  } as unknown as EventContext;
+  const handler = new CredentialsIssuedHandler(
+    secrets as unknown as SecretStore,
+    provisioner as unknown as RabbitMqTenantProvisioner,
+  );
+  const event = { payload } as EventEnvelope<CredentialsIssuedPayload>;
+  return { handler, event, ctx, secrets, provisioner, publish, payload };
+}
+
+describe('CredentialsIssuedHandler (broker-provisioner)', () => {
+  it('does nothing when no RabbitMQ credentials were issued', async () => {
+    const { handler, event, ctx, secrets, provisioner, publish } = setUp();
+    delete (event.payload.credentials as { rabbitmq?: unknown }).rabbitmq;
+    await handler.handle(event, ctx);
+    expect(secrets.get).not.toHaveBeenCalled();
+    expect(provisioner.provision).not.toHaveBeenCalled();
+    expect(publish).not.toHaveBeenCalled();
+  });
+
+  it('provisions with the vaulted credentials and the manifest topology, and announces it without secrets', async () => {
+    const { handler, event, ctx, secrets, provisioner, publish } = setUp();
+    await handler.handle(event, ctx);
+    expect(secrets.get).toHaveBeenCalledWith('tenants/acme-corp/ledger/rabbitmq', 2);
+    expect(provisioner.provision).toHaveBeenCalledWith({
+      tenantId: 'acme-corp',
+      product: 'ledger',
+      mode: 'SCHEMA',
+      username: 't_acme_corp_ledger',
+      password: PASSWORD,
+      topology: productCatalog.get('ledger')?.resources.rabbitmq,
+    });
+    expect(publish).toHaveBeenCalledWith(BrokerProvisioned, {
+      tenantId: 'acme-corp',
+      registrationId: event.payload.registrationId,
+      product: 'ledger',
+      isolationMode: 'SCHEMA',
+      vhost: 't_acme_corp_ledger',
+      user: 't_acme_corp_ledger',
+    });
+    expect(BrokerProvisioned.schema.safeParse(publish.mock.calls[0][1]).success).toBe(true);
+    expect(JSON.stringify(publish.mock.calls)).not.toContain(PASSWORD);
+  });
+
+  it.each([
+    [
+      'a product without a RabbitMQ resource',
+      { product: 'tracer' },
+      /declares no RabbitMQ resource/,
+    ],
+    ['an unknown product', { product: 'nosuch' }, /declares no RabbitMQ resource/],
+    [
+      'a reference to another tenant’s secret',
+      { path: 'tenants/other/ledger/rabbitmq' },
+      /expected tenants\/acme-corp\/ledger\/rabbitmq/,
+    ],
+    [
+      'a secret without a password',
+      { data: { username: 't_acme_corp_ledger' } },
+      /has no username and password/,
+    ],
+  ])('fails the stage at once for %s', async (_case, options, reason) => {
+    const { handler, event, ctx, provisioner, publish } = setUp(options);
+    await handler.handle(event, ctx);
+    expect(provisioner.provision).not.toHaveBeenCalled();
+    expect(publish).toHaveBeenCalledTimes(1);
+    expect(publish).toHaveBeenCalledWith(
+      StageFailed,
+      expect.objectContaining({ stage: 'rabbitmq', reason: expect.stringMatching(reason) }),
+    );
+  });
+
+  it('lets a transient failure be retried, and fails the stage with the cause on the last attempt', async () => {
+    const transient = new RabbitMqApiError(
+      'PUT',
+      'vhosts/t_acme_corp_ledger',
+      503,
+      'service unavailable',
+    );
+    const first = setUp();
+    first.provisioner.provision.mockRejectedValueOnce(transient);
+    await expect(first.handler.handle(first.event, first.ctx)).rejects.toBe(transient);
+    expect(first.publish).not.toHaveBeenCalled();
+
+    const last = setUp({ finalAttempt: true });
+    last.provisioner.provision.mockRejectedValueOnce(transient);
+    await last.handler.handle(last.event, last.ctx);
+    expect(last.publish).toHaveBeenCalledWith(
+      StageFailed,
+      expect.objectContaining({
+        stage: 'rabbitmq',
+        reason: expect.stringContaining('answered 503'),
+      }),
+    );
+    expect(JSON.stringify(last.publish.mock.calls)).not.toContain(PASSWORD);
+  });
+});

@@ -1,0 +1,235 @@
+import { IsolationMode, ProductName, TenantId, tenantResourceNames } from '@enclave/contracts';
+import { PermanentStageError } from '@enclave/lifecycle';
+import { ProductManifest } from '@enclave/product-catalog';
+import { RabbitMqManagementClient, RabbitMqVhost } from './rabbitmq-management.client';
+import { rabbitPasswordMatches } from './rabbitmq-password-hash';
+
+/** The `rabbitmq` section of a product manifest: limits, exchanges, queues and bindings. */
+export type RabbitMqTopology = NonNullable<ProductManifest['resources']['rabbitmq']>;
+
+export interface RabbitMqProvisionRequest {
+  readonly tenantId: TenantId;
+  readonly product: ProductName;
+  readonly mode: IsolationMode;
+  /** From the vault; must be the derived user name (teardown deletes that one). */
+  readonly username: string;
+  readonly password: string;
+  readonly topology: RabbitMqTopology;
+}
+
+export interface RabbitMqProvisionResult {
+  readonly vhost: string;
+  readonly user: string;
+}
+
+/** Every vhost the platform makes carries this tag, so operators can list them. */
+const MANAGED_TAG = 'enclave';
+
+/**
+ * The vhost is the isolation boundary: the user has permissions on its own vhost only, and nothing
+ * in that vhost belongs to anyone else, so inside it the tenant's product may configure, write and
+ * read everything (its declared topology, plus server-named reply queues; max-queues bounds them).
+ * Narrower patterns would only restrict the product from its own resources. Topic permissions are
+ * left unset for the same reason: they only narrow routing keys within the vhost.
+ */
+const OWN_VHOST_ACCESS = { configure: '.*', write: '.*', read: '.*' } as const;
+
+/**
+ * A tenant's RabbitMQ: a vhost (marked as this tenant-product's), a user with access to that vhost
+ * only and no management tags, the product's connection and queue limits, and its durable
+ * exchanges, queues (dead-lettering as declared) and bindings. Every call converges, so a re-run, a
+ * retry or a concurrent run changes nothing. Independent calls go out together: measured against the
+ * same calls one after another, a first provision is 10-30 % faster and a re-run about 40 %. A
+ * definitions import (one POST) was slower still, and it skips an inequivalent queue silently where
+ * a PUT fails loudly, so it is not used.
+ */
+export class RabbitMqTenantProvisioner {
+  private readonly api: RabbitMqManagementClient;
+
+  /** The management API URL with administrator credentials (RABBITMQ_MGMT_URL), or a client for it. */
+  constructor(management: string | RabbitMqManagementClient) {
+    this.api =
+      typeof management === 'string' ? new RabbitMqManagementClient(management) : management;
+  }
+
+  async provision(request: RabbitMqProvisionRequest): Promise<RabbitMqProvisionResult> {
+    const { tenantId, product, topology } = request;
+    const { vhost, rabbitUser: user } = tenantResourceNames(tenantId, product, request.mode);
+    if (request.username !== user) {
+      throw new PermanentStageError(
+        `the RabbitMQ secret names user ${request.username}, expected ${user} for ${tenantId}/${product}`,
+      );
+    }
+    const marker = ownerMarker(tenantId, product);
+    const [existingVhost, existingUser] = await settleAll([
+      this.api.getVhost(vhost),
+      this.ownUser(user, vhost),
+    ] as const);
+    assertOwned(existingVhost, marker);
+
+    // Creating a vhost is the slowest call (it starts the vhost's message stores), and a PUT on an
+    // existing one rewrites its metadata: it is sent only when the vhost is missing. A vhost another
+    // run is creating right now is visible before it is started: wait for it. Resolves to whether
+    // this run created it (and so the administrator holds permissions in it, see below).
+    const vhostReady: Promise<boolean> = !existingVhost
+      ? this.api.putVhost(vhost, { description: marker, tags: [MANAGED_TAG] })
+      : existingVhost.running
+        ? Promise.resolve(false)
+        : this.untilRunning(vhost).then(() => false);
+    // Rewriting an unchanged password would only re-salt its hash; a new one (rotation) is applied.
+    const unchangedUser =
+      existingUser !== undefined &&
+      rabbitPasswordMatches(
+        existingUser.passwordHash,
+        existingUser.hashingAlgorithm,
+        request.password,
+      );
+    const userReady = unchangedUser
+      ? Promise.resolve()
+      : this.api.putUser(user, { password: request.password, tags: [] });
+
+    await settleAll([
+      vhostReady,
+      userReady,
+      settleAll([vhostReady, userReady]).then(() =>
+        this.api.putPermissions(vhost, user, OWN_VHOST_ACCESS),
+      ),
+      vhostReady.then(() =>
+        this.api.putVhostLimits(vhost, {
+          'max-connections': topology.limits.maxConnections,
+          'max-queues': topology.limits.maxQueues,
+        }),
+      ),
+      // Declaring through the API needs the administrator's own permissions in the vhost. The API
+      // grants them to whoever creates a vhost, within that request. A vhost that already existed
+      // was made by a run racing this one (whose grant may not be done yet) or by an earlier
+      // administrator (before a credentials change): then they are granted here, explicitly.
+      vhostReady
+        .then((created) =>
+          created
+            ? undefined
+            : this.api.putPermissions(vhost, this.api.administrator, OWN_VHOST_ACCESS),
+        )
+        .then(() => this.declareTopology(vhost, topology)),
+    ]);
+    return { vhost, user };
+  }
+
+  /**
+   * Deletes the tenant's vhost (its exchanges, queues, permissions and limits go with it) and user.
+   * Safe to repeat; refuses to delete a vhost or user the platform did not make.
+   */
+  async deprovision(request: { tenantId: TenantId; product: ProductName }): Promise<void> {
+    // Vhost and user names do not depend on the isolation mode.
+    const { vhost, rabbitUser: user } = tenantResourceNames(
+      request.tenantId,
+      request.product,
+      'SCHEMA',
+    );
+    const [existingVhost, existingUser] = await settleAll([
+      this.api.getVhost(vhost),
+      this.ownUser(user, vhost),
+    ] as const);
+    assertOwned(existingVhost, ownerMarker(request.tenantId, request.product));
+    await settleAll([
+      existingVhost && this.api.deleteVhost(vhost),
+      existingUser && this.api.deleteUser(user),
+    ]);
+  }
+
+  private async untilRunning(vhost: string, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = await this.api.getVhost(vhost);
+      if (!found) {
+        throw new Error(
+          `RabbitMQ vhost ${vhost} disappeared while starting (a concurrent teardown?)`,
+        );
+      }
+      if (found.running) return;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `RabbitMQ vhost ${vhost} is not running on every node after ${timeoutMs} ms`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /** Exchanges and queues together; each binding as soon as its exchange and its queue exist. */
+  private async declareTopology(vhost: string, topology: RabbitMqTopology): Promise<void> {
+    const exchanges = new Map(
+      topology.exchanges.map((e) => [e.name, this.api.putExchange(vhost, e.name, e.type)]),
+    );
+    const queues = new Map(
+      topology.queues.map((q) => [
+        q.name,
+        this.api.putQueue(
+          vhost,
+          q.name,
+          q.deadLetterExchange ? { 'x-dead-letter-exchange': q.deadLetterExchange } : {},
+        ),
+      ]),
+    );
+    const bindings = topology.bindings.map((b) =>
+      // A binding to an exchange or queue the manifest does not declare needs it to exist already.
+      settleAll([exchanges.get(b.exchange), queues.get(b.queue)]).then(() =>
+        this.api.bindQueue(vhost, b.exchange, b.queue, b.routingKey),
+      ),
+    );
+    await settleAll([...exchanges.values(), ...queues.values(), ...bindings]);
+  }
+
+  /**
+   * The user, when it exists and is one this platform made: no tags (ours never have any, so a
+   * tagged one is an operator's) and permissions on no vhost but `vhost`.
+   */
+  private async ownUser(user: string, vhost: string) {
+    const [found, permissions] = await settleAll([
+      this.api.getUser(user),
+      this.api.listUserPermissions(user),
+    ] as const);
+    if (!found) return undefined;
+    const elsewhere = permissions.filter((p) => p.vhost !== vhost).map((p) => p.vhost);
+    if (found.tags.length > 0 || elsewhere.length > 0) {
+      throw new PermanentStageError(
+        `RabbitMQ user ${user} exists and was not made by the platform (tags: [${found.tags.join(', ')}], ` +
+          `other vhosts: [${elsewhere.join(', ')}]); refusing to take it over`,
+      );
+    }
+    return found;
+  }
+}
+
+/** Written into the vhost's description on creation; names are derived, so only the marker proves ownership. */
+function ownerMarker(tenantId: string, product: string): string {
+  return `enclave tenant=${tenantId} product=${product}`;
+}
+
+/**
+ * Names are derived per tenant-product, so an existing vhost of that name without this tenant-product's
+ * marker was made by someone else (an operator by hand, another installation on the same broker).
+ */
+function assertOwned(vhost: RabbitMqVhost | undefined, marker: string): void {
+  if (vhost && vhost.description !== marker) {
+    throw new PermanentStageError(
+      `RabbitMQ vhost ${vhost.name} exists but is not marked as "${marker}" (description: "${vhost.description}"); ` +
+        'refusing to use or delete a vhost the platform did not make for this tenant and product',
+    );
+  }
+}
+
+/**
+ * Like Promise.all, but waits for every call to finish before failing with the first error, so no
+ * call is still in flight when a retry (or a teardown) starts.
+ */
+async function settleAll<const T extends readonly unknown[]>(
+  values: T,
+): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const results = await Promise.allSettled(values);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as {
+    -readonly [K in keyof T]: Awaited<T[K]>;
+  };
+}

@@ -1,0 +1,258 @@
+import { Topics } from '@enclave/contracts';
+import {
+  CollectedMessage,
+  ServiceProcess,
+  TestDatabase,
+  collectTopic,
+  createTestDatabase,
+  expectEventually,
+  recordExercised,
+  testInfra,
+  testKafka,
+} from '@enclave/testing';
+import { randomBytes } from 'node:crypto';
+import { Kafka } from 'kafkajs';
+import { Client } from 'pg';
+
+export const APPS = [
+  'tenant-registry',
+  'credential-service',
+  'postgres-provisioner',
+  'mongo-provisioner',
+  'broker-provisioner',
+  'migration-runner',
+  'readiness-aggregator',
+] as const;
+
+export type AppName = (typeof APPS)[number];
+
+/**
+ * The whole platform as real processes on real servers, isolated per run: its own platform
+ * database, its own Kafka topic prefix, random ports and a random admin token and vault key.
+ */
+export class PlatformHarness {
+  readonly infra = testInfra();
+  readonly kafka: Kafka = testKafka(this.infra.kafkaBrokers);
+  readonly runId = randomBytes(3).toString('hex');
+  readonly topicPrefix = `e2e-${this.runId}.`;
+  readonly adminToken = randomBytes(24).toString('hex');
+  readonly apps = new Map<AppName, { process: ServiceProcess; base: string }>();
+  db!: TestDatabase;
+  /** The embedded vault's key: tests read tenants' credentials the way a product's SDK would. */
+  readonly encryptionKeyForTests = randomBytes(32).toString('base64');
+  private basePort = 20_000 + Math.floor(Math.random() * 2_000) * 10;
+  private collectors: { stop(): Promise<void> }[] = [];
+
+  async start(): Promise<void> {
+    this.db = await createTestDatabase(this.infra.pgAdminUrl, `platform_${this.runId}`);
+    APPS.forEach((app, i) => {
+      const port = this.basePort + i;
+      const process = new ServiceProcess(`apps/${app}/src/main.ts`, this.appEnv(port));
+      this.apps.set(app, { process, base: `http://127.0.0.1:${port}` });
+    });
+    await this.startApps();
+    recordExercised('Kafka', `${this.infra.kafkaBrokers.join(',')} (platform run ${this.runId})`);
+  }
+
+  async startApps(only: readonly AppName[] = APPS): Promise<void> {
+    for (const app of only) this.apps.get(app)!.process.start();
+    for (const app of only) {
+      const { process, base } = this.apps.get(app)!;
+      await process.waitForHttp(`${base}/health/ready`, 90_000);
+    }
+  }
+
+  async stopApps(
+    only: readonly AppName[] = APPS,
+    signal: NodeJS.Signals = 'SIGTERM',
+  ): Promise<void> {
+    await Promise.all(only.map((app) => this.apps.get(app)!.process.stop(signal)));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.collectors.map((c) => c.stop()));
+    await this.stopApps();
+    await this.db?.drop();
+  }
+
+  /** Every message on every lifecycle topic (and dead-letter topic) of this run, as text. */
+  async collectAllTopicsText(): Promise<string[]> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(this.topicPrefix));
+    const offsets = await Promise.all(topics.map((t) => admin.fetchTopicOffsets(t)));
+    await admin.disconnect();
+    const expected = offsets.flat().reduce((sum, o) => sum + Number(o.high) - Number(o.low), 0);
+    const collector = await collectTopic(this.kafka, topics);
+    try {
+      await expectEventually(
+        () => expect(collector.messages.length).toBeGreaterThanOrEqual(expected),
+        {
+          timeoutMs: 30_000,
+        },
+      );
+      return collector.messages.map(
+        (m) =>
+          `${m.message.key?.toString()} ${m.message.value?.toString()} ${JSON.stringify(m.message.headers ?? {})}`,
+      );
+    } finally {
+      await collector.stop();
+    }
+  }
+
+  /** Deletes every service's processed-event ledger (the apps must be stopped). */
+  async forgetProcessedEvents(): Promise<void> {
+    for (const app of APPS)
+      await this.platformQuery(`TRUNCATE ${app.replace(/-/g, '_')}.processed_event`);
+  }
+
+  /** Moves every platform consumer group back to the start of this run's topics (groups idle). */
+  async rewindConsumerGroups(): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const topics = (await admin.listTopics()).filter(
+        (t) => t.startsWith(this.topicPrefix) && !t.endsWith('.dlq'),
+      );
+      for (const app of APPS) {
+        for (const topic of topics) {
+          const [committed] = await admin.fetchOffsets({
+            groupId: `enclave.${app}`,
+            topics: [topic],
+          });
+          if (committed.partitions.some((p) => Number(p.offset) >= 0)) {
+            await admin.resetOffsets({ groupId: `enclave.${app}`, topic, earliest: true });
+          }
+        }
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Waits until every platform consumer group has committed up to the end of every topic it reads. */
+  async waitForConsumersToCatchUp(timeoutMs = 120_000): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      await expectEventually(
+        async () => {
+          const topics = (await admin.listTopics()).filter(
+            (t) => t.startsWith(this.topicPrefix) && !t.endsWith('.dlq'),
+          );
+          for (const app of APPS) {
+            for (const topic of topics) {
+              const [committed] = await admin.fetchOffsets({
+                groupId: `enclave.${app}`,
+                topics: [topic],
+              });
+              if (committed.partitions.every((p) => Number(p.offset) < 0)) continue;
+              const high = await admin.fetchTopicOffsets(topic);
+              for (const p of committed.partitions) {
+                const { high: end, low } = high.find((h) => h.partition === p.partition)!;
+                // A negative offset is a reset marker on a partition the group has had nothing to read.
+                const at = Number(p.offset) < 0 ? low : p.offset;
+                expect(`${app} ${topic}/${p.partition} at ${at}`).toBe(
+                  `${app} ${topic}/${p.partition} at ${end}`,
+                );
+              }
+            }
+          }
+          // Nothing left in any outbox either: every follow-up event of the replay is out.
+          for (const app of APPS) {
+            const [{ n }] = await this.platformQuery<{ n: number }>(
+              `SELECT count(*)::int AS n FROM ${app.replace(/-/g, '_')}.outbox`,
+            );
+            expect(`${app} outbox ${n}`).toBe(`${app} outbox 0`);
+          }
+        },
+        { timeoutMs, intervalMs: 500 },
+      );
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  topic(logical: string): string {
+    return `${this.topicPrefix}${logical}`;
+  }
+
+  /** Collects a lifecycle topic from the beginning, for assertions on what was published. */
+  async collect(logical: string): Promise<CollectedMessage[]> {
+    const collector = await collectTopic(this.kafka, [this.topic(logical)]);
+    this.collectors.push(collector);
+    return collector.messages;
+  }
+
+  /** Calls the admin API as an operator. */
+  async api(method: string, path: string, body?: unknown, token: string | null = this.adminToken) {
+    const response = await fetch(`${this.apps.get('tenant-registry')!.base}${path}`, {
+      method,
+      headers: {
+        'content-type': 'application/json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined, text };
+  }
+
+  async waitForState(
+    tenantId: string,
+    product: string,
+    state: 'ready' | 'failed',
+    timeoutMs = 60_000,
+  ) {
+    return expectEventually(
+      async () => {
+        const { status, body } = await this.api(
+          'GET',
+          `/v1/tenants/${tenantId}/services/${product}`,
+        );
+        expect(status).toBe(200);
+        expect(body.state).toBe(state);
+        return body;
+      },
+      { timeoutMs, intervalMs: 100 },
+    );
+  }
+
+  async platformQuery<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const client = new Client({ connectionString: this.db.url });
+    await client.connect();
+    try {
+      return (await client.query(sql, params)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
+
+  logsOf(app: AppName): string {
+    return this.apps.get(app)!.process.logs;
+  }
+
+  /** The environment an app of this run gets (public for tests that start an extra one). */
+  appEnv(port: number): NodeJS.ProcessEnv {
+    const tenantPg = new URL(this.infra.pgAdminUrl);
+    return {
+      HTTP_PORT: String(port),
+      LOG_LEVEL: 'info',
+      DATABASE_URL: this.db.url,
+      DATABASE_POOL_SIZE: '5',
+      KAFKA_BROKERS: this.infra.kafkaBrokers.join(','),
+      KAFKA_TOPIC_PREFIX: this.topicPrefix,
+      KAFKA_TOPIC_PARTITIONS: '3',
+      ADMIN_API_TOKEN: this.adminToken,
+      SECRET_STORE: 'embedded',
+      SECRETS_ENCRYPTION_KEY: this.encryptionKeyForTests,
+      TENANT_PG_ADMIN_URL: this.infra.pgAdminUrl,
+      TENANT_PG_URL: `postgres://${tenantPg.host}`,
+      MONGO_URL: this.infra.mongoUrl,
+      RABBITMQ_MGMT_URL: this.infra.rabbitmqMgmtUrl,
+      RABBITMQ_URL: this.infra.rabbitmqUrl,
+    };
+  }
+}
+
+export const lifecycleTopics = Topics;

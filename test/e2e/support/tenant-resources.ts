@@ -1,0 +1,142 @@
+import { ProductName, TenantResourceNames, tenantResourceNames } from '@enclave/contracts';
+import { TestInfra, recordExercised } from '@enclave/testing';
+import { MongoClient } from 'mongodb';
+import { Client } from 'pg';
+import { PostgresTenantProvisioner } from '../../../apps/postgres-provisioner/src/provisioning/postgres-tenant.provisioner';
+import { RabbitMqTenantProvisioner } from '../../../apps/broker-provisioner/src/provisioning/rabbitmq-tenant.provisioner';
+import { MongoTenantProvisioner } from '../../../apps/mongo-provisioner/src/provisioning/mongo-tenant.provisioner';
+
+export interface Credential {
+  readonly username: string;
+  readonly password: string;
+}
+
+const PRODUCTS: ProductName[] = ['ledger', 'tracer'];
+
+/** Looks at the tenants' real resources directly on each server, and removes them after a run. */
+export class TenantResources {
+  constructor(private readonly infra: TestInfra) {}
+
+  async postgres(names: TenantResourceNames) {
+    const admin = await this.connect(this.infra.pgAdminUrl);
+    const roles = (await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [names.pgRole]))
+      .rowCount;
+    const databases = (
+      await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [names.pgDatabase])
+    ).rowCount;
+    await admin.end();
+    const inside = await this.connect(this.urlFor(names.pgDatabase));
+    try {
+      const schemas = (
+        await inside.query(
+          'SELECT 1 FROM pg_namespace n JOIN pg_roles r ON r.oid = n.nspowner WHERE nspname = $1 AND rolname = $2',
+          [names.pgSchema, names.pgRole],
+        )
+      ).rowCount;
+      const tables = (
+        await inside.query(
+          `SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = $1 AND tableowner = $2 AND tablename <> 'enclave_schema_migrations'`,
+          [names.pgSchema, names.pgRole],
+        )
+      ).rows[0].n;
+      return { roles, databases, schemas, tables };
+    } finally {
+      await inside.end();
+    }
+  }
+
+  async mongoDatabaseExists(name: string): Promise<boolean> {
+    const client = await new MongoClient(this.infra.mongoUrl).connect();
+    try {
+      const { databases } = await client.db('admin').admin().listDatabases();
+      recordExercised(
+        'MongoDB',
+        `${new URL(this.infra.mongoUrl).host} (${this.infra.mongoServerKind})`,
+      );
+      return databases.some((d) => d.name === name);
+    } finally {
+      await client.close();
+    }
+  }
+
+  async vhostExists(vhost: string): Promise<boolean> {
+    const url = new URL(this.infra.rabbitmqMgmtUrl);
+    const response = await fetch(`${url.origin}/api/vhosts/${encodeURIComponent(vhost)}`, {
+      headers: {
+        authorization: `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`,
+      },
+    });
+    return response.status === 200;
+  }
+
+  tenantUrl(credential: Credential, database: string): string {
+    const url = new URL(this.infra.pgAdminUrl);
+    url.username = encodeURIComponent(credential.username);
+    url.password = encodeURIComponent(credential.password);
+    url.pathname = `/${database}`;
+    return url.toString();
+  }
+
+  amqpUrl(credential: Credential, vhost: string): string {
+    const url = new URL(this.infra.rabbitmqUrl);
+    return `amqp://${encodeURIComponent(credential.username)}:${encodeURIComponent(credential.password)}@${url.host}/${encodeURIComponent(vhost)}`;
+  }
+
+  async createForeignDatabase(name: string): Promise<void> {
+    const admin = await this.connect(this.infra.pgAdminUrl);
+    await admin.query(`CREATE DATABASE "${name}"`);
+    await admin.end();
+  }
+
+  async databaseOwner(name: string): Promise<string | undefined> {
+    const admin = await this.connect(this.infra.pgAdminUrl);
+    const { rows } = await admin.query(
+      'SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1',
+      [name],
+    );
+    await admin.end();
+    return rows[0]?.owner;
+  }
+
+  /** Removes every resource any test tenant may have got, with the provisioners' own teardown. */
+  async cleanUp(tenantIds: string[]): Promise<void> {
+    const postgres = new PostgresTenantProvisioner(this.infra.pgAdminUrl);
+    const rabbit = new RabbitMqTenantProvisioner(this.infra.rabbitmqMgmtUrl);
+    const mongo = new MongoTenantProvisioner(this.infra.mongoUrl);
+    try {
+      for (const tenantId of tenantIds) {
+        for (const product of PRODUCTS) {
+          for (const mode of ['DATABASE', 'SCHEMA'] as const) {
+            const names = tenantResourceNames(tenantId, product, mode);
+            if (
+              (await this.databaseOwner(names.pgDatabase)) === 'postgres' &&
+              mode === 'DATABASE'
+            ) {
+              const admin = await this.connect(this.infra.pgAdminUrl);
+              await admin.query(`DROP DATABASE IF EXISTS "${names.pgDatabase}" WITH (FORCE)`);
+              await admin.end();
+            }
+            await postgres.deprovision({ tenantId, product, mode });
+          }
+          await rabbit.deprovision({ tenantId, product });
+          await mongo.deprovision({ tenantId, product });
+        }
+      }
+    } finally {
+      await postgres.close();
+      await mongo.close();
+    }
+  }
+
+  private urlFor(database: string): string {
+    const url = new URL(this.infra.pgAdminUrl);
+    url.pathname = `/${database}`;
+    return url.toString();
+  }
+
+  private async connect(url: string): Promise<Client> {
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    return client;
+  }
+}

@@ -1,0 +1,123 @@
+import {
+  BrokerProvisioned,
+  CredentialsIssuedPayload,
+  EventEnvelope,
+  StageFailed,
+  tenantResourceNames,
+} from '@enclave/contracts';
+import { EventContext } from '@enclave/messaging';
+import { SecretData, SecretStore } from '@enclave/secret-store';
+import { recordExercised, testInfra } from '@enclave/testing';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { CredentialsIssuedHandler } from '../../../apps/broker-provisioner/src/handlers/credentials-issued.handler';
+import { RabbitMqTenantProvisioner } from '../../../apps/broker-provisioner/src/provisioning/rabbitmq-tenant.provisioner';
+import { RabbitMqAdminProbe } from './rabbitmq-admin.probe';
+
+/** A vault holding exactly the secrets a test put there. */
+class InMemorySecretStore implements SecretStore {
+  private readonly secrets = new Map<string, SecretData>();
+  async put(path: string, data: SecretData) {
+    this.secrets.set(path, data);
+    return { path, version: 1 };
+  }
+  async get(path: string, version = 1) {
+    const data = this.secrets.get(path);
+    if (!data || version !== 1) throw new Error(`no secret at ${path} v${version}`);
+    return { ref: { path, version }, data };
+  }
+  async find(path: string) {
+    return this.secrets.has(path) ? this.get(path) : undefined;
+  }
+  async revoke(path: string) {
+    this.secrets.delete(path);
+  }
+}
+
+/**
+ * The RabbitMQ stage's handler with the real provisioner and broker (the consumer, outbox and vault
+ * are exercised by their own suites): what it announces, and that no secret is in it.
+ */
+describe('CredentialsIssued → BrokerProvisioned on RabbitMQ', () => {
+  const infra = testInfra();
+  const admin = new RabbitMqAdminProbe(infra);
+  const provisioner = new RabbitMqTenantProvisioner(infra.rabbitmqMgmtUrl);
+  const secrets = new InMemorySecretStore();
+  const handler = new CredentialsIssuedHandler(secrets, provisioner);
+  const tenantId = `it-${randomBytes(3).toString('hex')}-h`;
+  const names = tenantResourceNames(tenantId, 'ledger', 'SCHEMA');
+  const password = `pw-${randomBytes(16).toString('hex')}`;
+
+  const deliver = async (payload: CredentialsIssuedPayload) => {
+    const published: Array<{ type: string; payload: unknown }> = [];
+    const ctx = {
+      delivery: { topic: 't', partition: 0, offset: '0', attempt: 1, finalAttempt: false },
+      publish: async (def: { type: string }, body: unknown) =>
+        void published.push({ type: def.type, payload: body }),
+    } as unknown as EventContext;
+    await handler.handle(
+      { id: randomUUID(), tenantId, payload } as EventEnvelope<CredentialsIssuedPayload>,
+      ctx,
+    );
+    return published;
+  };
+  const issued = (product: string): CredentialsIssuedPayload => ({
+    tenantId,
+    registrationId: randomUUID(),
+    product,
+    isolationMode: 'SCHEMA',
+    credentials: {
+      rabbitmq: {
+        path: tenantResourceNames(tenantId, product, 'SCHEMA').secretPath('rabbitmq'),
+        version: 1,
+      },
+    },
+  });
+
+  beforeAll(async () => {
+    await secrets.put(names.secretPath('rabbitmq'), { username: names.rabbitUser, password });
+    recordExercised(
+      'RabbitMQ',
+      `${new URL(infra.rabbitmqMgmtUrl).host} management API (RabbitMQ ${await admin.version()}): RabbitMQ stage handler`,
+    );
+  });
+
+  afterAll(async () => {
+    await provisioner.deprovision({ tenantId, product: 'ledger' });
+  });
+
+  it('provisions the tenant and announces BrokerProvisioned with names only, the same on redelivery', async () => {
+    const payload = issued('ledger');
+    const { credentials: _references, ...registration } = payload;
+    for (let delivery = 0; delivery < 2; delivery++) {
+      const published = await deliver(payload);
+      expect(published).toEqual([
+        {
+          type: BrokerProvisioned.type,
+          payload: { ...registration, vhost: names.vhost, user: names.rabbitUser },
+        },
+      ]);
+      expect(BrokerProvisioned.schema.safeParse(published[0].payload).success).toBe(true);
+      expect(JSON.stringify(published)).not.toContain(password);
+    }
+    expect(await admin.status(`vhosts/${encodeURIComponent(names.vhost)}`)).toBe(200);
+    expect((await admin.snapshot(names.vhost, names.rabbitUser)).queues).toHaveLength(3);
+  });
+
+  it('fails the stage, without touching the broker, for a product without RabbitMQ', async () => {
+    const published = await deliver(issued('tracer'));
+    expect(published).toEqual([
+      {
+        type: StageFailed.type,
+        payload: expect.objectContaining({
+          stage: 'rabbitmq',
+          reason: expect.stringContaining('declares no RabbitMQ resource'),
+        }),
+      },
+    ]);
+    expect(
+      await admin.status(
+        `vhosts/${encodeURIComponent(tenantResourceNames(tenantId, 'tracer', 'SCHEMA').vhost)}`,
+      ),
+    ).toBe(404);
+  });
+});
