@@ -32,6 +32,9 @@ export type AppName = (typeof APPS)[number];
  */
 export class PlatformHarness {
   readonly infra = testInfra();
+
+  constructor(private readonly logLevel = 'info') {}
+
   readonly kafka: Kafka = testKafka(this.infra.kafkaBrokers);
   readonly runId = randomBytes(3).toString('hex');
   readonly topicPrefix = `e2e-${this.runId}.`;
@@ -237,7 +240,7 @@ export class PlatformHarness {
     const tenantPg = new URL(this.infra.pgAdminUrl);
     return {
       HTTP_PORT: String(port),
-      LOG_LEVEL: 'info',
+      LOG_LEVEL: this.logLevel,
       DATABASE_URL: this.db.url,
       DATABASE_POOL_SIZE: '5',
       KAFKA_BROKERS: this.infra.kafkaBrokers.join(','),

@@ -1,4 +1,4 @@
-import { ProductName, TenantResourceNames, tenantResourceNames } from '@enclave/contracts';
+import { IsolationMode, ProductName, TenantResourceNames, tenantResourceNames } from '@enclave/contracts';
 import { TestInfra, recordExercised } from '@enclave/testing';
 import { MongoClient } from 'mongodb';
 import { Client } from 'pg';
@@ -99,25 +99,28 @@ export class TenantResources {
   }
 
   /** Removes every resource any test tenant may have got, with the provisioners' own teardown. */
-  async cleanUp(tenantIds: string[]): Promise<void> {
+  async cleanUp(
+    tenantIds: string[],
+    combinations: [ProductName, IsolationMode][] = PRODUCTS.flatMap((p) => [
+      [p, 'DATABASE'] as [ProductName, IsolationMode],
+      [p, 'SCHEMA'] as [ProductName, IsolationMode],
+    ]),
+  ): Promise<void> {
     const postgres = new PostgresTenantProvisioner(this.infra.pgAdminUrl);
     const rabbit = new RabbitMqTenantProvisioner(this.infra.rabbitmqMgmtUrl);
     const mongo = new MongoTenantProvisioner(this.infra.mongoUrl);
     try {
       for (const tenantId of tenantIds) {
-        for (const product of PRODUCTS) {
-          for (const mode of ['DATABASE', 'SCHEMA'] as const) {
-            const names = tenantResourceNames(tenantId, product, mode);
-            if (
-              (await this.databaseOwner(names.pgDatabase)) === 'postgres' &&
-              mode === 'DATABASE'
-            ) {
-              const admin = await this.connect(this.infra.pgAdminUrl);
-              await admin.query(`DROP DATABASE IF EXISTS "${names.pgDatabase}" WITH (FORCE)`);
-              await admin.end();
-            }
-            await postgres.deprovision({ tenantId, product, mode });
+        for (const [product, mode] of combinations) {
+          const names = tenantResourceNames(tenantId, product, mode);
+          if (mode === 'DATABASE' && (await this.databaseOwner(names.pgDatabase)) === 'postgres') {
+            const admin = await this.connect(this.infra.pgAdminUrl);
+            await admin.query(`DROP DATABASE IF EXISTS "${names.pgDatabase}" WITH (FORCE)`);
+            await admin.end();
           }
+          await postgres.deprovision({ tenantId, product, mode });
+        }
+        for (const product of new Set(combinations.map(([p]) => p))) {
           await rabbit.deprovision({ tenantId, product });
           await mongo.deprovision({ tenantId, product });
         }

@@ -15,10 +15,10 @@ const REPO_ROOT = path.resolve(__dirname, '../../../..');
 
 /**
  * Where the real servers are: the environment (e.g. pointed at the docker-compose stack) or what
- * `scripts/infra-up.sh` wrote for the test profile. A missing server is an error, never a skip.
+ * `scripts/infra-up.sh` wrote for the profile (INFRA_PROFILE, default `test`). A missing server is an error, never a skip.
  */
 export function testInfra(): TestInfra {
-  const envFile = path.join(REPO_ROOT, '.cache/infra/test/env');
+  const envFile = path.join(REPO_ROOT, `.cache/infra/${process.env.INFRA_PROFILE || 'test'}/env`);
   const fromFile: Record<string, string> = {};
   if (fs.existsSync(envFile)) {
     for (const line of fs.readFileSync(envFile, 'utf8').split('\n')) {
