@@ -35,12 +35,28 @@ export class SequentialBaseline {
     await this.secrets.put(names.secretPath('rabbitmq'), mq);
     const created = await this.postgres.provision({ tenantId, product, mode, ...pg });
     await this.migrator.migrate({
-      connectionString: this.endpoint.connectionString({ user: pg.username, password: pg.password, database: created.database }),
+      connectionString: this.endpoint.connectionString({
+        user: pg.username,
+        password: pg.password,
+        database: created.database,
+      }),
       schema: created.schema,
       migrations: manifest.resources.postgres!.migrations,
     });
-    await this.mongo.provision({ tenantId, product, mode, ...mg, collections: manifest.resources.mongodb!.collections });
-    await this.rabbit.provision({ tenantId, product, mode, ...mq, topology: manifest.resources.rabbitmq! });
+    await this.mongo.provision({
+      tenantId,
+      product,
+      mode,
+      ...mg,
+      collections: manifest.resources.mongodb!.collections,
+    });
+    await this.rabbit.provision({
+      tenantId,
+      product,
+      mode,
+      ...mq,
+      topology: manifest.resources.rabbitmq!,
+    });
     return performance.now() - started;
   }
 }
