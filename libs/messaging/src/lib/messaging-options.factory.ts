@@ -16,6 +16,7 @@ export function messagingOptionsFrom(
     brokers: config.KAFKA_BROKERS,
     topicPartitions: config.KAFKA_TOPIC_PARTITIONS,
     topicPrefix: config.KAFKA_TOPIC_PREFIX,
+    concurrency: config.KAFKA_CONSUMER_CONCURRENCY,
     catalog,
     ...overrides,
   };

@@ -43,6 +43,11 @@ export const commonConfig = new ConfigDefinition({
       .default(''),
     description: 'Prefix of every Kafka topic, so environments (or test runs) can share a cluster.',
   },
+  KAFKA_CONSUMER_CONCURRENCY: {
+    schema: z.coerce.number().int().min(1).max(64).default(6),
+    description:
+      'Partitions one replica handles at once (order still holds within a partition); stages are I/O-bound.',
+  },
   KAFKA_TOPIC_PARTITIONS: {
     schema: z.coerce.number().int().min(1).max(256).default(6),
     description:

@@ -1,0 +1,188 @@
+import { productNameSchema } from '@enclave/contracts';
+import { Client, PoolClient, PoolConfig } from 'pg';
+import { TenantNotReadyError } from '../errors/tenant-not-ready.error';
+import { TenantSuspendedError } from '../errors/tenant-suspended.error';
+import { PinnedPool } from '../postgres/pinned.pool';
+import { TenantConnectionInfo } from '../resolution/tenant-connection-info';
+import { TenantResolver } from '../resolution/tenant.resolver';
+import { TenantResourceCache } from './tenant-resource.cache';
+
+export interface TenantPostgresLimits {
+  /** Connections per tenant pool (each pool reserves this many under `maxConnections`). Default 4. */
+  readonly poolSize?: number;
+  /** Hard cap on tenant pools alive at once, draining ones included. Default 100. */
+  readonly maxPools?: number;
+  /** Hard cap on PostgreSQL connections of all pools together. Default maxPools × poolSize. */
+  readonly maxConnections?: number;
+  /** A pool unused this long is closed. Default 60 s; 0 keeps pools until evicted. */
+  readonly idleTimeoutMs?: number;
+  /** How long a request may wait for room under the caps, then for a connection. Default 5 s. */
+  readonly acquireTimeoutMs?: number;
+  /** application_name of every connection. Default `enclave-<product>`. */
+  readonly applicationName?: string;
+  /** A replacement for pg's Client class (tests count connections with it). */
+  readonly Client?: typeof Client;
+}
+
+export interface TenantConnectionManagerOptions {
+  /** The product this process is: only its registrations and credentials are used. */
+  readonly product: string;
+  /**
+   * `true`: each tenant gets its own pool, resolved through `resolver`. `false`
+   * (MULTI_TENANT_ENABLED=false): one pre-configured database (`singleTenant.postgres`), no
+   * resolution, no lifecycle.
+   */
+  readonly multiTenant: boolean;
+  readonly resolver?: TenantResolver;
+  readonly postgres?: TenantPostgresLimits;
+  readonly singleTenant?: {
+    /** Connection of the one database, e.g. `{ connectionString }`; `max` defaults to 10. */
+    readonly postgres?: PoolConfig;
+  };
+}
+
+const AUTH_FAILED = new Set(['28P01', '28000']);
+
+/**
+ * Per-tenant PostgreSQL connections for one product, under hard caps (see TenantResourceCache): the
+ * warm path is one Map lookup plus a pool checkout. The tenant's pool is built from what the
+ * resolver returns (its own database, or the product database with the tenant's schema pinned)
+ * and logs in as the tenant's own role, so a connection can reach nothing but that tenant.
+ */
+export class TenantConnectionManager {
+  readonly multiTenant: boolean;
+  private readonly pools?: TenantResourceCache<PinnedPool>;
+  private readonly single?: PinnedPool;
+  /** Resolutions in flight, shared by every store's cache (one resolve per cold tenant). */
+  private readonly resolving = new Map<string, Promise<TenantConnectionInfo>>();
+  private readonly noop = () => undefined;
+
+  constructor(private readonly options: TenantConnectionManagerOptions) {
+    productNameSchema.parse(options.product);
+    this.multiTenant = options.multiTenant;
+    const limits = options.postgres ?? {};
+    const applicationName = limits.applicationName ?? `enclave-${options.product}`;
+    const acquireTimeoutMs = limits.acquireTimeoutMs ?? 5_000;
+
+    if (!options.multiTenant) {
+      const connection = options.singleTenant?.postgres;
+      if (connection) {
+        this.single = new PinnedPool({
+          connection,
+          max: connection.max ?? 10,
+          checkoutTimeoutMs: acquireTimeoutMs,
+          applicationName,
+          label: options.product,
+          Client: limits.Client,
+        });
+      }
+      return;
+    }
+
+    const resolver = options.resolver;
+    if (!resolver) throw new Error('multi-tenant mode needs a TenantResolver');
+    const poolSize = limits.poolSize ?? 4;
+    const maxPools = limits.maxPools ?? 100;
+    const maxConnections = limits.maxConnections ?? maxPools * poolSize;
+    if (poolSize > maxConnections) {
+      throw new Error(`poolSize ${poolSize} exceeds maxConnections ${maxConnections}`);
+    }
+    this.pools = new TenantResourceCache<PinnedPool>({
+      name: 'postgres',
+      maxEntries: maxPools,
+      maxWeight: maxConnections,
+      idleTimeoutMs: limits.idleTimeoutMs ?? 60_000,
+      acquireTimeoutMs,
+      close: (pool) => pool.close(),
+      load: async (tenantId) => {
+        const pg = (await this.resolve(resolver, tenantId)).postgres;
+        if (!pg) throw new Error(`${options.product} has no PostgreSQL endpoint configured`);
+        return {
+          weight: poolSize,
+          create: () =>
+            new PinnedPool({
+              connection: {
+                host: pg.host,
+                port: pg.port,
+                database: pg.database,
+                user: pg.username,
+                password: pg.password,
+              },
+              schema: pg.schema,
+              max: poolSize,
+              checkoutTimeoutMs: acquireTimeoutMs,
+              applicationName,
+              label: `tenant ${tenantId}`,
+              Client: limits.Client,
+            }),
+        };
+      },
+    });
+  }
+
+  /**
+   * A connection to the tenant's database, in its schema, as its role. Release it (`release()`)
+   * when done; TenantContext does that at the end of the request.
+   */
+  async postgres(tenantId: string): Promise<PoolClient> {
+    if (!this.pools) {
+      if (!this.single)
+        throw new Error('no PostgreSQL database is configured for single-tenant mode');
+      return this.single.checkout(this.noop);
+    }
+    try {
+      return await this.checkout(this.pools, tenantId);
+    } catch (error) {
+      // Credentials rotated under a warm pool: forget it and log in again with the new ones, once.
+      if (!AUTH_FAILED.has((error as { code?: string }).code ?? '')) throw error;
+      this.invalidate(tenantId);
+      return this.checkout(this.pools, tenantId);
+    }
+  }
+
+  /**
+   * Forgets the tenant's connections (credentials rotated, tenant suspended or offboarded): the next
+   * request resolves again; work in flight finishes on the old pool, which then closes.
+   */
+  invalidate(tenantId: string): void {
+    this.resolving.delete(tenantId);
+    this.pools?.invalidate(tenantId);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.pools?.close(), this.single?.close()]);
+  }
+
+  stats() {
+    return { postgres: this.pools?.stats() };
+  }
+
+  private async checkout(
+    pools: TenantResourceCache<PinnedPool>,
+    tenantId: string,
+  ): Promise<PoolClient> {
+    const entry = pools.tryAcquire(tenantId) ?? (await pools.acquire(tenantId));
+    return entry.resource.checkout(entry.release);
+  }
+
+  /** One resolve per tenant at a time, whichever store asked first. */
+  private resolve(resolver: TenantResolver, tenantId: string): Promise<TenantConnectionInfo> {
+    let pending = this.resolving.get(tenantId);
+    if (pending === undefined) {
+      pending = resolver.resolve(tenantId, this.options.product).then(assertServable);
+      this.resolving.set(tenantId, pending);
+      const done = () => {
+        if (this.resolving.get(tenantId) === pending) this.resolving.delete(tenantId);
+      };
+      pending.then(done, done);
+    }
+    return pending;
+  }
+}
+
+/** Resolvers throw for tenants that cannot be served; a custom one that does not is caught here. */
+function assertServable(info: TenantConnectionInfo): TenantConnectionInfo {
+  if (info.state === 'ready') return info;
+  if (info.state === 'suspended') throw new TenantSuspendedError(info.tenantId, info.product);
+  throw new TenantNotReadyError(info.tenantId, info.product, info.state);
+}

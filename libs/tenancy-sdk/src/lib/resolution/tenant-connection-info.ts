@@ -1,0 +1,46 @@
+import { IsolationMode } from '@enclave/contracts';
+
+export type TenantState = 'ready' | 'provisioning' | 'failed' | 'suspended';
+
+export interface PostgresConnectionInfo {
+  readonly host: string;
+  readonly port: number;
+  /** DATABASE mode: the tenant's own database; SCHEMA mode: the product's shared database. */
+  readonly database: string;
+  /** The schema every connection is pinned to (`public` in DATABASE mode). */
+  readonly schema: string;
+  readonly username: string;
+  readonly password: string;
+  /** Vault version of the credential, to tell a rotated credential from the one in use. */
+  readonly secretVersion: number;
+}
+
+export interface MongoConnectionInfo {
+  /** Server address without credentials, e.g. `mongodb://db1:27017,db2:27017/?replicaSet=rs0`. */
+  readonly url: string;
+  readonly database: string;
+  readonly username: string;
+  readonly password: string;
+  readonly secretVersion: number;
+}
+
+export interface RabbitConnectionInfo {
+  readonly protocol: 'amqp' | 'amqps';
+  readonly host: string;
+  readonly port: number;
+  readonly vhost: string;
+  readonly username: string;
+  readonly password: string;
+  readonly secretVersion: number;
+}
+
+/** What a product needs to reach one tenant's resources; only resources the product uses are set. */
+export interface TenantConnectionInfo {
+  readonly tenantId: string;
+  readonly product: string;
+  readonly isolationMode: IsolationMode;
+  readonly state: TenantState;
+  readonly postgres?: PostgresConnectionInfo;
+  readonly mongodb?: MongoConnectionInfo;
+  readonly rabbitmq?: RabbitConnectionInfo;
+}
