@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
@@ -35,7 +35,9 @@ export class TenantsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List tenants, oldest first (keyset pagination by id).' })
+  @ApiOperation({ summary: 'List tenants in id order (keyset pagination: pass the last id as `after`).' })
+  @ApiQuery({ name: 'after', required: false, description: 'Return tenants whose id sorts after this one.' })
+  @ApiQuery({ name: 'limit', required: false, description: 'Page size, 1-500 (default 100).' })
   list(@Query('after') after?: string, @Query('limit') limit = '100') {
     const take = Math.min(Math.max(Number(limit) || 100, 1), 500);
     const query = this.dataSource

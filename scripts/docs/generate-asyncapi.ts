@@ -1,0 +1,385 @@
+// Builds docs/asyncapi.json (AsyncAPI 3.0) from the typed event map of @enclave/contracts and the
+// "Consumes" / "Produces" rows of every apps/<app>/README.md, so the document says exactly what the
+// code declares (test/docs/api-documents.spec.ts fails when the committed file drifts).
+// Run: npm run docs:asyncapi
+import {
+  EventDefinition,
+  PlatformEvents,
+  Topics,
+  deadLetterTopicOf,
+  eventEnvelopeSchema,
+} from '@enclave/contracts';
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { zodToJsonSchema } from 'zod-to-json-schema';
+import { writeJsonDocument } from './write-json-document';
+
+type Json = Record<string, unknown>;
+
+const root = path.resolve(__dirname, '../..');
+
+export const ASYNCAPI_PATH = path.join(root, 'docs/asyncapi.json');
+
+/** Receivers that are not apps of this repository. */
+export const EXTERNAL_RECEIVERS: Readonly<
+  Record<string, { readonly description: string; readonly topics: readonly string[] }>
+> = {
+  products: {
+    description:
+      'The products that serve tenants, through the tenancy SDK (libs/tenancy-sdk): they learn that a ' +
+      "tenant's service is ready to serve, or has failed, from these events.",
+    topics: [Topics.ServiceReady, Topics.ServiceFailed],
+  },
+};
+
+/**
+ * Headers of every dead letter (libs/messaging/README.md, DeadLetterPublisher); the original
+ * message's own headers are kept alongside.
+ */
+export const DEAD_LETTER_HEADERS: Readonly<Record<string, string>> = {
+  'x-dlq-reason':
+    'Why the message was given up on: the error message, credentials masked, at most 2,000 characters.',
+  'x-dlq-error': 'The error name (e.g. `EventDecodeError`).',
+  'x-dlq-source-topic': 'The physical topic the message was read from (prefix included).',
+  'x-dlq-source-partition': 'The partition it was read from.',
+  'x-dlq-source-offset': 'Its offset in that partition.',
+  'x-dlq-consumer-group': 'The consumer group that gave up on it.',
+  'x-dlq-attempts': 'How many times handling was attempted.',
+  'x-dlq-failed-at': 'When it was dead-lettered (ISO 8601).',
+};
+
+const ENVELOPE_FIELDS: Readonly<Record<string, string>> = {
+  id: 'Unique event id; consumers handle each id once per consumer group (duplicates are dropped).',
+  type: 'The event type.',
+  version:
+    'Payload version. Producers write the current one; consumers upcast older ones (see `x-versions`).',
+  tenantId: 'The tenant the event is about.',
+  correlationId:
+    'Shared by every event of one flow (e.g. one registration), starting at the API request.',
+  causationId: 'Id of the event that caused this one; null for events caused by an API request.',
+  occurredAt: 'When the producer wrote the event (ISO 8601 with offset).',
+  producer: 'The app that produced it.',
+};
+
+const KAFKA_BINDING_VERSION = '0.5.0';
+
+export interface AppTopics {
+  readonly app: string;
+  /** The README's "Stage owned" sentence. */
+  readonly owns: string;
+  readonly group: string | null;
+  readonly consumes: readonly string[];
+  readonly produces: readonly string[];
+}
+
+/** Reads which topics each app consumes and produces from its README's table. */
+export function readAppTopics(appsDir = path.join(root, 'apps')): AppTopics[] {
+  const known = new Set<string>(Object.values(Topics));
+  return fs
+    .readdirSync(appsDir)
+    .filter((app) => fs.existsSync(path.join(appsDir, app, 'README.md')))
+    .sort()
+    .map((app) => {
+      const file = path.join('apps', app, 'README.md');
+      const readme = fs.readFileSync(path.join(appsDir, app, 'README.md'), 'utf8');
+      const row = (label: string): string | undefined =>
+        readme
+          .split('\n')
+          .map((line) => line.split('|'))
+          .find((cells) => cells.length > 2 && cells[1].trim() === label)
+          ?.slice(2)
+          .join('|');
+      const topics = (label: string): string[] => {
+        const cell = row(label);
+        if (cell === undefined) throw new Error(`${file} has no "${label}" row`);
+        // Topic names are the dotted code spans; others (e.g. `rabbitmq`) only qualify them.
+        const names = [...cell.matchAll(/`([^`]+)`/g)]
+          .map((m) => m[1])
+          .filter((name) => /^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(name));
+        for (const name of names) {
+          if (!known.has(name)) throw new Error(`${file} ${label}: ${name} is not in Topics`);
+        }
+        return names;
+      };
+      const group = /`([^`]+)`/.exec(row('Consumer group') ?? '')?.[1] ?? null;
+      const owns = /\*\*Stage owned:\*\*\s*(.+)/.exec(readme)?.[1].trim() ?? '';
+      return { app, owns, group, consumes: topics('Consumes'), produces: topics('Produces') };
+    });
+}
+
+// zod-to-json-schema's generic signature is too deep for tsc with zod 3.25's types; this is the part used.
+const toJsonSchema = zodToJsonSchema as unknown as (
+  schema: z.ZodTypeAny,
+  options: { target: 'jsonSchema7'; $refStrategy: 'none' },
+) => Json;
+
+/** JSON Schema draft-07 (what AsyncAPI schemas extend), every definition inlined. */
+function jsonSchemaOf(schema: z.ZodTypeAny): Json {
+  const converted = toJsonSchema(schema, { target: 'jsonSchema7', $refStrategy: 'none' });
+  delete converted.$schema;
+  return converted;
+}
+
+/**
+ * The partition key as a template (`{tenantId}/{product}`): the event's own key function applied to
+ * a payload whose every field reads as its name, so the document follows the code.
+ */
+export function partitionKeyTemplate(def: EventDefinition): string {
+  const probe = new Proxy({}, { get: (_, field) => `{${String(field)}}` });
+  return def.partitionKey(probe as never);
+}
+
+function keySchema(def: EventDefinition, template: string, payload: Json): Json {
+  const properties = (payload.properties ?? {}) as Record<string, { pattern?: string }>;
+  const fields = [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+  const patterns = fields.map((f) => properties[f]?.pattern);
+  const schema: Json = {
+    type: 'string',
+    description:
+      `Partition key \`${template}\` (fields of the payload): every ${def.type} with the same key ` +
+      'lands on one partition, so they are consumed in order.',
+    'x-template': template,
+  };
+  if (patterns.every((p): p is string => typeof p === 'string')) {
+    let pattern = template;
+    fields.forEach((field, i) => {
+      pattern = pattern.replace(`{${field}}`, `(?:${patterns[i].replace(/^\^|\$$/g, '')})`);
+    });
+    schema.pattern = `^${pattern}$`;
+  }
+  return schema;
+}
+
+function envelopeSchemaOf(def: EventDefinition, payloadRef: string): Json {
+  const envelope = jsonSchemaOf(
+    eventEnvelopeSchema.extend({
+      type: z.literal(def.type),
+      version: z.literal(def.version),
+      payload: def.schema,
+    }),
+  );
+  const properties = envelope.properties as Record<string, Json>;
+  for (const [field, description] of Object.entries(ENVELOPE_FIELDS)) {
+    if (!properties[field]) throw new Error(`the envelope has no ${field} field any more`);
+    properties[field] = { ...properties[field], description };
+  }
+  // The payload is the current version's schema (a sibling `description` would be ignored by $ref).
+  properties.payload = { $ref: payloadRef };
+  return { title: `${def.type} envelope`, ...envelope };
+}
+
+function description(apps: readonly AppTopics[]): string {
+  const headers = Object.keys(DEAD_LETTER_HEADERS)
+    .map((h) => `\`${h}\``)
+    .join(', ');
+  return [
+    'Every event of the Enclave provisioning lifecycle. Apps publish through a transactional outbox ' +
+      'and consume with an idempotent consumer (one consumer group per app; replicas share it).',
+    '',
+    '- **Envelope**: every message value is a JSON envelope (`id`, `type`, `version`, `tenantId`, ' +
+      '`correlationId`, `causationId`, `occurredAt`, `producer`, `payload`); the payload is versioned ' +
+      'per event type. Each message lists every payload version it ever had under `x-versions`; ' +
+      'consumers upcast older versions to the current one.',
+    '- **Key**: the Kafka message key is the partition key (`{tenantId}/{product}` for events about ' +
+      'one service registration, `{tenantId}` for tenant events), so one registration stays in order.',
+    '- **Topic names are logical**: a deployment may set `KAFKA_TOPIC_PREFIX`, and then every physical ' +
+      'topic is `<KAFKA_TOPIC_PREFIX><address>`.',
+    '- **Dead letters**: a message a consumer can never handle goes to `<topic>.dlq` (prefixed like its ' +
+      `topic) with its original key, value and headers, plus ${headers}.`,
+    '',
+    `Apps: ${apps.map((a) => a.app).join(', ')}; outside the platform: ${Object.keys(EXTERNAL_RECEIVERS).join(', ')}.`,
+    'Generated by scripts/docs/generate-asyncapi.ts (`npm run docs:asyncapi`); do not edit by hand.',
+  ].join('\n');
+}
+
+/** The AsyncAPI 3.0 document of every platform event. */
+export function buildAsyncApi(apps: readonly AppTopics[] = readAppTopics()): Json {
+  const events = Object.values(PlatformEvents) as readonly EventDefinition[];
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  const channels: Json = {};
+  const operations: Json = {};
+  const messages: Json = {};
+  const schemas: Json = {};
+
+  const receivers = (topic: string) => [
+    ...apps
+      .filter((a) => a.consumes.includes(topic))
+      .map((a) => ({ app: a.app, group: a.group, external: false })),
+    ...Object.entries(EXTERNAL_RECEIVERS)
+      .filter(([, r]) => r.topics.includes(topic))
+      .map(([app]) => ({ app, group: null as string | null, external: true })),
+  ];
+
+  for (const def of events) {
+    const id = def.type;
+    const dlqId = `${id}DeadLetters`;
+    const versionRef = (v: number) => `#/components/schemas/${id}PayloadV${v}`;
+    for (const version of def.versions) {
+      schemas[`${id}PayloadV${version.version}`] = {
+        title: `${id} payload v${version.version}`,
+        ...jsonSchemaOf(version.schema),
+      };
+    }
+    schemas[`${id}Envelope`] = envelopeSchemaOf(def, versionRef(def.version));
+    const template = partitionKeyTemplate(def);
+    const key = keySchema(def, template, schemas[`${id}PayloadV${def.version}`] as Json);
+
+    messages[id] = {
+      name: id,
+      title: id,
+      summary: `${id} v${def.version} on ${def.topic}, keyed by ${template}.`,
+      contentType: 'application/json',
+      payload: { $ref: `#/components/schemas/${id}Envelope` },
+      bindings: { kafka: { key, bindingVersion: KAFKA_BINDING_VERSION } },
+      'x-partition-key': template,
+      'x-current-version': def.version,
+      'x-versions': def.versions.map((v) => ({
+        version: v.version,
+        payload: { $ref: versionRef(v.version) },
+        ...(v.version > 1 ? { upcastFrom: v.version - 1 } : {}),
+      })),
+    };
+
+    channels[id] = {
+      address: def.topic,
+      title: id,
+      description:
+        `Logical topic of ${id}; the physical topic is \`<KAFKA_TOPIC_PREFIX>${def.topic}\`. ` +
+        `Messages are keyed by \`${template}\`. Dead letters go to \`${deadLetterTopicOf(def.topic)}\`.`,
+      messages: { [id]: { $ref: `#/components/messages/${id}` } },
+      'x-dead-letter-channel': { $ref: `#/channels/${dlqId}` },
+    };
+    channels[dlqId] = {
+      address: deadLetterTopicOf(def.topic),
+      title: `${id} dead letters`,
+      description:
+        `${id} events a consumer could never handle (undecodable, or failed after its retries), ` +
+        `byte for byte, with the cause in \`x-dlq-*\` headers. Replay them onto ${def.topic} after a fix.`,
+      messages: { DeadLetter: { $ref: '#/components/messages/DeadLetter' } },
+      'x-source-channel': { $ref: `#/channels/${id}` },
+    };
+
+    for (const producer of apps.filter((a) => a.produces.includes(def.topic))) {
+      operations[`${producer.app}.send.${id}`] = {
+        action: 'send',
+        channel: { $ref: `#/channels/${id}` },
+        messages: [{ $ref: `#/channels/${id}/messages/${id}` }],
+        title: `${producer.app} publishes ${id}`,
+        summary: `${producer.app} publishes ${id} through its transactional outbox.`,
+        tags: [{ name: producer.app }],
+        'x-app': producer.app,
+      };
+    }
+    for (const receiver of receivers(def.topic)) {
+      operations[`${receiver.app}.receive.${id}`] = {
+        action: 'receive',
+        channel: { $ref: `#/channels/${id}` },
+        messages: [{ $ref: `#/channels/${id}/messages/${id}` }],
+        title: `${receiver.app} consumes ${id}`,
+        summary: receiver.external
+          ? EXTERNAL_RECEIVERS[receiver.app].description
+          : `${receiver.app} handles ${id} once per event id (consumer group \`${receiver.group}\`).`,
+        tags: [{ name: receiver.app }],
+        'x-app': receiver.app,
+        ...(receiver.group
+          ? {
+              bindings: {
+                kafka: {
+                  groupId: { type: 'string', enum: [receiver.group] },
+                  bindingVersion: KAFKA_BINDING_VERSION,
+                },
+              },
+            }
+          : {}),
+      };
+      if (!receiver.external) {
+        operations[`${receiver.app}.deadLetter.${id}`] = {
+          action: 'send',
+          channel: { $ref: `#/channels/${dlqId}` },
+          messages: [{ $ref: `#/channels/${dlqId}/messages/DeadLetter` }],
+          title: `${receiver.app} dead-letters ${id}`,
+          summary: `${receiver.app} sends the ${id} events it can never handle here.`,
+          tags: [{ name: receiver.app }],
+          'x-app': receiver.app,
+        };
+      }
+    }
+  }
+
+  messages.DeadLetter = {
+    name: 'DeadLetter',
+    title: 'Dead letter',
+    summary: 'A message a consumer gave up on: its original key and value, the cause in headers.',
+    contentType: 'application/octet-stream',
+    headers: {
+      type: 'object',
+      properties: Object.fromEntries(
+        Object.entries(DEAD_LETTER_HEADERS).map(([h, d]) => [
+          h,
+          { type: 'string', description: d },
+        ]),
+      ),
+      required: Object.keys(DEAD_LETTER_HEADERS),
+      additionalProperties: {
+        type: 'string',
+        description: "The original message's own headers, kept as they were.",
+      },
+    },
+    payload: {
+      description:
+        'The original message value, byte for byte: normally the event envelope of the source ' +
+        'channel, but possibly not even JSON (that is one reason to dead-letter).',
+    },
+    bindings: {
+      kafka: {
+        key: { type: 'string', description: 'The original message key (its partition key).' },
+        bindingVersion: KAFKA_BINDING_VERSION,
+      },
+    },
+  };
+
+  return {
+    asyncapi: '3.0.0',
+    info: {
+      title: 'Enclave platform events',
+      version: pkg.version,
+      description: description(apps),
+      license: { name: 'Apache-2.0' },
+      tags: [
+        ...apps.map((a) => ({ name: a.app, description: a.owns })),
+        ...Object.entries(EXTERNAL_RECEIVERS).map(([name, r]) => ({
+          name,
+          description: r.description,
+        })),
+      ],
+    },
+    defaultContentType: 'application/json',
+    servers: {
+      kafka: {
+        host: '{brokers}',
+        protocol: 'kafka',
+        description:
+          'The Kafka cluster of a deployment (`KAFKA_BROKERS`). Topics carry `KAFKA_TOPIC_PREFIX`, if set.',
+        variables: {
+          brokers: {
+            default: 'kafka:9092',
+            description: 'Bootstrap servers (`KAFKA_BROKERS`); `kafka:9092` in docker compose.',
+          },
+        },
+      },
+    },
+    channels,
+    operations,
+    components: { schemas, messages },
+  };
+}
+
+if (require.main === module) {
+  writeJsonDocument(ASYNCAPI_PATH, buildAsyncApi()).catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

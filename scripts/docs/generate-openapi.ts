@@ -1,0 +1,69 @@
+// Builds docs/openapi.json: the document tenant-registry serves at /openapi.json, from the same
+// controllers and buildOpenApi(), without a database, Kafka or a listening server (the controllers'
+// dependencies are stubs that are never called). test/docs/api-documents.spec.ts fails on drift.
+// Run: npm run docs:openapi
+import 'reflect-metadata';
+import { HealthModule, SERVICE_NAME } from '@enclave/service-kit';
+import { Global, INestApplication, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import path from 'node:path';
+import { buildOpenApi } from '../../apps/tenant-registry/src/openapi/publish-openapi';
+import { ProductsController } from '../../apps/tenant-registry/src/products/products.controller';
+import { RegisterServiceUseCase } from '../../apps/tenant-registry/src/registrations/register-service.use-case';
+import { RegistrationsController } from '../../apps/tenant-registry/src/registrations/registrations.controller';
+import { CreateTenantUseCase } from '../../apps/tenant-registry/src/tenants/create-tenant.use-case';
+import { TenantsController } from '../../apps/tenant-registry/src/tenants/tenants.controller';
+import { writeJsonDocument } from './write-json-document';
+
+export const OPENAPI_PATH = path.resolve(__dirname, '../../docs/openapi.json');
+
+/** Stands in for a dependency that documenting the routes never uses (no methods, no hooks). */
+const unused = {};
+
+/** What ServiceKitModule provides to the health controller in the real app. */
+@Global()
+@Module({
+  providers: [{ provide: SERVICE_NAME, useValue: 'tenant-registry' }],
+  exports: [SERVICE_NAME],
+})
+class ServiceNameModule {}
+
+/** tenant-registry's HTTP surface (admin API and health), as in AppModule, with stub dependencies. */
+@Module({
+  imports: [ServiceNameModule, HealthModule.forRoot([])],
+  controllers: [TenantsController, RegistrationsController, ProductsController],
+  providers: [
+    { provide: CreateTenantUseCase, useValue: unused },
+    { provide: RegisterServiceUseCase, useValue: unused },
+    { provide: getDataSourceToken(), useValue: unused },
+  ],
+})
+class TenantRegistryHttpModule {}
+
+async function withApp<T>(use: (app: INestApplication) => T): Promise<T> {
+  const app = await NestFactory.create(TenantRegistryHttpModule, {
+    logger: false,
+    abortOnError: false,
+  });
+  try {
+    return use(app);
+  } finally {
+    await app.close();
+  }
+}
+
+/** The tenant-registry OpenAPI document, as JSON (what /openapi.json serves). */
+export async function buildOpenApiDocument(): Promise<Record<string, unknown>> {
+  const document = await withApp((app) => buildOpenApi(app));
+  return JSON.parse(JSON.stringify(document)) as Record<string, unknown>;
+}
+
+if (require.main === module) {
+  buildOpenApiDocument()
+    .then((document) => writeJsonDocument(OPENAPI_PATH, document))
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
+}
