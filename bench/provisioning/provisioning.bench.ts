@@ -61,11 +61,13 @@ async function main() {
   try {
     await platform.start();
     const readyAt = new Map<string, number>();
+    const timings = new Map<string, Record<string, number>>();
     const ready = await collectTopic(platform.kafka, [platform.topic(Topics.ServiceReady)]);
     const watch = setInterval(() => {
       for (const m of ready.messages.splice(0)) {
         const { payload } = JSON.parse(m.message.value!.toString());
         readyAt.set(payload.tenantId, performance.now());
+        timings.set(payload.tenantId, payload.stageTimings);
       }
     }, 1);
     const waitReady = async (tenantId: string, timeoutMs = 60_000) => {
@@ -110,6 +112,20 @@ async function main() {
       }
     }
 
+    // Where one registration's time goes: each stage's completion, from registration (ServiceReady).
+    const latencyTenants = Array.from({ length: N }, (_, i) => `l${i + WARMUP}-${platform.runId}`);
+    const latencyStages = Object.fromEntries(
+      Object.keys(timings.get(latencyTenants[0]) ?? {}).map((stage) => [
+        stage,
+        Math.round(
+          percentile(
+            latencyTenants.map((t) => timings.get(t)![stage]),
+            50,
+          ),
+        ),
+      ]),
+    );
+
     // Throughput: many registrations at once, from the first POST to the last ServiceReady.
     const batch = Array.from({ length: THROUGHPUT_N }, (_, i) => `t${i}-${platform.runId}`);
     tenants.push(...batch);
@@ -128,6 +144,16 @@ async function main() {
     clearInterval(sampler);
     clearInterval(watch);
     await ready.stop();
+    // Where the time goes under load: each stage's completion, from registration, across the batch.
+    const stageRows = await platform.platformQuery<{ stage: string; p50: number; p99: number }>(
+      `SELECT key AS stage,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50,
+              percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99
+         FROM (SELECT s.key, EXTRACT(EPOCH FROM ((s.value->>'completedAt')::timestamptz - st.registered_at)) * 1000 AS ms
+                 FROM readiness_aggregator.service_status st, jsonb_each(st.stages) s
+                WHERE st.tenant_id LIKE 't%') x
+        GROUP BY key ORDER BY p50`,
+    );
 
     const result = {
       bench: 'provisioning',
@@ -138,10 +164,14 @@ async function main() {
       p99_ms: round(percentile(platformMs, 99)),
       sequential_baseline_ms: round(percentile(baselineMs, 50)),
       sequential_baseline_p99_ms: round(percentile(baselineMs, 99)),
+      stage_completion_p50_ms: latencyStages,
       ratio: Number((percentile(platformMs, 50) / percentile(baselineMs, 50)).toFixed(2)),
       throughput_n: THROUGHPUT_N,
       throughput_seconds: round(seconds),
       throughput_per_s: round(THROUGHPUT_N / seconds),
+      throughput_stage_completion_ms: Object.fromEntries(
+        stageRows.map((r) => [r.stage, { p50: Math.round(r.p50), p99: Math.round(r.p99) }]),
+      ),
       machine: `${os.cpus().length} cpu ${os.cpus()[0]?.model ?? ''}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, load ${os
         .loadavg()
         .map((l) => l.toFixed(1))
