@@ -4,7 +4,9 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default [
-  { ignores: ['**/node_modules', '**/dist', '**/.cache', '**/.nx', '**/coverage', 'bench/results'] },
+  {
+    ignores: ['**/node_modules', '**/dist', '**/.cache', '**/.nx', '**/coverage', 'bench/results'],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   ...nx.configs['flat/base'],
@@ -23,13 +25,24 @@ export default [
           banTransitiveDependencies: false,
           allow: [],
           depConstraints: [
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:catalog', 'type:runtime'] },
+            {
+              sourceTag: 'type:app',
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:catalog', 'type:runtime'],
+            },
             { sourceTag: 'type:catalog', onlyDependOnLibsWithTags: ['type:contracts'] },
-            { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:contracts', 'type:runtime'] },
+            {
+              sourceTag: 'type:runtime',
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:runtime'],
+            },
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
             {
               sourceTag: 'type:testing',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:catalog', 'type:runtime', 'type:testing'],
+              onlyDependOnLibsWithTags: [
+                'type:contracts',
+                'type:catalog',
+                'type:runtime',
+                'type:testing',
+              ],
             },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
           ],
@@ -37,7 +50,14 @@ export default [
       ],
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@enclave/*/*'], message: 'Import libs through their root entry point only.' }] },
+        {
+          patterns: [
+            {
+              group: ['@enclave/*/*'],
+              message: 'Import libs through their root entry point only.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -48,7 +68,10 @@ export default [
         'error',
         {
           patterns: [
-            { group: ['@enclave/*/*'], message: 'Import libs through their root entry point only.' },
+            {
+              group: ['@enclave/*/*'],
+              message: 'Import libs through their root entry point only.',
+            },
             { group: ['**/apps/**'], message: 'Apps never import apps; libs never import apps.' },
           ],
         },
@@ -57,7 +80,10 @@ export default [
   },
   {
     files: ['**/*.cjs'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {

@@ -1,2 +1,3 @@
 export * from './lib/run-stage';
 export * from './lib/permanent.error';
+export * from './lib/read-tenant-credential';

@@ -14,6 +14,8 @@ export * from './lib/resolution/vault.tenant-resolver';
 export * from './lib/connections/tenant-resource.cache';
 export * from './lib/connections/tenant-connection.manager';
 export * from './lib/postgres/pinned.pool';
+export * from './lib/mongodb/tenant-mongo.clients';
+export * from './lib/amqp/tenant-amqp.connections';
 export * from './lib/nest/tenancy-module.options';
 export * from './lib/nest/tenancy.module-definition';
 export * from './lib/nest/tenant-scope';

@@ -1,4 +1,9 @@
-import { IsolationMode, ProductName, TenantResourceNames, tenantResourceNames } from '@enclave/contracts';
+import {
+  IsolationMode,
+  ProductName,
+  TenantResourceNames,
+  tenantResourceNames,
+} from '@enclave/contracts';
 import { TestInfra, recordExercised } from '@enclave/testing';
 import { MongoClient } from 'mongodb';
 import { Client } from 'pg';

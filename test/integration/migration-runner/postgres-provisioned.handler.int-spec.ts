@@ -9,8 +9,8 @@ import { PostgresProvisionedHandler } from '../../../apps/migration-runner/src/h
 import { CreateTenantSchemaVersion1764300000000 } from '../../../apps/migration-runner/src/migrations/1764300000000-create-tenant-schema-version.migration';
 import { TenantMigrator } from '../../../apps/migration-runner/src/migrations/tenant-migrator';
 import { TenantSchemaVersionStore } from '../../../apps/migration-runner/src/migrations/tenant-schema-version.store';
-import { MemorySecretStore } from './fixtures/memory-secret-store';
-import { StageHandlerHarness } from './fixtures/stage-handler.harness';
+import { MemorySecretStore } from '../support/memory-secret-store';
+import { StageHandlerHarness } from '../support/stage-handler.harness';
 import { TenantLogin, TenantPostgresFixture } from './fixtures/tenant-postgres.fixture';
 
 /** The migrations stage from PostgresProvisioned to MigrationsApplied, on real PostgreSQL. */

@@ -8,8 +8,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { CredentialsIssuedHandler } from '../../../apps/mongo-provisioner/src/handlers/credentials-issued.handler';
 import { MongoTenantProvisioner } from '../../../apps/mongo-provisioner/src/provisioning/mongo-tenant.provisioner';
-import { MemorySecretStore } from './fixtures/memory-secret-store';
-import { StageHandlerHarness } from './fixtures/stage-handler.harness';
+import { MemorySecretStore } from '../support/memory-secret-store';
+import { StageHandlerHarness } from '../support/stage-handler.harness';
 
 /** The MongoDB stage from CredentialsIssued to MongoProvisioned, on real PostgreSQL (outbox) and MongoDB. */
 describe('mongo-provisioner CredentialsIssuedHandler', () => {

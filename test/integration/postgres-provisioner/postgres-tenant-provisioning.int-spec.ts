@@ -346,7 +346,9 @@ describe('PostgresTenantProvisioner (real PostgreSQL)', () => {
 
       expect(await h.passwordMatches(first.username, first.password)).toBe(true);
       expect(await h.passwordMatches(second.username, second.password)).toBe(true);
-      expect(await h.admin(first.database, 'SELECT v FROM public.mine')).toEqual([{ v: 'first data' }]);
+      expect(await h.admin(first.database, 'SELECT v FROM public.mine')).toEqual([
+        { v: 'first data' },
+      ]);
       await h.provisioner.deprovision(second);
       await h.provisioner.deprovision(first);
     });

@@ -3,9 +3,8 @@ import {
   CredentialsIssued,
   CredentialsIssuedPayload,
   EventEnvelope,
-  tenantResourceNames,
 } from '@enclave/contracts';
-import { PermanentStageError, runStage } from '@enclave/lifecycle';
+import { PermanentStageError, runStage, readTenantCredential } from '@enclave/lifecycle';
 import { EventContext, HandlesEvent } from '@enclave/messaging';
 import { productCatalog } from '@enclave/product-catalog';
 import { SECRET_STORE, SecretStore } from '@enclave/secret-store';
@@ -42,22 +41,12 @@ export class CredentialsIssuedHandler {
           `product ${product} declares no RabbitMQ resource, yet RabbitMQ credentials were issued`,
         );
       }
-      // A reference to another tenant's secret would hand this tenant foreign credentials.
-      const expectedPath = tenantResourceNames(tenantId, product, isolationMode).secretPath(
+      const { username, password } = await readTenantCredential(
+        this.secrets,
+        event.payload,
         'rabbitmq',
+        ref,
       );
-      if (ref.path !== expectedPath) {
-        throw new PermanentStageError(
-          `RabbitMQ credentials reference ${ref.path}, expected ${expectedPath}`,
-        );
-      }
-      const { data } = await this.secrets.get(ref.path, ref.version);
-      const { username, password } = data;
-      if (typeof username !== 'string' || typeof password !== 'string' || password === '') {
-        throw new PermanentStageError(
-          `secret ${ref.path} v${ref.version} has no username and password`,
-        );
-      }
 
       const { vhost, user } = await this.provisioner.provision({
         tenantId,

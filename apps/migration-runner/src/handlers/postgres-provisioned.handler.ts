@@ -4,7 +4,7 @@ import {
   PostgresProvisioned,
   PostgresProvisionedPayload,
 } from '@enclave/contracts';
-import { PermanentStageError, runStage } from '@enclave/lifecycle';
+import { PermanentStageError, runStage, readTenantCredential } from '@enclave/lifecycle';
 import { EventContext, HandlesEvent } from '@enclave/messaging';
 import { productCatalog } from '@enclave/product-catalog';
 import { SECRET_STORE, SecretStore } from '@enclave/secret-store';
@@ -40,21 +40,21 @@ export class PostgresProvisionedHandler {
         throw new PermanentStageError(
           `product ${provisioned.product} declares no PostgreSQL migrations`,
         );
-      const { path, version } = provisioned.credentials;
-      const secret = await this.secrets.get(path, version);
-      if (!secret.data.password)
+      const { username, password } = await readTenantCredential(
+        this.secrets,
+        provisioned,
+        'postgres',
+        provisioned.credentials,
+      );
+      if (username !== provisioned.role) {
         throw new PermanentStageError(
-          `the PostgreSQL secret ${path} (version ${version}) holds no password`,
-        );
-      if (secret.data.username !== undefined && secret.data.username !== provisioned.role) {
-        throw new PermanentStageError(
-          `the PostgreSQL secret ${path} names role ${secret.data.username}, not ${provisioned.role}`,
+          `the PostgreSQL secret ${provisioned.credentials.path} names role ${username}, not ${provisioned.role}`,
         );
       }
       const result = await this.migrator.migrate({
         connectionString: this.endpoint.connectionString({
           user: provisioned.role,
-          password: secret.data.password,
+          password,
           database: provisioned.database,
         }),
         schema: provisioned.schema,

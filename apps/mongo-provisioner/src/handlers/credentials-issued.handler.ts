@@ -4,7 +4,7 @@ import {
   EventEnvelope,
   MongoProvisioned,
 } from '@enclave/contracts';
-import { PermanentStageError, runStage } from '@enclave/lifecycle';
+import { PermanentStageError, runStage, readTenantCredential } from '@enclave/lifecycle';
 import { EventContext, HandlesEvent } from '@enclave/messaging';
 import { productCatalog } from '@enclave/product-catalog';
 import { SECRET_STORE, SecretStore } from '@enclave/secret-store';
@@ -34,23 +34,23 @@ export class CredentialsIssuedHandler {
     // Products without a MongoDB resource get no MongoDB credentials: nothing to do here.
     if (!ref) return;
     await runStage(ctx, 'mongodb', registration, async () => {
-      const secret = await this.secrets.get(ref.path, ref.version);
       const mongodb = productCatalog.get(registration.product)?.resources.mongodb;
       if (!mongodb) {
         throw new PermanentStageError(
           `product ${registration.product} declares no MongoDB resource, yet MongoDB credentials were issued`,
         );
       }
-      const password = secret.data.password;
-      if (!password)
-        throw new PermanentStageError(
-          `the MongoDB secret ${ref.path} (version ${ref.version}) holds no password`,
-        );
+      const { username, password } = await readTenantCredential(
+        this.secrets,
+        registration,
+        'mongodb',
+        ref,
+      );
       const result = await this.provisioner.provision({
         tenantId: registration.tenantId,
         product: registration.product,
         mode: registration.isolationMode,
-        username: secret.data.username,
+        username,
         password,
         collections: mongodb.collections,
       });

@@ -3,9 +3,8 @@ import {
   CredentialsIssuedPayload,
   EventEnvelope,
   PostgresProvisioned,
-  tenantResourceNames,
 } from '@enclave/contracts';
-import { PermanentStageError, runStage } from '@enclave/lifecycle';
+import { readTenantCredential, runStage } from '@enclave/lifecycle';
 import { EventContext, HandlesEvent } from '@enclave/messaging';
 import { SECRET_STORE, SecretStore } from '@enclave/secret-store';
 import { Controller, Inject } from '@nestjs/common';
@@ -34,22 +33,12 @@ export class CredentialsIssuedHandler {
     const { tenantId, registrationId, product, isolationMode } = event.payload;
 
     await runStage(ctx, 'postgres', event.payload, async () => {
-      // A reference to another tenant's secret would hand this tenant foreign credentials.
-      const expectedPath = tenantResourceNames(tenantId, product, isolationMode).secretPath(
+      const { username, password } = await readTenantCredential(
+        this.secrets,
+        event.payload,
         'postgres',
+        ref,
       );
-      if (ref.path !== expectedPath) {
-        throw new PermanentStageError(
-          `PostgreSQL credentials reference ${ref.path}, expected ${expectedPath}`,
-        );
-      }
-      const { data } = await this.secrets.get(ref.path, ref.version);
-      const { username, password } = data;
-      if (typeof username !== 'string' || typeof password !== 'string') {
-        throw new PermanentStageError(
-          `secret ${ref.path} v${ref.version} has no username and password`,
-        );
-      }
 
       const provisioned = await this.provisioner.provision({
         tenantId,

@@ -35,8 +35,14 @@ export class TenantsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List tenants in id order (keyset pagination: pass the last id as `after`).' })
-  @ApiQuery({ name: 'after', required: false, description: 'Return tenants whose id sorts after this one.' })
+  @ApiOperation({
+    summary: 'List tenants in id order (keyset pagination: pass the last id as `after`).',
+  })
+  @ApiQuery({
+    name: 'after',
+    required: false,
+    description: 'Return tenants whose id sorts after this one.',
+  })
   @ApiQuery({ name: 'limit', required: false, description: 'Page size, 1-500 (default 100).' })
   list(@Query('after') after?: string, @Query('limit') limit = '100') {
     const take = Math.min(Math.max(Number(limit) || 100, 1), 500);

@@ -1,7 +1,19 @@
 import { productNameSchema } from '@enclave/contracts';
+import { ChannelModel, connect as amqpConnect } from 'amqplib';
+import { MongoClient } from 'mongodb';
 import { Client, PoolClient, PoolConfig } from 'pg';
+import {
+  TenantAmqpConnections,
+  TenantAmqpLease,
+  TenantAmqpLimits,
+} from '../amqp/tenant-amqp.connections';
 import { TenantNotReadyError } from '../errors/tenant-not-ready.error';
 import { TenantSuspendedError } from '../errors/tenant-suspended.error';
+import {
+  TenantMongoClients,
+  TenantMongoLease,
+  TenantMongoLimits,
+} from '../mongodb/tenant-mongo.clients';
 import { PinnedPool } from '../postgres/pinned.pool';
 import { TenantConnectionInfo } from '../resolution/tenant-connection-info';
 import { TenantResolver } from '../resolution/tenant.resolver';
@@ -35,24 +47,36 @@ export interface TenantConnectionManagerOptions {
   readonly multiTenant: boolean;
   readonly resolver?: TenantResolver;
   readonly postgres?: TenantPostgresLimits;
+  /** Per-tenant MongoClients (multi-tenant mode), when the product uses MongoDB. */
+  readonly mongodb?: TenantMongoLimits;
+  /** Per-tenant AMQP connections (multi-tenant mode), when the product uses RabbitMQ. */
+  readonly rabbitmq?: TenantAmqpLimits;
   readonly singleTenant?: {
     /** Connection of the one database, e.g. `{ connectionString }`; `max` defaults to 10. */
     readonly postgres?: PoolConfig;
+    readonly mongodb?: { readonly url: string; readonly database: string };
+    readonly rabbitmq?: { readonly url: string };
   };
 }
 
 const AUTH_FAILED = new Set(['28P01', '28000']);
 
 /**
- * Per-tenant PostgreSQL connections for one product, under hard caps (see TenantResourceCache): the
- * warm path is one Map lookup plus a pool checkout. The tenant's pool is built from what the
- * resolver returns (its own database, or the product database with the tenant's schema pinned)
- * and logs in as the tenant's own role, so a connection can reach nothing but that tenant.
+ * Per-tenant connections for one product, under hard caps (see TenantResourceCache): PostgreSQL
+ * pools, and MongoClients and AMQP connections when configured. The warm path is one Map lookup plus
+ * a pool checkout. Each tenant's resources are built from what the resolver returns (its own
+ * database, or the product database with the tenant's schema pinned; its Mongo database; its vhost)
+ * and log in as the tenant's own users, so a connection can reach nothing but that tenant. One
+ * resolve per cold tenant serves all three stores.
  */
 export class TenantConnectionManager {
   readonly multiTenant: boolean;
   private readonly pools?: TenantResourceCache<PinnedPool>;
   private readonly single?: PinnedPool;
+  private readonly mongo?: TenantMongoClients;
+  private readonly amqp?: TenantAmqpConnections;
+  private singleMongo?: Promise<MongoClient>;
+  private singleAmqp?: Promise<ChannelModel>;
   /** Resolutions in flight, shared by every store's cache (one resolve per cold tenant). */
   private readonly resolving = new Map<string, Promise<TenantConnectionInfo>>();
   private readonly noop = () => undefined;
@@ -81,6 +105,11 @@ export class TenantConnectionManager {
 
     const resolver = options.resolver;
     if (!resolver) throw new Error('multi-tenant mode needs a TenantResolver');
+    const resolve = (tenantId: string) => this.resolve(resolver, tenantId);
+    if (options.mongodb)
+      this.mongo = new TenantMongoClients(resolve, options.mongodb, applicationName);
+    if (options.rabbitmq)
+      this.amqp = new TenantAmqpConnections(resolve, options.rabbitmq, applicationName);
     const poolSize = limits.poolSize ?? 4;
     const maxPools = limits.maxPools ?? 100;
     const maxConnections = limits.maxConnections ?? maxPools * poolSize;
@@ -95,7 +124,7 @@ export class TenantConnectionManager {
       acquireTimeoutMs,
       close: (pool) => pool.close(),
       load: async (tenantId) => {
-        const pg = (await this.resolve(resolver, tenantId)).postgres;
+        const pg = (await resolve(tenantId)).postgres;
         if (!pg) throw new Error(`${options.product} has no PostgreSQL endpoint configured`);
         return {
           weight: poolSize,
@@ -140,6 +169,27 @@ export class TenantConnectionManager {
     }
   }
 
+  /** The tenant's MongoDB database (its own user); `release()` the lease when done. */
+  async mongodb(tenantId: string): Promise<TenantMongoLease> {
+    if (this.mongo) return this.mongo.lease(tenantId);
+    const single = this.options.singleTenant?.mongodb;
+    if (this.multiTenant || !single) throw new Error('MongoDB is not configured for this product');
+    this.singleMongo ??= new MongoClient(single.url, {
+      appName: `enclave-${this.options.product}`,
+    }).connect();
+    const client = await this.singleMongo;
+    return { client, db: client.db(single.database), release: this.noop };
+  }
+
+  /** The tenant's AMQP connection (its own vhost); `release()` the lease when done. */
+  async rabbitmq(tenantId: string): Promise<TenantAmqpLease> {
+    if (this.amqp) return this.amqp.lease(tenantId);
+    const single = this.options.singleTenant?.rabbitmq;
+    if (this.multiTenant || !single) throw new Error('RabbitMQ is not configured for this product');
+    this.singleAmqp ??= amqpConnect(single.url);
+    return { connection: await this.singleAmqp, release: this.noop };
+  }
+
   /**
    * Forgets the tenant's connections (credentials rotated, tenant suspended or offboarded): the next
    * request resolves again; work in flight finishes on the old pool, which then closes.
@@ -147,14 +197,35 @@ export class TenantConnectionManager {
   invalidate(tenantId: string): void {
     this.resolving.delete(tenantId);
     this.pools?.invalidate(tenantId);
+    this.mongo?.invalidate(tenantId);
+    this.amqp?.invalidate(tenantId);
   }
 
-  async close(): Promise<void> {
-    await Promise.all([this.pools?.close(), this.single?.close()]);
+  /**
+   * Closes every connection: idle ones now, leased ones when released, and after `drainTimeoutMs`
+   * whatever is still leased (so a leaked lease cannot hold shutdown).
+   */
+  async close(drainTimeoutMs = 10_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, drainTimeoutMs)));
+    await Promise.all([
+      this.pools?.close(drainTimeoutMs),
+      this.mongo?.close(drainTimeoutMs),
+      this.amqp?.close(drainTimeoutMs),
+      this.single && Promise.race([this.single.close(), deadline]),
+      this.singleMongo?.then((c) => c.close()).catch(() => undefined),
+      this.singleAmqp?.then((c) => c.close()).catch(() => undefined),
+    ]);
+    clearTimeout(timer);
   }
 
   stats() {
-    return { postgres: this.pools?.stats() };
+    return {
+      postgres: this.pools?.stats(),
+      mongodb: this.mongo?.stats(),
+      rabbitmq: this.amqp?.stats(),
+      single: this.single && { connections: this.single.connections, busy: this.single.busy },
+    };
   }
 
   private async checkout(

@@ -150,8 +150,18 @@ export class TenantResourceCache<R> {
     if (entry !== undefined) this.retire(entry);
   }
 
-  /** Closes everything: waiters fail, resources close once their leases are released. */
-  async close(): Promise<void> {
+  /** Retires the tenant's resource only if it is still `resource` (a broken connection's own report). */
+  discard(tenantId: string, resource: R): void {
+    const entry = this.entries.get(tenantId);
+    if (entry !== undefined && entry.resource === resource) this.retire(entry);
+  }
+
+  /**
+   * Closes everything: waiters fail, idle resources close now, leased ones once released. A lease
+   * never released (a bug in the caller) does not hold shutdown: after `drainTimeoutMs` its
+   * resource is closed anyway and close() returns.
+   */
+  async close(drainTimeoutMs = 10_000): Promise<void> {
     this.closed = true;
     if (this.sweeper) clearInterval(this.sweeper);
     for (const waiter of this.waiters.splice(0)) {
@@ -161,15 +171,25 @@ export class TenantResourceCache<R> {
     for (const load of this.loads.values()) load.stale = true;
     await Promise.allSettled([...this.loads.values()].map((l) => l.promise));
     for (const entry of [...this.entries.values()]) this.retire(entry);
-    // Leases still out (requests finishing) close their resources on release.
-    if (this.draining.size > 0 || this.closings.size > 0) {
-      await new Promise<void>((resolve) => (this.onSettled = resolve));
+    if (this.draining.size === 0 && this.closings.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const settled = new Promise<void>((resolve) => (this.onSettled = resolve));
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), drainTimeoutMs);
+    });
+    if (await Promise.race([settled.then(() => false), timedOut])) {
+      for (const entry of [...this.draining]) this.beginClose(entry);
     }
+    clearTimeout(timer);
   }
 
   stats() {
+    let leases = 0;
+    for (const entry of this.entries.values()) leases += entry.active;
+    for (const entry of this.draining) leases += entry.active;
     return {
       entries: this.entries.size,
+      leases,
       reservedEntries: this.usedEntries,
       reservedWeight: this.usedWeight,
       closing: this.closingEntries,

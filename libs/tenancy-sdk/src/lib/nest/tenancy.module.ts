@@ -34,7 +34,14 @@ import { TenantInterceptor } from './tenant.interceptor';
     TenantInterceptor,
     { provide: APP_FILTER, useClass: TenancyExceptionFilter },
   ],
-  exports: [TenantConnectionManager, TenantTokenVerifier, TenantContext, TenantInterceptor],
+  // The options too: `@UseInterceptors(TenantInterceptor)` builds the interceptor in the host module.
+  exports: [
+    TENANCY_OPTIONS,
+    TenantConnectionManager,
+    TenantTokenVerifier,
+    TenantContext,
+    TenantInterceptor,
+  ],
 })
 export class TenancyModule extends ConfigurableTenancyModule implements OnApplicationShutdown {
   constructor(

@@ -2,7 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { JWTPayload } from 'jose';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { PoolClient } from 'pg';
+import { TenantAmqpLease } from '../amqp/tenant-amqp.connections';
 import { TenantConnectionManager } from '../connections/tenant-connection.manager';
+import { TenantMongoLease } from '../mongodb/tenant-mongo.clients';
 import { TenantScope } from './tenant-scope';
 
 /**
@@ -35,6 +37,18 @@ export class TenantContext {
   postgres(): Promise<PoolClient> {
     const scope = this.storage.getStore();
     return scope ? scope.postgres() : Promise.reject(outside());
+  }
+
+  /** The current tenant's MongoDB database (`lease.db`), released when the request ends. */
+  mongodb(): Promise<TenantMongoLease> {
+    const scope = this.storage.getStore();
+    return scope ? scope.mongodb() : Promise.reject(outside());
+  }
+
+  /** The current tenant's AMQP connection (`lease.connection`), released when the request ends. */
+  rabbitmq(): Promise<TenantAmqpLease> {
+    const scope = this.storage.getStore();
+    return scope ? scope.rabbitmq() : Promise.reject(outside());
   }
 
   /** Runs tenant work outside HTTP (an event handler, a job); its connections are released after. */

@@ -19,11 +19,12 @@ export interface PinnedPoolOptions {
 }
 
 /**
- * Statements that change session state which would outlive the checkout: the search_path, the role,
- * or settings in general (set_config). A connection that ran one is closed instead of being pooled.
+ * Statements that change session state which would outlive the checkout: SET of the search_path, the
+ * role or the session user, and set_config(). A connection that ran one is closed instead of being
+ * pooled. Reading the setting (SHOW, current_setting) does not count.
  */
 const SESSION_CHANGING =
-  /search_path|set_config|\bset\s+(?:session\s+)?(?:role|session\s+authorization)\b/i;
+  /\bset\s+(?:session\s+)?(?:search_path|role|session\s+authorization)\b|\bsearch_path\s*(?:=|to\b)|\bset_config\s*\(/i;
 const SAFE_SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
 
 // Per physical connection, kept on the client itself (no side table, no lookup per query).

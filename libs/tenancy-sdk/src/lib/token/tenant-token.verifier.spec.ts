@@ -89,6 +89,28 @@ describe('TenantTokenVerifier', () => {
       });
     });
 
+    it('remembers a verified token until it expires, and never a refused one', async () => {
+      const cached = new TenantTokenVerifier({
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        secret: SECRET,
+        clockToleranceSec: 0,
+      });
+      const token = await hs256({ exp: now() + 1 });
+      const first = await cached.verify(token);
+      expect(await cached.verify(token)).toBe(first); // served from memory
+      const forged = await hs256({}, 'another-secret-that-is-also-32-bytes-long');
+      await expect(cached.verify(forged)).rejects.toMatchObject({ reason: 'bad-signature' });
+      await expect(cached.verify(forged)).rejects.toMatchObject({ reason: 'bad-signature' });
+      jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+      try {
+        jest.setSystemTime(Date.now() + 5_000);
+        await expect(cached.verify(token)).rejects.toMatchObject({ reason: 'expired' });
+      } finally {
+        jest.useRealTimers();
+      }
+    });
+
     it('refuses alg "none" (crafted by hand), whatever the claims', async () => {
       const unsigned = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ tenantId: 'acme', iss: ISSUER, aud: AUDIENCE, exp: now() + 60 })}.`;
       expect(await rejection(verifier.verify(unsigned))).toMatchObject({
@@ -125,10 +147,18 @@ describe('TenantTokenVerifier', () => {
       ['another scheme', 'malformed', 'Basic dXNlcjpwYXNz'],
       ['an empty bearer', 'malformed', 'Bearer '],
       ['not a JWS', 'malformed', 'Bearer not-a-token'],
-      ['a header that is not JSON', 'malformed', `Bearer ${Buffer.from('{oops').toString('base64url')}.e30.c2ln`],
+      [
+        'a header that is not JSON',
+        'malformed',
+        `Bearer ${Buffer.from('{oops').toString('base64url')}.e30.c2ln`,
+      ],
       ['a signed payload that is not JSON', 'malformed', `Bearer ${signedRaw('not json')}`],
       ['a signed payload that is not an object', 'malformed', `Bearer ${signedRaw('[1,2]')}`],
-      ['an unsigned payload that is not JSON', 'bad-signature', `Bearer ${b64({ alg: 'HS256' })}.bm90LWpzb24.c2ln`],
+      [
+        'an unsigned payload that is not JSON',
+        'bad-signature',
+        `Bearer ${b64({ alg: 'HS256' })}.bm90LWpzb24.c2ln`,
+      ],
       ['an oversized token', 'malformed', `Bearer ${'a'.repeat(9000)}.b.c`],
     ])('answers %s with %s', async (_case, reason, header) => {
       expect(await rejection(verifier.verifyAuthorization(header))).toMatchObject({

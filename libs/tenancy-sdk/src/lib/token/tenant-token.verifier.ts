@@ -34,6 +34,11 @@ export interface TenantTokenVerifierOptions {
   readonly jwksCooldownMs?: number;
   /** JWKS fetch timeout, ms. Default 5 s. */
   readonly jwksTimeoutMs?: number;
+  /**
+   * How many verified tokens to remember (until they expire), so a client reusing its token skips
+   * the signature check. Default 10,000; 0 disables.
+   */
+  readonly verifiedCacheSize?: number;
 }
 
 export interface VerifiedTenantToken {
@@ -74,6 +79,9 @@ export class TenantTokenVerifier {
   private readonly audience: string[];
   private readonly clockTolerance: number;
   private readonly tenantClaim: string;
+  /** Token → its verified result and expiry (s). Insertion order is the eviction order. */
+  private readonly verified = new Map<string, { result: VerifiedTenantToken; exp: number }>();
+  private readonly verifiedCacheSize: number;
 
   constructor(options: TenantTokenVerifierOptions) {
     this.issuer = nonEmptyList(options.issuer, 'issuer');
@@ -121,6 +129,12 @@ export class TenantTokenVerifier {
     if (!(tolerance >= 0 && tolerance <= 300)) throw new Error('clockToleranceSec must be 0..300');
     this.clockTolerance = tolerance;
     this.tenantClaim = options.tenantClaim ?? 'tenantId';
+    this.verifiedCacheSize = options.verifiedCacheSize ?? 10_000;
+  }
+
+  /** Forgets every remembered verification (say, after withdrawing a compromised key). */
+  forgetVerified(): void {
+    this.verified.clear();
   }
 
   /** Verifies the value of an `Authorization` header (`Bearer <jwt>`). */
@@ -142,6 +156,12 @@ export class TenantTokenVerifier {
   /** Verifies a compact JWS and returns its tenant; rejects with UnauthorizedTenantError. */
   async verify(token: string): Promise<VerifiedTenantToken> {
     if (!token) throw new UnauthorizedTenantError('missing', 'no bearer token');
+    const known = this.verified.get(token);
+    if (known !== undefined) {
+      // The exact same bytes passed every check before; only time can have changed the verdict.
+      if (known.exp > Date.now() / 1000 - this.clockTolerance) return known.result;
+      this.verified.delete(token);
+    }
     if (token.length > MAX_TOKEN_LENGTH || !JWS_COMPACT.test(token)) {
       throw new UnauthorizedTenantError('malformed', 'the token is not a compact JWS');
     }
@@ -190,7 +210,14 @@ export class TenantTokenVerifier {
         `the ${this.tenantClaim} claim is not a valid tenant id`,
       );
     }
-    return { tenantId, claims };
+    const result = { tenantId, claims };
+    if (this.verifiedCacheSize > 0) {
+      if (this.verified.size >= this.verifiedCacheSize) {
+        this.verified.delete(this.verified.keys().next().value as string);
+      }
+      this.verified.set(token, { result, exp: claims.exp as number });
+    }
+    return result;
   }
 }
 

@@ -1,0 +1,46 @@
+import {
+  ResourceKind,
+  SecretRef,
+  ServiceRegisteredPayload,
+  tenantResourceNames,
+} from '@enclave/contracts';
+import { SecretStore } from '@enclave/secret-store';
+import { PermanentStageError } from './permanent.error';
+
+type Registration = Pick<ServiceRegisteredPayload, 'tenantId' | 'product' | 'isolationMode'>;
+
+export interface TenantCredential {
+  readonly username: string;
+  readonly password: string;
+}
+
+/**
+ * Reads the credential a stage was pointed at, after checking the reference is this registration's
+ * own path: an event naming another tenant's secret must never hand that secret to this tenant.
+ */
+export async function readTenantCredential(
+  secrets: SecretStore,
+  registration: Registration,
+  resource: ResourceKind,
+  ref: SecretRef,
+): Promise<TenantCredential> {
+  const names = tenantResourceNames(
+    registration.tenantId,
+    registration.product,
+    registration.isolationMode,
+  );
+  const expected = names.secretPath(resource);
+  if (ref.path !== expected) {
+    throw new PermanentStageError(
+      `${resource} credentials reference ${ref.path}, expected ${expected}`,
+    );
+  }
+  const { data } = await secrets.get(ref.path, ref.version);
+  const { username, password } = data;
+  if (typeof username !== 'string' || typeof password !== 'string' || password === '') {
+    throw new PermanentStageError(
+      `secret ${ref.path} v${ref.version} has no username and password`,
+    );
+  }
+  return { username, password };
+}
