@@ -11,7 +11,7 @@ import {
   testKafka,
 } from '@enclave/testing';
 import { randomBytes } from 'node:crypto';
-import { Kafka } from 'kafkajs';
+import { Admin, Kafka } from 'kafkajs';
 import { Client } from 'pg';
 
 export const APPS = [
@@ -109,20 +109,26 @@ export class PlatformHarness {
       await this.platformQuery(`TRUNCATE ${app.replace(/-/g, '_')}.processed_event`);
   }
 
+  /** This run's topics, without the dead-letter ones. */
+  private async lifecycleTopics(admin: Admin): Promise<string[]> {
+    return (await admin.listTopics()).filter(
+      (t) => t.startsWith(this.topicPrefix) && !t.endsWith('.dlq'),
+    );
+  }
+
+  private async committedOffsets(admin: Admin, app: AppName, topic: string) {
+    const [committed] = await admin.fetchOffsets({ groupId: `enclave.${app}`, topics: [topic] });
+    return committed;
+  }
+
   /** Moves every platform consumer group back to the start of this run's topics (groups idle). */
   async rewindConsumerGroups(): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const topics = (await admin.listTopics()).filter(
-        (t) => t.startsWith(this.topicPrefix) && !t.endsWith('.dlq'),
-      );
       for (const app of APPS) {
-        for (const topic of topics) {
-          const [committed] = await admin.fetchOffsets({
-            groupId: `enclave.${app}`,
-            topics: [topic],
-          });
+        for (const topic of await this.lifecycleTopics(admin)) {
+          const committed = await this.committedOffsets(admin, app, topic);
           if (committed.partitions.some((p) => Number(p.offset) >= 0)) {
             await admin.resetOffsets({ groupId: `enclave.${app}`, topic, earliest: true });
           }
@@ -140,15 +146,9 @@ export class PlatformHarness {
     try {
       await expectEventually(
         async () => {
-          const topics = (await admin.listTopics()).filter(
-            (t) => t.startsWith(this.topicPrefix) && !t.endsWith('.dlq'),
-          );
           for (const app of APPS) {
-            for (const topic of topics) {
-              const [committed] = await admin.fetchOffsets({
-                groupId: `enclave.${app}`,
-                topics: [topic],
-              });
+            for (const topic of await this.lifecycleTopics(admin)) {
+              const committed = await this.committedOffsets(admin, app, topic);
               if (committed.partitions.every((p) => Number(p.offset) < 0)) continue;
               const high = await admin.fetchTopicOffsets(topic);
               for (const p of committed.partitions) {

@@ -32,6 +32,7 @@ interface OutboxRow {
 export class OutboxRelay {
   private readonly logger = new Logger(OutboxRelay.name);
   private readonly table: string;
+  private readonly topics: TopicNamer;
   private listener?: Client;
   private leader = false;
   private running = false;
@@ -45,6 +46,7 @@ export class OutboxRelay {
     private readonly options: OutboxRelayOptions,
   ) {
     this.table = `${quoteIdent(options.schema)}.outbox`;
+    this.topics = options.topics ?? new TopicNamer();
   }
 
   async start(): Promise<void> {
@@ -99,7 +101,7 @@ export class OutboxRelay {
         );
         if (rows.length === 0) return;
         await this.producer.sendBatch({
-          topicMessages: groupByTopic(rows, this.options.topics ?? new TopicNamer()),
+          topicMessages: groupByTopic(rows, this.topics),
         });
         await this.dataSource.query(`DELETE FROM ${this.table} WHERE id = ANY($1::bigint[])`, [
           rows.map((r) => r.id),

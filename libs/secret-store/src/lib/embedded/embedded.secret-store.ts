@@ -1,4 +1,5 @@
 import { SecretRef } from '@enclave/contracts';
+import { latestOrUndefined } from '../latest-or-undefined';
 import { DataSource, EntityManager } from 'typeorm';
 import { SecretDecryptionError } from '../errors/secret-decryption.error';
 import { SecretNotFoundError } from '../errors/secret-not-found.error';
@@ -117,13 +118,8 @@ export class EmbeddedSecretStore implements SecretStoreBackend {
     return { ref: { path, version: row.version }, data: this.decrypt(row) };
   }
 
-  async find(path: string): Promise<StoredSecret | undefined> {
-    try {
-      return await this.get(path);
-    } catch (error) {
-      if (error instanceof SecretNotFoundError) return undefined;
-      throw error;
-    }
+  find(path: string): Promise<StoredSecret | undefined> {
+    return latestOrUndefined(this, path);
   }
 
   async revoke(path: string): Promise<void> {

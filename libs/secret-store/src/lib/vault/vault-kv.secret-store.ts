@@ -1,4 +1,5 @@
 import { SecretRef } from '@enclave/contracts';
+import { latestOrUndefined } from '../latest-or-undefined';
 import type NodeVault from 'node-vault';
 import { SecretBackendError } from '../errors/secret-backend.error';
 import { SecretNotFoundError } from '../errors/secret-not-found.error';
@@ -69,13 +70,8 @@ export class VaultKvSecretStore implements SecretStoreBackend {
     return { ref: { path, version: read as number }, data: Object.freeze({ ...data }) };
   }
 
-  async find(path: string): Promise<StoredSecret | undefined> {
-    try {
-      return await this.get(path);
-    } catch (error) {
-      if (error instanceof SecretNotFoundError) return undefined;
-      throw error;
-    }
+  find(path: string): Promise<StoredSecret | undefined> {
+    return latestOrUndefined(this, path);
   }
 
   async revoke(path: string): Promise<void> {
