@@ -23,6 +23,19 @@ database_url=$(node -e 'const u=new URL(process.argv[1]);u.pathname="/"+process.
 
 run_dir=.cache/platform/$INFRA_PROFILE
 mkdir -p "$run_dir"
+# Local secrets, made once per profile and kept out of git: the operator token and the embedded
+# vault's encryption key (production passes its own through the environment).
+secrets_file="$run_dir/secrets.env"
+if [ ! -f "$secrets_file" ]; then
+  umask 077
+  {
+    echo "export ADMIN_API_TOKEN=$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')"
+    echo "export SECRETS_ENCRYPTION_KEY=$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64"))')"
+  } >"$secrets_file"
+fi
+# shellcheck disable=SC1090
+source "$secrets_file"
+tenant_pg_url=$(node -e 'const u=new URL(process.argv[1]);console.log(`${u.protocol}//${u.host}`)' "$PG_ADMIN_URL")
 for entry in "${ENCLAVE_APPS[@]}"; do
   app=${entry%%:*}
   port=${entry##*:}
@@ -33,6 +46,8 @@ for entry in "${ENCLAVE_APPS[@]}"; do
   fi
   HTTP_PORT=$port DATABASE_URL=$database_url KAFKA_BROKERS=$KAFKA_BROKERS MONGO_URL=$MONGO_URL \
     RABBITMQ_MGMT_URL=$RABBITMQ_MGMT_URL RABBITMQ_URL=$RABBITMQ_URL \
+    TENANT_PG_ADMIN_URL=$PG_ADMIN_URL TENANT_PG_URL=$tenant_pg_url SECRET_STORE=embedded \
+    ADMIN_API_TOKEN=$ADMIN_API_TOKEN SECRETS_ENCRYPTION_KEY=$SECRETS_ENCRYPTION_KEY \
     nohup node --enable-source-maps "dist/apps/$app/src/main.js" >"$run_dir/$app.log" 2>&1 &
   echo $! >"$pid_file"
 done
@@ -58,5 +73,6 @@ for entry in "${ENCLAVE_APPS[@]}"; do
   port=${entry##*:}
   printf '  %-22s http://127.0.0.1:%s   health: /health  readiness: /health/ready   log: %s\n' "$app" "$port" "$root/$run_dir/$app.log"
 done
-echo "  admin API              http://127.0.0.1:7100 (tenant-registry)"
+echo "  admin API              http://127.0.0.1:7100/v1 (OpenAPI: /openapi.json, /docs); status view http://127.0.0.1:7106/v1"
+echo "  operator token         source $root/$secrets_file  # then: curl -H \"Authorization: Bearer \$ADMIN_API_TOKEN\" http://127.0.0.1:7100/v1/products"
 echo "Stop everything with: npm run stop"
