@@ -1,5 +1,6 @@
 import { ChannelModel, connect } from 'amqplib';
 import { TenantResourceCache } from '../connections/tenant-resource.cache';
+import { TenantResourceStore } from '../connections/tenant-resource.store';
 import { TenantConnectionInfo } from '../resolution/tenant-connection-info';
 
 export interface TenantAmqpLimits {
@@ -23,14 +24,15 @@ export interface TenantAmqpLease {
  * caller's: open them per unit of work or keep one per lease. A connection the broker closes (vhost
  * deleted, user revoked, broker restart) is forgotten at once, so the next request reconnects.
  */
-export class TenantAmqpConnections {
-  private readonly cache: TenantResourceCache<ChannelModel>;
+export class TenantAmqpConnections extends TenantResourceStore<ChannelModel> {
+  protected readonly cache: TenantResourceCache<ChannelModel>;
 
   constructor(
     resolve: (tenantId: string) => Promise<TenantConnectionInfo>,
     limits: TenantAmqpLimits,
     connectionName: string,
   ) {
+    super();
     const maxConnections = limits.maxConnections ?? 100;
     const acquireTimeoutMs = limits.acquireTimeoutMs ?? 5_000;
     this.cache = new TenantResourceCache<ChannelModel>({
@@ -69,27 +71,7 @@ export class TenantAmqpConnections {
   }
 
   async lease(tenantId: string): Promise<TenantAmqpLease> {
-    const entry = this.cache.tryAcquire(tenantId) ?? (await this.cache.acquire(tenantId));
-    let released = false;
-    return {
-      connection: entry.resource,
-      release: () => {
-        if (released) return;
-        released = true;
-        entry.release();
-      },
-    };
-  }
-
-  invalidate(tenantId: string): void {
-    this.cache.invalidate(tenantId);
-  }
-
-  close(drainTimeoutMs?: number): Promise<void> {
-    return this.cache.close(drainTimeoutMs);
-  }
-
-  stats() {
-    return this.cache.stats();
+    const { resource, release } = await this.cache.lease(tenantId);
+    return { connection: resource, release };
   }
 }

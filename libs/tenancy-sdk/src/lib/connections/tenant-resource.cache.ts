@@ -26,6 +26,12 @@ export interface TenantResourceCacheOptions<R> {
 
 type EntryState = 'open' | 'retiring' | 'closing' | 'closed';
 
+/** A held resource and the (idempotent) way to give it back. */
+export interface ResourceLease<R> {
+  readonly resource: R;
+  release(): void;
+}
+
 /** One tenant's resource. Callers hold it between `acquire` and `release`. */
 export class CachedResource<R> {
   /** Leases not yet released: a resource with leases is never closed. */
@@ -127,6 +133,23 @@ export class TenantResourceCache<R> {
         );
       }
     }
+  }
+
+  /**
+   * `acquire` for callers that hand the release to someone else (a request, a product's code):
+   * releasing twice is harmless, only the first call counts.
+   */
+  async lease(tenantId: string): Promise<ResourceLease<R>> {
+    const entry = this.tryAcquire(tenantId) ?? (await this.acquire(tenantId));
+    let released = false;
+    return {
+      resource: entry.resource,
+      release: () => {
+        if (released) return;
+        released = true;
+        entry.release();
+      },
+    };
   }
 
   release(entry: CachedResource<R>): void {

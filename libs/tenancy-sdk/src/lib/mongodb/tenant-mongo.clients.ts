@@ -1,5 +1,6 @@
 import { Db, MongoClient, MongoClientOptions } from 'mongodb';
 import { TenantResourceCache } from '../connections/tenant-resource.cache';
+import { TenantResourceStore } from '../connections/tenant-resource.store';
 import { MongoConnectionInfo, TenantConnectionInfo } from '../resolution/tenant-connection-info';
 
 export interface TenantMongoLimits {
@@ -40,14 +41,15 @@ interface TenantMongo {
  * under the same hard caps, idle eviction, single-flight and drain-on-invalidate as the PostgreSQL
  * pools (TenantResourceCache).
  */
-export class TenantMongoClients {
-  private readonly cache: TenantResourceCache<TenantMongo>;
+export class TenantMongoClients extends TenantResourceStore<TenantMongo> {
+  protected readonly cache: TenantResourceCache<TenantMongo>;
 
   constructor(
     resolve: (tenantId: string) => Promise<TenantConnectionInfo>,
     limits: TenantMongoLimits,
     appName: string,
   ) {
+    super();
     const poolSize = limits.poolSize ?? 4;
     const maxClients = limits.maxClients ?? 100;
     const acquireTimeoutMs = limits.acquireTimeoutMs ?? 5_000;
@@ -81,29 +83,8 @@ export class TenantMongoClients {
   }
 
   async lease(tenantId: string): Promise<TenantMongoLease> {
-    const entry = this.cache.tryAcquire(tenantId) ?? (await this.cache.acquire(tenantId));
-    let released = false;
-    return {
-      db: entry.resource.db,
-      client: entry.resource.client,
-      release: () => {
-        if (released) return;
-        released = true;
-        entry.release();
-      },
-    };
-  }
-
-  invalidate(tenantId: string): void {
-    this.cache.invalidate(tenantId);
-  }
-
-  close(drainTimeoutMs?: number): Promise<void> {
-    return this.cache.close(drainTimeoutMs);
-  }
-
-  stats() {
-    return this.cache.stats();
+    const { resource, release } = await this.cache.lease(tenantId);
+    return { db: resource.db, client: resource.client, release };
   }
 }
 
