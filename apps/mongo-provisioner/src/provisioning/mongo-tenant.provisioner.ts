@@ -54,6 +54,8 @@ export class MongoTenantProvisioner implements OnApplicationBootstrap, OnApplica
   private readonly logger = new Logger(MongoTenantProvisioner.name);
   private readonly client: MongoClient;
   private capability?: Promise<UserManagement>;
+  /** Tail of the work queued per tenant database in this process. */
+  private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(adminUrl: string) {
     // No serverApi: the MongoDB-compatible test server does not speak `hello`.
@@ -69,8 +71,12 @@ export class MongoTenantProvisioner implements OnApplicationBootstrap, OnApplica
     }
     const userManagement = await this.userManagement();
     const db = this.client.db(names.mongoDatabase);
-    await Promise.all(request.collections.map((spec) => this.ensureCollection(db, spec)));
-    if (userManagement === 'enforced') await this.ensureUser(db, names.mongoUser, request.password);
+    await this.serialized(names.mongoDatabase, async () => {
+      await Promise.all(request.collections.map((spec) => this.ensureCollection(db, spec)));
+      if (userManagement === 'enforced') {
+        await this.ensureUser(db, names.mongoUser, request.password);
+      }
+    });
     return {
       database: names.mongoDatabase,
       user: names.mongoUser,
@@ -197,6 +203,24 @@ export class MongoTenantProvisioner implements OnApplicationBootstrap, OnApplica
       if (codeOf(error) !== USER_ALREADY_EXISTS) throw error;
       // Re-runs converge: the latest issued password and exactly this role.
       await db.command({ updateUser: user, pwd: password, roles });
+    }
+  }
+
+  /**
+   * Runs one tenant database's provisioning after the previous one in this process. A real mongod makes
+   * concurrent createCollection calls converge (NamespaceExists), but compatible servers such as
+   * mongo-java-server can create the same collection twice when two calls race; across processes the
+   * consumer's per-key partitioning already keeps one tenant-service on one consumer at a time.
+   */
+  private async serialized<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(key) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(work);
+    const tail = run.catch(() => undefined);
+    this.queues.set(key, tail);
+    try {
+      return await run;
+    } finally {
+      if (this.queues.get(key) === tail) this.queues.delete(key);
     }
   }
 
