@@ -23,16 +23,20 @@ database_url=$(node -e 'const u=new URL(process.argv[1]);u.pathname="/"+process.
 
 run_dir=.cache/platform/$INFRA_PROFILE
 mkdir -p "$run_dir"
-# Local secrets, made once per profile and kept out of git: the operator token and the embedded
+# Local secrets, made once per profile and kept out of git: the operator token, the product-token key and the embedded
 # vault's encryption key (production passes its own through the environment).
 secrets_file="$run_dir/secrets.env"
-if [ ! -f "$secrets_file" ]; then
+(
   umask 077
-  {
-    echo "export ADMIN_API_TOKEN=$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')"
-    echo "export SECRETS_ENCRYPTION_KEY=$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64"))')"
-  } >"$secrets_file"
-fi
+  touch "$secrets_file"
+  # Each one made once; a file from an older version gets the ones it lacks.
+  for var in ADMIN_API_TOKEN PRODUCT_TOKEN_SECRET; do
+    grep -q "^export $var=" "$secrets_file" ||
+      echo "export $var=$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')" >>"$secrets_file"
+  done
+  grep -q "^export SECRETS_ENCRYPTION_KEY=" "$secrets_file" ||
+    echo "export SECRETS_ENCRYPTION_KEY=$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64"))')" >>"$secrets_file"
+)
 # shellcheck disable=SC1090
 source "$secrets_file"
 tenant_pg_url=$(node -e 'const u=new URL(process.argv[1]);console.log(`${u.protocol}//${u.host}`)' "$PG_ADMIN_URL")
@@ -47,7 +51,8 @@ for entry in "${ENCLAVE_APPS[@]}"; do
   HTTP_PORT=$port DATABASE_URL=$database_url KAFKA_BROKERS=$KAFKA_BROKERS MONGO_URL=$MONGO_URL \
     RABBITMQ_MGMT_URL=$RABBITMQ_MGMT_URL RABBITMQ_URL=$RABBITMQ_URL \
     TENANT_PG_ADMIN_URL=$PG_ADMIN_URL TENANT_PG_URL=$tenant_pg_url SECRET_STORE=embedded \
-    ADMIN_API_TOKEN=$ADMIN_API_TOKEN SECRETS_ENCRYPTION_KEY=$SECRETS_ENCRYPTION_KEY \
+    ADMIN_API_TOKEN=$ADMIN_API_TOKEN PRODUCT_TOKEN_SECRET=$PRODUCT_TOKEN_SECRET \
+    SECRETS_ENCRYPTION_KEY=$SECRETS_ENCRYPTION_KEY \
     nohup node --enable-source-maps "dist/apps/$app/src/main.js" >"$run_dir/$app.log" 2>&1 &
   echo $! >"$pid_file"
 done

@@ -1,19 +1,30 @@
 import { platformEventCatalog } from '@enclave/contracts';
 import { KafkaReadinessProbe, MessagingModule, messagingOptionsFrom } from '@enclave/messaging';
 import { HealthModule, PostgresReadinessProbe, ServiceKitModule } from '@enclave/service-kit';
+import { SecretStoreModule, SecretStoreReadinessProbe } from '@enclave/secret-store';
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE, Reflector } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ZodValidationPipe } from 'nestjs-zod';
 import { AdminTokenGuard } from './auth/admin-token.guard';
+import { ProductTokenGuard } from './auth/product-token.guard';
+import { ProductTokenIssuer } from './auth/product-token.issuer';
+import { CredentialsIssuedHandler } from './handlers/credentials-issued.handler';
+import { CredentialsRotatedHandler } from './handlers/credentials-rotated.handler';
 import { TenantRegistryConfig } from './config/tenant-registry.config';
 import { ServiceStatusChangedHandler } from './handlers/service-status-changed.handler';
 import { UnavailableFilter } from './http/unavailable.filter';
 import { CreateRegistry1764300000000 } from './migrations/1764300000000-create-registry.migration';
+import { TenantStatusAndCredentials1764400000000 } from './migrations/1764400000000-tenant-status-and-credentials.migration';
+import { ResolveTenantConnectionUseCase } from './product-api/resolve-tenant-connection.use-case';
+import { TenantConnectionController } from './product-api/tenant-connection.controller';
 import { ProductsController } from './products/products.controller';
+import { RecordAppliedCredentialsUseCase } from './registrations/record-applied-credentials.use-case';
 import { RegisterServiceUseCase } from './registrations/register-service.use-case';
+import { RequestCredentialRotationUseCase } from './registrations/request-credential-rotation.use-case';
 import { RegistrationsController } from './registrations/registrations.controller';
 import { ServiceRegistrationEntity } from './registrations/service-registration.entity';
+import { ChangeTenantStatusUseCase } from './tenants/change-tenant-status.use-case';
 import { CreateTenantUseCase } from './tenants/create-tenant.use-case';
 import { TenantEntity } from './tenants/tenant.entity';
 import { TenantsController } from './tenants/tenants.controller';
@@ -29,24 +40,46 @@ export class AppModule {
         ServiceKitModule.forRoot({
           service: SERVICE,
           config,
-          migrations: [CreateRegistry1764300000000],
+          migrations: [CreateRegistry1764300000000, TenantStatusAndCredentials1764400000000],
         }),
         TypeOrmModule.forFeature([TenantEntity, ServiceRegistrationEntity]),
+        SecretStoreModule.forRoot(config),
         MessagingModule.forRoot(messagingOptionsFrom(SERVICE, config, platformEventCatalog)),
-        HealthModule.forRoot([PostgresReadinessProbe, KafkaReadinessProbe]),
+        HealthModule.forRoot([
+          PostgresReadinessProbe,
+          KafkaReadinessProbe,
+          SecretStoreReadinessProbe,
+        ]),
       ],
       controllers: [
         TenantsController,
         RegistrationsController,
         ProductsController,
+        TenantConnectionController,
         ServiceStatusChangedHandler,
+        CredentialsIssuedHandler,
+        CredentialsRotatedHandler,
       ],
       providers: [
         CreateTenantUseCase,
         RegisterServiceUseCase,
+        ChangeTenantStatusUseCase,
+        RequestCredentialRotationUseCase,
+        RecordAppliedCredentialsUseCase,
+        ResolveTenantConnectionUseCase,
+        ProductTokenGuard,
+        {
+          provide: ProductTokenIssuer,
+          useValue: new ProductTokenIssuer(config.PRODUCT_TOKEN_SECRET),
+        },
         { provide: APP_PIPE, useClass: ZodValidationPipe },
         { provide: APP_FILTER, useClass: UnavailableFilter },
-        { provide: APP_GUARD, useValue: new AdminTokenGuard(config.ADMIN_API_TOKEN) },
+        {
+          provide: APP_GUARD,
+          inject: [Reflector],
+          useFactory: (reflector: Reflector) =>
+            new AdminTokenGuard(config.ADMIN_API_TOKEN, reflector),
+        },
       ],
     };
   }

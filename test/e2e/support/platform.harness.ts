@@ -39,6 +39,7 @@ export class PlatformHarness {
   readonly runId = randomBytes(3).toString('hex');
   readonly topicPrefix = `e2e-${this.runId}.`;
   readonly adminToken = randomBytes(24).toString('hex');
+  readonly productTokenSecret = randomBytes(24).toString('hex');
   readonly apps = new Map<AppName, { process: ServiceProcess; base: string }>();
   db!: TestDatabase;
   /** The embedded vault's key: tests read tenants' credentials the way a product's SDK would. */
@@ -247,6 +248,7 @@ export class PlatformHarness {
       KAFKA_TOPIC_PREFIX: this.topicPrefix,
       KAFKA_TOPIC_PARTITIONS: '6',
       ADMIN_API_TOKEN: this.adminToken,
+      PRODUCT_TOKEN_SECRET: this.productTokenSecret,
       SECRET_STORE: 'embedded',
       SECRETS_ENCRYPTION_KEY: this.encryptionKeyForTests,
       TENANT_PG_ADMIN_URL: this.infra.pgAdminUrl,

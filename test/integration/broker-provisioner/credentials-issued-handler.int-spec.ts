@@ -65,6 +65,7 @@ describe('CredentialsIssued → BrokerProvisioned on RabbitMQ', () => {
     registrationId: randomUUID(),
     product,
     isolationMode: 'SCHEMA',
+    rotationId: null,
     credentials: {
       rabbitmq: {
         path: tenantResourceNames(tenantId, product, 'SCHEMA').secretPath('rabbitmq'),

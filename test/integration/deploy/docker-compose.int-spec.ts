@@ -44,7 +44,7 @@ const COMMON_REQUIRED = ['HTTP_PORT', 'DATABASE_URL', 'KAFKA_BROKERS'];
 
 /** Variables each app needs beyond the common ones, including those later work adds to its config. */
 const EXTRA_REQUIRED: Record<string, string[]> = {
-  'tenant-registry': ['ADMIN_API_TOKEN'],
+  'tenant-registry': ['ADMIN_API_TOKEN', 'PRODUCT_TOKEN_SECRET', 'VAULT_ADDR', 'VAULT_TOKEN'],
   'credential-service': ['VAULT_ADDR', 'VAULT_TOKEN', 'SECRETS_ENCRYPTION_KEY'],
   'postgres-provisioner': ['TENANT_PG_ADMIN_URL'],
   'mongo-provisioner': ['MONGO_URL'],
@@ -53,6 +53,7 @@ const EXTRA_REQUIRED: Record<string, string[]> = {
 
 /** Infrastructure each app must wait for (healthy) besides kafka and postgres. */
 const EXTRA_DEPENDS: Record<string, string[]> = {
+  'tenant-registry': ['openbao'],
   'credential-service': ['openbao'],
   'mongo-provisioner': ['mongo'],
   'broker-provisioner': ['rabbitmq'],

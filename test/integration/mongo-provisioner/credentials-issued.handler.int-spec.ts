@@ -27,6 +27,7 @@ describe('mongo-provisioner CredentialsIssuedHandler', () => {
     registrationId: randomUUID(),
     product,
     isolationMode: 'SCHEMA' as const,
+    rotationId: null,
   });
 
   beforeAll(async () => {

@@ -27,6 +27,7 @@ function setUp(
     registrationId: '6b0f6b8e-8d7e-4c53-9a55-0d6f1c1f8a11',
     product,
     isolationMode: 'SCHEMA',
+    rotationId: null,
     credentials: {
       rabbitmq: { path: options.path ?? `tenants/acme-corp/${product}/rabbitmq`, version: 2 },
     },

@@ -28,6 +28,7 @@ export class ServiceRegisteredHandler {
         product,
         isolationMode,
         credentials,
+        rotationId: null,
       });
     });
   }

@@ -58,6 +58,7 @@ function event(
       registrationId: randomUUID(),
       product: 'ledger',
       isolationMode: 'SCHEMA',
+      rotationId: null,
       credentials,
     },
   };

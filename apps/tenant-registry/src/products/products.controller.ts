@@ -1,11 +1,14 @@
 import { ProductCatalog, productCatalog } from '@enclave/product-catalog';
-import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, NotFoundException, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ProductTokenIssuer } from '../auth/product-token.issuer';
 
 @ApiTags('products')
 @ApiBearerAuth()
 @Controller('v1/products')
 export class ProductsController {
+  constructor(private readonly tokens: ProductTokenIssuer) {}
+
   @Get()
   @ApiOperation({ summary: 'The products tenants can be registered for.' })
   list() {
@@ -19,5 +22,18 @@ export class ProductsController {
         schemaVersion: ProductCatalog.schemaVersionOf(manifest),
       };
     });
+  }
+
+  @Post(':product/api-token')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "The API token a product's deployment uses to resolve its tenants (the same every time for one PRODUCT_TOKEN_SECRET).",
+  })
+  @ApiResponse({ status: 200, description: '`{ product, token }`.' })
+  @ApiResponse({ status: 404, description: 'Unknown product.' })
+  apiToken(@Param('product') product: string) {
+    if (!productCatalog.get(product)) throw new NotFoundException(`unknown product '${product}'`);
+    return { product, token: this.tokens.issue(product) };
   }
 }

@@ -1,4 +1,13 @@
-import { Body, Controller, Get, NotFoundException, Param, Post, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  Post,
+  Res,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
@@ -6,6 +15,7 @@ import { DataSource } from 'typeorm';
 import { TraceContext } from '@enclave/service-kit';
 import { RegisterServiceDto } from './register-service.dto';
 import { RegisterServiceUseCase } from './register-service.use-case';
+import { RequestCredentialRotationUseCase } from './request-credential-rotation.use-case';
 import { ServiceRegistrationEntity } from './service-registration.entity';
 
 @ApiTags('services')
@@ -14,6 +24,7 @@ import { ServiceRegistrationEntity } from './service-registration.entity';
 export class RegistrationsController {
   constructor(
     private readonly registerService: RegisterServiceUseCase,
+    private readonly requestRotation: RequestCredentialRotationUseCase,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -59,5 +70,18 @@ export class RegistrationsController {
     if (!registration)
       throw new NotFoundException(`${product} is not registered for tenant ${tenantId}`);
     return registration;
+  }
+
+  @Post(':product/credentials/rotate')
+  @HttpCode(202)
+  @ApiOperation({
+    summary:
+      'Rotate every credential of a ready registration; CredentialsRotated is published once all resources applied them.',
+  })
+  @ApiResponse({ status: 202, description: 'Accepted: `{ rotationId }`.' })
+  @ApiResponse({ status: 404, description: 'Not registered.' })
+  @ApiResponse({ status: 409, description: 'The registration is not ready.' })
+  rotate(@Param('tenantId') tenantId: string, @Param('product') product: string) {
+    return this.requestRotation.execute(tenantId, product, TraceContext.current().correlationId);
   }
 }

@@ -1,4 +1,10 @@
-import type { IsolationMode, ResourceKind, ServiceState, StageCondition } from '@enclave/contracts';
+import type {
+  CredentialsIssuedPayload,
+  IsolationMode,
+  ResourceKind,
+  ServiceState,
+  StageCondition,
+} from '@enclave/contracts';
 import { Column, CreateDateColumn, Entity, PrimaryColumn, Unique, UpdateDateColumn } from 'typeorm';
 
 @Entity({ name: 'service_registration' })
@@ -28,6 +34,13 @@ export class ServiceRegistrationEntity {
   /** Per-stage conditions as last reported by the readiness-aggregator. */
   @Column({ type: 'jsonb', default: [] })
   conditions!: StageCondition[];
+
+  /**
+   * The vault versions the resources have applied: first issue, then each completed rotation. Products
+   * are handed these, never a newer version a provisioner has not applied yet.
+   */
+  @Column({ type: 'jsonb', nullable: true })
+  credentials!: CredentialsIssuedPayload['credentials'] | null;
 
   @Column({ name: 'status_revision', type: 'int', default: 0 })
   statusRevision!: number;

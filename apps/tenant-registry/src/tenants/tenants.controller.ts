@@ -5,6 +5,8 @@ import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { TraceContext } from '@enclave/service-kit';
 import { ServiceRegistrationEntity } from '../registrations/service-registration.entity';
+import { SuspendTenantDto } from './change-tenant-status.dto';
+import { ChangeTenantStatusUseCase } from './change-tenant-status.use-case';
 import { CreateTenantDto } from './create-tenant.dto';
 import { CreateTenantUseCase } from './create-tenant.use-case';
 import { TenantEntity } from './tenant.entity';
@@ -16,6 +18,7 @@ import { TenantNotFound } from './tenant-not-found';
 export class TenantsController {
   constructor(
     private readonly createTenant: CreateTenantUseCase,
+    private readonly changeStatus: ChangeTenantStatusUseCase,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -64,5 +67,38 @@ export class TenantsController {
       .getRepository(ServiceRegistrationEntity)
       .find({ where: { tenantId }, order: { createdAt: 'ASC' } });
     return { ...tenant, services };
+  }
+
+  @Post(':tenantId/suspend')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Suspend a tenant: products stop serving it (403) while its resources and secrets stay. Idempotent.',
+  })
+  @ApiResponse({ status: 200, description: 'The tenant, suspended.' })
+  @ApiResponse({ status: 404, description: 'Unknown tenant.' })
+  async suspend(@Param('tenantId') tenantId: string, @Body() body: SuspendTenantDto) {
+    const { tenant } = await this.changeStatus.execute(
+      tenantId,
+      'suspended',
+      body.reason,
+      TraceContext.current().correlationId,
+    );
+    return tenant;
+  }
+
+  @Post(':tenantId/resume')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Resume a suspended tenant. Idempotent.' })
+  @ApiResponse({ status: 200, description: 'The tenant, active.' })
+  @ApiResponse({ status: 404, description: 'Unknown tenant.' })
+  async resume(@Param('tenantId') tenantId: string) {
+    const { tenant } = await this.changeStatus.execute(
+      tenantId,
+      'active',
+      null,
+      TraceContext.current().correlationId,
+    );
+    return tenant;
   }
 }

@@ -3,22 +3,39 @@ import { defineEvent } from '../catalog/event-definition';
 import { secretRefSchema, serviceEventFields, serviceEventKey } from './service-event.fields';
 import { Topics } from './topics';
 
-const v1 = z
+const credentials = z
+  .object({ postgres: secretRefSchema, mongodb: secretRefSchema, rabbitmq: secretRefSchema })
+  .partial()
+  .strict();
+
+const v1 = z.object({ ...serviceEventFields, credentials }).strict();
+
+const v2 = z
   .object({
     ...serviceEventFields,
-    credentials: z
-      .object({ postgres: secretRefSchema, mongodb: secretRefSchema, rabbitmq: secretRefSchema })
-      .partial()
-      .strict(),
+    credentials,
+    /** Set when these are new versions replacing ready credentials; null for a first issue. */
+    rotationId: z.string().uuid().nullable(),
   })
   .strict();
 
-/** Credentials for each required resource are in the vault; only their references travel. */
+/**
+ * Credentials for each required resource are in the vault; only their references travel. v2 tells a
+ * rotation from a first issue, so stages can re-apply passwords and the aggregator can say when a
+ * rotation is complete; v1 events are first issues.
+ */
 export const CredentialsIssued = defineEvent({
   type: 'CredentialsIssued',
   topic: Topics.CredentialsIssued,
-  versions: [{ version: 1, schema: v1 }],
+  versions: [
+    { version: 1, schema: v1 },
+    {
+      version: 2,
+      schema: v2,
+      upcast: (previous: z.output<typeof v1>) => ({ ...previous, rotationId: null }),
+    },
+  ],
   partitionKey: serviceEventKey,
 });
 
-export type CredentialsIssuedPayload = z.output<typeof v1>;
+export type CredentialsIssuedPayload = z.output<typeof v2>;

@@ -1,6 +1,8 @@
 import { EventCatalog } from '../catalog/event-catalog';
 import { BrokerProvisioned } from './broker-provisioned.event';
 import { CredentialsIssued } from './credentials-issued.event';
+import { CredentialsRotated } from './credentials-rotated.event';
+import { CredentialsRotationRequested } from './credentials-rotation-requested.event';
 import { MigrationsApplied } from './migrations-applied.event';
 import { MongoProvisioned } from './mongo-provisioned.event';
 import { PostgresProvisioned } from './postgres-provisioned.event';
@@ -10,12 +12,16 @@ import { ServiceRegistered } from './service-registered.event';
 import { ServiceStatusChanged } from './service-status-changed.event';
 import { StageFailed } from './stage-failed.event';
 import { TenantCreated } from './tenant-created.event';
+import { TenantStatusChanged } from './tenant-status-changed.event';
 
 /** The typed event map of the platform: topic → event definition (versions, schema, key). */
 export const PlatformEvents = {
   TenantCreated,
+  TenantStatusChanged,
   ServiceRegistered,
   CredentialsIssued,
+  CredentialsRotationRequested,
+  CredentialsRotated,
   PostgresProvisioned,
   MongoProvisioned,
   BrokerProvisioned,

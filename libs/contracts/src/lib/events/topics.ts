@@ -1,8 +1,11 @@
 /** Every Kafka topic the platform's lifecycle uses. Dead-letter topics are `<topic>.dlq`. */
 export const Topics = {
   TenantCreated: 'enclave.tenant.created',
+  TenantStatusChanged: 'enclave.tenant.status-changed',
   ServiceRegistered: 'enclave.service.registered',
   CredentialsIssued: 'enclave.credentials.issued',
+  CredentialsRotationRequested: 'enclave.credentials.rotation-requested',
+  CredentialsRotated: 'enclave.credentials.rotated',
   PostgresProvisioned: 'enclave.postgres.provisioned',
   MongoProvisioned: 'enclave.mongo.provisioned',
   BrokerProvisioned: 'enclave.broker.provisioned',

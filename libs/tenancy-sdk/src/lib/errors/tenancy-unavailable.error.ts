@@ -7,6 +7,8 @@ export type UnavailableReason =
   | 'checkout-timeout'
   /** The JWKS endpoint could not be reached or returned garbage: the token is not at fault. */
   | 'key-source-unavailable'
+  /** The platform's tenant directory could not be reached, refused this product, or answered garbage. */
+  | 'directory-unavailable'
   /** The SDK is shutting down. */
   | 'closing';
 

@@ -16,19 +16,8 @@ import {
   RabbitConnectionInfo,
   TenantConnectionInfo,
 } from './tenant-connection-info';
+import { TenantEndpoints } from './tenant-endpoints';
 import { TenantResolver } from './tenant.resolver';
-
-/** Where the tenant servers are; the product configures one entry per store it uses. */
-export interface TenantEndpoints {
-  readonly postgres?: { readonly host: string; readonly port: number };
-  /** Without credentials: `mongodb://host:27017` (options such as `?replicaSet=` are kept). */
-  readonly mongodb?: { readonly url: string };
-  readonly rabbitmq?: {
-    readonly host: string;
-    readonly port: number;
-    readonly protocol?: 'amqp' | 'amqps';
-  };
-}
 
 export interface VaultTenantResolverOptions {
   readonly directory: RegistrationDirectory;

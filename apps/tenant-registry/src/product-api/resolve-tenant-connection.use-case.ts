@@ -1,0 +1,83 @@
+import { ResourceKind, SecretRef, tenantResourceNames } from '@enclave/contracts';
+import { SECRET_STORE, SecretStore, StoredSecret } from '@enclave/secret-store';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ServiceRegistrationEntity } from '../registrations/service-registration.entity';
+import { TenantEntity } from '../tenants/tenant.entity';
+
+interface Credential {
+  readonly username: string;
+  readonly password: string;
+  readonly secretVersion: number;
+}
+
+/** The body of the product endpoint; the tenancy SDK's PlatformTenantResolver reads it. */
+export interface TenantConnection {
+  readonly tenantId: string;
+  readonly product: string;
+  readonly isolationMode: ServiceRegistrationEntity['isolationMode'];
+  readonly state: 'ready' | 'provisioning' | 'failed' | 'suspended';
+  readonly postgres?: { database: string; schema: string } & Credential;
+  readonly mongodb?: { database: string } & Credential;
+  readonly rabbitmq?: { vhost: string } & Credential;
+}
+
+/**
+ * What a product needs to serve one tenant: its registration's state and, only when the tenant may
+ * be served, the names and credentials of its resources, at the vault versions the resources have
+ * applied. Nothing about other tenants or other products.
+ */
+@Injectable()
+export class ResolveTenantConnectionUseCase {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(SECRET_STORE) private readonly secrets: SecretStore,
+  ) {}
+
+  async execute(product: string, tenantId: string): Promise<TenantConnection> {
+    const [tenant, registration] = await Promise.all([
+      this.dataSource.getRepository(TenantEntity).findOneBy({ id: tenantId }),
+      this.dataSource.getRepository(ServiceRegistrationEntity).findOneBy({ tenantId, product }),
+    ]);
+    if (!tenant || !registration) {
+      throw new NotFoundException(`${product} is not registered for tenant ${tenantId}`);
+    }
+    const base = { tenantId, product, isolationMode: registration.isolationMode };
+    if (tenant.status === 'suspended') return { ...base, state: 'suspended' };
+    if (registration.state !== 'ready') return { ...base, state: registration.state };
+
+    const names = tenantResourceNames(tenantId, product, registration.isolationMode);
+    const read = (resource: ResourceKind) =>
+      registration.resources.includes(resource)
+        ? this.credential(names.secretPath(resource), registration.credentials?.[resource])
+        : undefined;
+    const [postgres, mongodb, rabbitmq] = await Promise.all([
+      read('postgres'),
+      read('mongodb'),
+      read('rabbitmq'),
+    ]);
+    return {
+      ...base,
+      state: 'ready',
+      postgres: postgres && { database: names.pgDatabase, schema: names.pgSchema, ...postgres },
+      mongodb: mongodb && { database: names.mongoDatabase, ...mongodb },
+      rabbitmq: rabbitmq && { vhost: names.vhost, ...rabbitmq },
+    };
+  }
+
+  /** The applied version when known; before the registry has seen it, the only one there is. */
+  private async credential(
+    path: string,
+    ref: SecretRef | undefined,
+  ): Promise<Credential | undefined> {
+    const secret: StoredSecret | undefined = ref
+      ? await this.secrets.get(ref.path, ref.version)
+      : await this.secrets.find(path);
+    if (!secret?.data.username || !secret.data.password) return undefined;
+    return {
+      username: secret.data.username,
+      password: secret.data.password,
+      secretVersion: secret.ref.version,
+    };
+  }
+}

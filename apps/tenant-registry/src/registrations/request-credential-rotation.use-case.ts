@@ -1,0 +1,54 @@
+import { CredentialsRotationRequested } from '@enclave/contracts';
+import { OutboxWriter } from '@enclave/messaging';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { ServiceRegistrationEntity } from './service-registration.entity';
+
+/**
+ * Asks for new credentials for every resource of a ready registration. The credential-service writes
+ * new vault versions, the provisioners apply them, and the aggregator announces CredentialsRotated
+ * once all have; until then products keep being handed the versions in force.
+ */
+@Injectable()
+export class RequestCredentialRotationUseCase {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxWriter,
+  ) {}
+
+  execute(
+    tenantId: string,
+    product: string,
+    correlationId?: string,
+  ): Promise<{ rotationId: string }> {
+    return this.dataSource.transaction(async (tx) => {
+      const registration = await tx.findOne(ServiceRegistrationEntity, {
+        where: { tenantId, product },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!registration) {
+        throw new NotFoundException(`${product} is not registered for tenant ${tenantId}`);
+      }
+      if (registration.state !== 'ready') {
+        throw new ConflictException(
+          `${product} for ${tenantId} is ${registration.state}; only ready credentials can be rotated`,
+        );
+      }
+      const rotationId = randomUUID();
+      await this.outbox.append(
+        tx,
+        CredentialsRotationRequested,
+        {
+          tenantId,
+          registrationId: registration.id,
+          product,
+          isolationMode: registration.isolationMode,
+          rotationId,
+        },
+        { tenantId, correlationId },
+      );
+      return { rotationId };
+    });
+  }
+}

@@ -1,0 +1,136 @@
+import {
+  CredentialsRotated,
+  EventDefinition,
+  EventEnvelope,
+  PayloadOf,
+  ServiceFailed,
+  ServiceReady,
+  TenantStatusChanged,
+  platformEventCatalog,
+} from '@enclave/contracts';
+import { randomBytes } from 'node:crypto';
+import { Consumer, Kafka, logLevel } from 'kafkajs';
+
+/** Anything with `invalidate(tenantId)`: TenantConnectionManager, or a product's own cache. */
+export interface InvalidatesTenants {
+  invalidate(tenantId: string): void;
+}
+
+/** The lifecycle events a product can react to. */
+export const productLifecycleEvents = [
+  ServiceReady,
+  ServiceFailed,
+  CredentialsRotated,
+  TenantStatusChanged,
+] as const;
+
+type LifecycleEvent = (typeof productLifecycleEvents)[number];
+
+export type LifecycleHandler<D extends EventDefinition> = (
+  payload: PayloadOf<D>,
+  envelope: EventEnvelope<PayloadOf<D>>,
+) => Promise<void> | void;
+
+export interface TenantLifecycleListenerOptions {
+  readonly brokers: readonly string[];
+  /** Only this product's registrations are delivered (tenant status events concern every product). */
+  readonly product: string;
+  /**
+   * Kafka consumer group. Default: one group per process, starting at the end of the topics, so every
+   * instance sees every invalidation. Give a stable id when a reaction must run once per event across
+   * instances (e.g. seeding a tenant on ServiceReady); each event is then handled by one instance,
+   * at least once.
+   */
+  readonly groupId?: string;
+  /** With a stable groupId: where a new group starts. Default false (only new events). */
+  readonly fromBeginning?: boolean;
+  /** The platform's KAFKA_TOPIC_PREFIX, if any. */
+  readonly topicPrefix?: string;
+  /** Invalidated on suspension, resumption and completed credential rotation of a tenant. */
+  readonly connections?: InvalidatesTenants;
+  /** Told about events that cannot be decoded or whose handler threw; default console.error. */
+  readonly onError?: (error: Error, topic: string) => void;
+}
+
+/**
+ * A product's view of the platform's lifecycle on Kafka: typed handlers for ServiceReady,
+ * ServiceFailed, CredentialsRotated and TenantStatusChanged (validated and upcast with the platform's
+ * own event catalog), and cache invalidation wired in: a suspended tenant stops being served, a
+ * rotated one logs in with its new credentials, and requests in flight finish on the connections
+ * they hold.
+ */
+export class TenantLifecycleListener {
+  private readonly handlers = new Map<string, LifecycleHandler<LifecycleEvent>[]>();
+  private consumer?: Consumer;
+
+  constructor(private readonly options: TenantLifecycleListenerOptions) {}
+
+  /** Adds a handler; call before `start()`. Handlers of one tenant-product run in event order. */
+  on<D extends LifecycleEvent>(event: D, handler: LifecycleHandler<D>): this {
+    const list = this.handlers.get(event.type) ?? [];
+    list.push(handler as unknown as LifecycleHandler<LifecycleEvent>);
+    this.handlers.set(event.type, list);
+    return this;
+  }
+
+  /** Resolves once the consumer has joined its group and been assigned partitions. */
+  async start(): Promise<void> {
+    const { brokers, product, topicPrefix = '' } = this.options;
+    const kafka = new Kafka({
+      clientId: `${product}-tenancy`,
+      brokers: [...brokers],
+      logLevel: logLevel.WARN,
+    });
+    const groupId = this.options.groupId ?? `${product}-tenancy-${randomBytes(6).toString('hex')}`;
+    const consumer = kafka.consumer({
+      groupId,
+      maxWaitTimeInMs: 250,
+      allowAutoTopicCreation: true,
+    });
+    this.consumer = consumer;
+    const joined = new Promise<void>((resolve) => {
+      const off = consumer.on(consumer.events.GROUP_JOIN, () => {
+        off();
+        resolve();
+      });
+    });
+    await consumer.connect();
+    await consumer.subscribe({
+      topics: productLifecycleEvents.map((e) => `${topicPrefix}${e.topic}`),
+      fromBeginning: this.options.groupId ? (this.options.fromBeginning ?? false) : false,
+    });
+    await consumer.run({
+      eachMessage: async ({ topic, message }) => {
+        const logical = topic.slice(topicPrefix.length);
+        try {
+          await this.dispatch(platformEventCatalog.decode(logical, message.value));
+        } catch (error) {
+          // One bad event must not stall a product's lifecycle view; it is reported, not retried.
+          (this.options.onError ?? defaultOnError)(error as Error, topic);
+        }
+      },
+    });
+    await joined;
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+    this.consumer = undefined;
+  }
+
+  private async dispatch(envelope: EventEnvelope): Promise<void> {
+    const payload = envelope.payload as { tenantId: string; product?: string };
+    if (payload.product !== undefined && payload.product !== this.options.product) return;
+    if (envelope.type === TenantStatusChanged.type || envelope.type === CredentialsRotated.type) {
+      // Before the product's handlers: they may want to use the tenant's fresh connections.
+      this.options.connections?.invalidate(payload.tenantId);
+    }
+    for (const handler of this.handlers.get(envelope.type) ?? []) {
+      await handler(envelope.payload as never, envelope as never);
+    }
+  }
+}
+
+function defaultOnError(error: Error, topic: string): void {
+  console.error(`tenant lifecycle event on ${topic} not handled: ${error.message}`);
+}

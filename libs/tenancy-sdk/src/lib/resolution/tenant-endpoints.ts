@@ -1,0 +1,14 @@
+/**
+ * Where the tenant servers are, as this product reaches them (the platform's own addresses may differ,
+ * e.g. inside another network); the product configures one entry per store it uses.
+ */
+export interface TenantEndpoints {
+  readonly postgres?: { readonly host: string; readonly port: number };
+  /** Without credentials: `mongodb://host:27017` (options such as `?replicaSet=` are kept). */
+  readonly mongodb?: { readonly url: string };
+  readonly rabbitmq?: {
+    readonly host: string;
+    readonly port: number;
+    readonly protocol?: 'amqp' | 'amqps';
+  };
+}

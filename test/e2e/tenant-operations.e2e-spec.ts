@@ -1,0 +1,246 @@
+import { TenantStatusChanged, Topics, tenantResourceNames } from '@enclave/contracts';
+import { TenantLifecycleListener } from '@enclave/tenancy-sdk';
+import { expectEventually, recordExercised } from '@enclave/testing';
+import amqp from 'amqplib';
+import { Client } from 'pg';
+import { PlatformHarness } from './support/platform.harness';
+import { TenantResources } from './support/tenant-resources';
+
+interface Envelope<P = Record<string, unknown>> {
+  readonly id: string;
+  readonly causationId: string | null;
+  readonly payload: P;
+}
+
+/**
+ * What operators and products do with a ready tenant, through the public APIs and Kafka on real
+ * servers: products authenticate with their own token and get one tenant's connection details;
+ * operators suspend and resume tenants and rotate credentials, and products hear about it.
+ */
+describe('tenant operations', () => {
+  const platform = new PlatformHarness();
+  const tenant = `ops-${platform.runId}`;
+  const other = `opx-${platform.runId}`;
+  const resources = new TenantResources(platform.infra);
+  let ledgerToken: string;
+  let tracerToken: string;
+  let statusEvents: Awaited<ReturnType<PlatformHarness['collect']>>;
+  let rotatedEvents: Awaited<ReturnType<PlatformHarness['collect']>>;
+
+  const connection = (product: string, tenantId: string, token: string | null) =>
+    platform.api('GET', `/v1/products/${product}/tenants/${tenantId}/connection`, undefined, token);
+  const decoded = <P>(messages: typeof statusEvents) =>
+    messages.map((m) => JSON.parse(m.message.value!.toString()) as Envelope<P>);
+
+  beforeAll(async () => {
+    await platform.start();
+    statusEvents = await platform.collect(Topics.TenantStatusChanged);
+    rotatedEvents = await platform.collect(Topics.CredentialsRotated);
+    for (const id of [tenant, other]) {
+      expect((await platform.api('POST', '/v1/tenants', { id, displayName: id })).status).toBe(201);
+    }
+    await platform.api('POST', `/v1/tenants/${tenant}/services`, { product: 'ledger' });
+    await platform.api('POST', `/v1/tenants/${other}/services`, { product: 'tracer' });
+    await platform.waitForState(tenant, 'ledger', 'ready');
+    await platform.waitForState(other, 'tracer', 'ready');
+    ledgerToken = (await platform.api('POST', '/v1/products/ledger/api-token')).body.token;
+    tracerToken = (await platform.api('POST', '/v1/products/tracer/api-token')).body.token;
+  }, 240_000);
+
+  afterAll(async () => {
+    await platform.stop();
+    await resources.cleanUp([tenant, other]);
+  }, 60_000);
+
+  it('issues product tokens to operators only, for products that exist', async () => {
+    expect(
+      (await platform.api('POST', '/v1/products/ledger/api-token', undefined, null)).status,
+    ).toBe(401);
+    expect(
+      (await platform.api('POST', '/v1/products/ledger/api-token', undefined, ledgerToken)).status,
+    ).toBe(401);
+    expect((await platform.api('POST', '/v1/products/nope/api-token')).status).toBe(404);
+    expect((await platform.api('POST', '/v1/products/ledger/api-token')).body.token).toBe(
+      ledgerToken,
+    );
+  });
+
+  it('gives a product its tenant’s connection, with credentials that work, and nothing to anyone else', async () => {
+    const { status, body, text } = await connection('ledger', tenant, ledgerToken);
+    expect(status).toBe(200);
+    const names = tenantResourceNames(tenant, 'ledger', 'SCHEMA');
+    expect(body).toMatchObject({
+      tenantId: tenant,
+      product: 'ledger',
+      isolationMode: 'SCHEMA',
+      state: 'ready',
+      postgres: {
+        database: names.pgDatabase,
+        schema: names.pgSchema,
+        username: names.pgRole,
+        secretVersion: 1,
+      },
+      mongodb: { database: names.mongoDatabase, username: names.mongoUser, secretVersion: 1 },
+      rabbitmq: { vhost: names.vhost, username: names.rabbitUser, secretVersion: 1 },
+    });
+    const pg = new Client({
+      connectionString: resources.tenantUrl(body.postgres, names.pgDatabase),
+    });
+    await pg.connect();
+    expect((await pg.query('SELECT current_user AS u')).rows[0].u).toBe(names.pgRole);
+    await pg.end();
+
+    // Every other key is refused before anything is looked up.
+    for (const token of [
+      null,
+      tracerToken,
+      platform.adminToken,
+      `${ledgerToken}x`,
+      'ept_ledger_AAAA',
+    ]) {
+      const refused = await connection('ledger', tenant, token);
+      expect(refused.status).toBe(401);
+      expect(refused.text).not.toContain(body.postgres.password);
+    }
+    // The ledger token does not open the tracer's door, even for a tenant the tracer serves.
+    expect((await connection('tracer', other, ledgerToken)).status).toBe(401);
+    expect((await connection('tracer', other, tracerToken)).status).toBe(200);
+    // Unknown tenant, or a tenant without this product: 404, no hint about other products.
+    expect((await connection('ledger', `nobody-${platform.runId}`, ledgerToken)).status).toBe(404);
+    expect((await connection('ledger', other, ledgerToken)).status).toBe(404);
+    expect(text).not.toContain(tracerToken);
+  });
+
+  it('suspends and resumes a tenant: state, one event per change, and products’ caches told', async () => {
+    const invalidated: string[] = [];
+    const listener = new TenantLifecycleListener({
+      brokers: platform.infra.kafkaBrokers,
+      product: 'ledger',
+      topicPrefix: platform.topicPrefix,
+      connections: { invalidate: (tenantId) => invalidated.push(tenantId) },
+    });
+    const heard: Array<{ status: string; revision: number }> = [];
+    listener.on(TenantStatusChanged, (payload) => {
+      heard.push({ status: payload.status, revision: payload.revision });
+    });
+    await listener.start();
+    try {
+      expect((await platform.api('POST', `/v1/tenants/${tenant}/suspend`, {})).status).toBe(400);
+      const suspended = await platform.api('POST', `/v1/tenants/${tenant}/suspend`, {
+        reason: 'unpaid invoice',
+      });
+      expect(suspended.status).toBe(200);
+      expect(suspended.body).toMatchObject({ status: 'suspended', statusReason: 'unpaid invoice' });
+      // Again: nothing changes, nothing is published.
+      expect(
+        (await platform.api('POST', `/v1/tenants/${tenant}/suspend`, { reason: 'again' })).body,
+      ).toMatchObject({ statusReason: 'unpaid invoice' });
+
+      const answer = await connection('ledger', tenant, ledgerToken);
+      expect(answer.body).toEqual({
+        tenantId: tenant,
+        product: 'ledger',
+        isolationMode: 'SCHEMA',
+        state: 'suspended',
+      });
+      await expectEventually(() => expect(invalidated).toEqual([tenant]));
+
+      expect((await platform.api('POST', `/v1/tenants/${tenant}/resume`)).body).toMatchObject({
+        status: 'active',
+        statusReason: null,
+      });
+      expect((await connection('ledger', tenant, ledgerToken)).body.state).toBe('ready');
+      await expectEventually(() => expect(invalidated).toEqual([tenant, tenant]));
+      expect(heard).toEqual([
+        { status: 'suspended', revision: 1 },
+        { status: 'active', revision: 2 },
+      ]);
+      const events = decoded<{ tenantId: string; status: string }>(statusEvents).filter(
+        (e) => e.payload.tenantId === tenant,
+      );
+      expect(events.map((e) => e.payload.status)).toEqual(['suspended', 'active']);
+      expect(
+        (
+          await platform.api('POST', `/v1/tenants/nobody-${platform.runId}/suspend`, {
+            reason: 'x',
+          })
+        ).status,
+      ).toBe(404);
+    } finally {
+      await listener.stop();
+    }
+  }, 60_000);
+
+  it('rotates credentials: new versions applied everywhere, CredentialsRotated once, old passwords refused', async () => {
+    const before = (await connection('ledger', tenant, ledgerToken)).body;
+    expect(
+      (await platform.api('POST', `/v1/tenants/${tenant}/services/tracer/credentials/rotate`))
+        .status,
+    ).toBe(404);
+
+    const accepted = await platform.api(
+      'POST',
+      `/v1/tenants/${tenant}/services/ledger/credentials/rotate`,
+    );
+    expect(accepted.status).toBe(202);
+    const { rotationId } = accepted.body;
+    const rotated = await expectEventually(
+      () => {
+        const mine = decoded<{
+          rotationId: string;
+          credentials: Record<string, { version: number }>;
+        }>(rotatedEvents).filter((e) => e.payload.rotationId === rotationId);
+        expect(mine).toHaveLength(1);
+        return mine[0];
+      },
+      { timeoutMs: 60_000 },
+    );
+    expect(rotated.payload.credentials).toEqual({
+      postgres: { path: `tenants/${tenant}/ledger/postgres`, version: 2 },
+      mongodb: { path: `tenants/${tenant}/ledger/mongodb`, version: 2 },
+      rabbitmq: { path: `tenants/${tenant}/ledger/rabbitmq`, version: 2 },
+    });
+
+    // Products are handed the new versions once the registry has recorded the rotation.
+    const after = await expectEventually(async () => {
+      const { body } = await connection('ledger', tenant, ledgerToken);
+      expect(body.postgres.secretVersion).toBe(2);
+      return body;
+    });
+    expect(after.rabbitmq.secretVersion).toBe(2);
+    expect(after.postgres.password).not.toBe(before.postgres.password);
+    expect(after.rabbitmq.password).not.toBe(before.rabbitmq.password);
+
+    const names = tenantResourceNames(tenant, 'ledger', 'SCHEMA');
+    const pgWith = (credential: { username: string; password: string }) =>
+      new Client({ connectionString: resources.tenantUrl(credential, names.pgDatabase) });
+    const fresh = pgWith(after.postgres);
+    await fresh.connect();
+    expect((await fresh.query('SELECT count(*)::int AS n FROM accounts')).rows[0].n).toBe(0);
+    await fresh.end();
+    await expect(pgWith(before.postgres).connect()).rejects.toMatchObject({ code: '28P01' });
+
+    const amqpUrl = (credential: { username: string; password: string }) =>
+      resources.amqpUrl(credential, names.vhost);
+    const mq = await amqp.connect(amqpUrl(after.rabbitmq));
+    await mq.close();
+    await expect(amqp.connect(amqpUrl(before.rabbitmq))).rejects.toThrow(/ACCESS_REFUSED|403/);
+    recordExercised('RabbitMQ', 'credential rotation: new password accepted, old one refused');
+
+    // A rotation asked for a registration that is not ready is refused.
+    const pending = `opp-${platform.runId}`;
+    await platform.api('POST', '/v1/tenants', { id: pending, displayName: pending });
+    await platform.stopApps(['migration-runner']);
+    try {
+      await platform.api('POST', `/v1/tenants/${pending}/services`, { product: 'tracer' });
+      expect(
+        (await platform.api('POST', `/v1/tenants/${pending}/services/tracer/credentials/rotate`))
+          .status,
+      ).toBe(409);
+    } finally {
+      await platform.startApps(['migration-runner']);
+    }
+    await platform.waitForState(pending, 'tracer', 'ready');
+    await resources.cleanUp([pending]);
+  }, 120_000);
+});
