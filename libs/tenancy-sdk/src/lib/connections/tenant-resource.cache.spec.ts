@@ -74,6 +74,21 @@ describe('TenantResourceCache', () => {
     await cache.close();
   });
 
+  it('makes room for every waiting tenant at once: idle resources close in parallel, not one by one', async () => {
+    const { cache, closed, setCloseDelay } = harness(); // 3 entries, weight 6, 2 each
+    for (const tenant of ['a', 'b', 'c']) (await cache.acquire(tenant)).release();
+    setCloseDelay(100);
+    const started = performance.now();
+    const leases = await Promise.all(['d', 'e', 'f'].map((t) => cache.acquire(t)));
+    // Three closes of 100 ms each: in parallel ~100 ms; one after another would be ≥ 300 ms.
+    expect(performance.now() - started).toBeLessThan(250);
+    expect(closed.map((r) => r.tenantId).sort()).toEqual(['a', 'b', 'c']);
+    expect(cache.stats()).toMatchObject({ entries: 3, reservedEntries: 3, reservedWeight: 6 });
+    leases.forEach((l) => l.release());
+    setCloseDelay(0);
+    await cache.close();
+  });
+
   it('evicts the least recently used idle resource when full', async () => {
     const { cache, closed } = harness(); // 3 entries, weight 6, 2 each
     for (const tenant of ['a', 'b', 'c']) {

@@ -315,8 +315,9 @@ export class TenantResourceCache<R> {
   }
 
   /**
-   * Serves waiters in order. The head waiter that does not fit retires idle resources (least
-   * recently used first) until those already closing will free enough, then waits for them.
+   * Serves waiters in order. When the head does not fit, idle resources are retired (least recently
+   * used first) until those closing will free room for every waiter, not just the head: closes run
+   * in parallel instead of one per waiter in turn.
    */
   private pump(): void {
     while (this.waiters.length > 0) {
@@ -328,9 +329,10 @@ export class TenantResourceCache<R> {
         head.resolve();
         continue;
       }
+      const wantedWeight = this.waiters.reduce((sum, w) => sum + w.weight, 0);
       while (
-        this.usedEntries + 1 - this.closingEntries > this.options.maxEntries ||
-        this.usedWeight + head.weight - this.closingWeight > this.options.maxWeight
+        this.usedEntries + this.waiters.length - this.closingEntries > this.options.maxEntries ||
+        this.usedWeight + wantedWeight - this.closingWeight > this.options.maxWeight
       ) {
         const victim = this.leastRecentlyUsedIdle();
         if (victim === undefined) return; // wait for a lease to be released
