@@ -27,9 +27,15 @@ export const EXTERNAL_RECEIVERS: Readonly<
 > = {
   products: {
     description:
-      'The products that serve tenants, through the tenancy SDK (libs/tenancy-sdk): they learn that a ' +
-      "tenant's service is ready to serve, or has failed, from these events.",
-    topics: [Topics.ServiceReady, Topics.ServiceFailed],
+      'The products that serve tenants, through the tenancy SDK (libs/tenancy-sdk, TenantLifecycleListener): ' +
+      "they learn that a tenant's service is ready or has failed, that its credentials were rotated, or " +
+      'that the tenant was suspended or resumed (dropping cached connections), from these events.',
+    topics: [
+      Topics.ServiceReady,
+      Topics.ServiceFailed,
+      Topics.CredentialsRotated,
+      Topics.TenantStatusChanged,
+    ],
   },
 };
 
@@ -73,12 +79,22 @@ export interface AppTopics {
   readonly produces: readonly string[];
 }
 
-/** Reads which topics each app consumes and produces from its README's table. */
+/**
+ * A product built on the platform (e.g. apps/sample-ledger) says so with a `**Product:**` line instead
+ * of `**Stage owned:**`: it is one of the external `products` receivers, not a platform stage.
+ */
+export function isProductAppReadme(readme: string): boolean {
+  return /^\*\*Product:\*\*/m.test(readme);
+}
+
+/** Reads which topics each platform app consumes and produces from its README's table. */
 export function readAppTopics(appsDir = path.join(root, 'apps')): AppTopics[] {
   const known = new Set<string>(Object.values(Topics));
+  const readmeOf = (app: string) => path.join(appsDir, app, 'README.md');
   return fs
     .readdirSync(appsDir)
-    .filter((app) => fs.existsSync(path.join(appsDir, app, 'README.md')))
+    .filter((app) => fs.existsSync(readmeOf(app)))
+    .filter((app) => !isProductAppReadme(fs.readFileSync(readmeOf(app), 'utf8')))
     .sort()
     .map((app) => {
       const file = path.join('apps', app, 'README.md');

@@ -9,9 +9,15 @@ import { NestFactory } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import path from 'node:path';
 import { buildOpenApi } from '../../apps/tenant-registry/src/openapi/publish-openapi';
+import { ProductTokenGuard } from '../../apps/tenant-registry/src/auth/product-token.guard';
+import { ProductTokenIssuer } from '../../apps/tenant-registry/src/auth/product-token.issuer';
+import { ResolveTenantConnectionUseCase } from '../../apps/tenant-registry/src/product-api/resolve-tenant-connection.use-case';
+import { TenantConnectionController } from '../../apps/tenant-registry/src/product-api/tenant-connection.controller';
 import { ProductsController } from '../../apps/tenant-registry/src/products/products.controller';
 import { RegisterServiceUseCase } from '../../apps/tenant-registry/src/registrations/register-service.use-case';
 import { RegistrationsController } from '../../apps/tenant-registry/src/registrations/registrations.controller';
+import { RequestCredentialRotationUseCase } from '../../apps/tenant-registry/src/registrations/request-credential-rotation.use-case';
+import { ChangeTenantStatusUseCase } from '../../apps/tenant-registry/src/tenants/change-tenant-status.use-case';
 import { CreateTenantUseCase } from '../../apps/tenant-registry/src/tenants/create-tenant.use-case';
 import { TenantsController } from '../../apps/tenant-registry/src/tenants/tenants.controller';
 import { writeJsonDocument } from './write-json-document';
@@ -32,10 +38,20 @@ class ServiceNameModule {}
 /** tenant-registry's HTTP surface (admin API and health), as in AppModule, with stub dependencies. */
 @Module({
   imports: [ServiceNameModule, HealthModule.forRoot([])],
-  controllers: [TenantsController, RegistrationsController, ProductsController],
+  controllers: [
+    TenantsController,
+    RegistrationsController,
+    ProductsController,
+    TenantConnectionController,
+  ],
   providers: [
     { provide: CreateTenantUseCase, useValue: unused },
+    { provide: ChangeTenantStatusUseCase, useValue: unused },
     { provide: RegisterServiceUseCase, useValue: unused },
+    { provide: RequestCredentialRotationUseCase, useValue: unused },
+    { provide: ResolveTenantConnectionUseCase, useValue: unused },
+    { provide: ProductTokenIssuer, useValue: unused },
+    { provide: ProductTokenGuard, useValue: unused },
     { provide: getDataSourceToken(), useValue: unused },
   ],
 })

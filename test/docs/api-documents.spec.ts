@@ -12,6 +12,7 @@ import {
   ASYNCAPI_PATH,
   DEAD_LETTER_HEADERS,
   buildAsyncApi,
+  isProductAppReadme,
   partitionKeyTemplate,
   readAppTopics,
 } from '../../scripts/docs/generate-asyncapi';
@@ -137,6 +138,10 @@ describe('docs/asyncapi.json', () => {
       fs
         .readdirSync(path.join(root, 'apps'))
         .filter((d) => fs.existsSync(path.join(root, 'apps', d, 'README.md')))
+        .filter(
+          (d) =>
+            !isProductAppReadme(fs.readFileSync(path.join(root, 'apps', d, 'README.md'), 'utf8')),
+        )
         .sort(),
     );
     for (const app of apps) {
@@ -218,10 +223,11 @@ describe('docs/asyncapi.json', () => {
       }
 
       const template = partitionKeyTemplate(def);
-      expect(template).toBe(def.type === 'TenantCreated' ? '{tenantId}' : '{tenantId}/{product}');
+      const perTenant = def.type === 'TenantCreated' || def.type === 'TenantStatusChanged';
+      expect(template).toBe(perTenant ? '{tenantId}' : '{tenantId}/{product}');
       expect(message['x-partition-key']).toBe(template);
       const key = message.bindings.kafka.key;
-      const sample = def.type === 'TenantCreated' ? 'acme' : 'acme/billing-app';
+      const sample = perTenant ? 'acme' : 'acme/billing-app';
       expect(new RegExp(key.pattern).test(sample)).toBe(true);
       expect(new RegExp(key.pattern).test('Acme/billing')).toBe(false);
 
