@@ -1,31 +1,44 @@
 import { platformEventCatalog } from '@enclave/contracts';
-import { KafkaReadinessProbe, MessagingModule, messagingOptionsFrom } from '@enclave/messaging';
+import {
+  KafkaReadinessProbe,
+  MessagingModule,
+  MessagingOptions,
+  messagingOptionsFrom,
+} from '@enclave/messaging';
 import { SecretStoreModule, SecretStoreReadinessProbe } from '@enclave/secret-store';
 import { HealthModule, PostgresReadinessProbe, ServiceKitModule } from '@enclave/service-kit';
 import { DynamicModule, Module } from '@nestjs/common';
 import { CredentialServiceConfig } from './config/credential-service.config';
 import { IssueCredentialsUseCase } from './credentials/issue-credentials.use-case';
+import { RotateCredentialsUseCase } from './credentials/rotate-credentials.use-case';
+import { CredentialsRotationRequestedHandler } from './handlers/credentials-rotation-requested.handler';
 import { ServiceRegisteredHandler } from './handlers/service-registered.handler';
 
 export const SERVICE = 'credential-service';
 
 @Module({})
 export class AppModule {
-  static register(config: CredentialServiceConfig): DynamicModule {
+  /** `messaging` overrides, e.g. a consumer group of its own for a test run sharing a cluster. */
+  static register(
+    config: CredentialServiceConfig,
+    messaging: Partial<MessagingOptions> = {},
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ServiceKitModule.forRoot({ service: SERVICE, config }),
         SecretStoreModule.forRoot(config),
-        MessagingModule.forRoot(messagingOptionsFrom(SERVICE, config, platformEventCatalog)),
+        MessagingModule.forRoot(
+          messagingOptionsFrom(SERVICE, config, platformEventCatalog, messaging),
+        ),
         HealthModule.forRoot([
           PostgresReadinessProbe,
           KafkaReadinessProbe,
           SecretStoreReadinessProbe,
         ]),
       ],
-      controllers: [ServiceRegisteredHandler],
-      providers: [IssueCredentialsUseCase],
+      controllers: [ServiceRegisteredHandler, CredentialsRotationRequestedHandler],
+      providers: [IssueCredentialsUseCase, RotateCredentialsUseCase],
     };
   }
 }

@@ -1,5 +1,10 @@
 import { platformEventCatalog } from '@enclave/contracts';
-import { KafkaReadinessProbe, MessagingModule, messagingOptionsFrom } from '@enclave/messaging';
+import {
+  KafkaReadinessProbe,
+  MessagingModule,
+  MessagingOptions,
+  messagingOptionsFrom,
+} from '@enclave/messaging';
 import { HealthModule, PostgresReadinessProbe, ServiceKitModule } from '@enclave/service-kit';
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -12,6 +17,8 @@ import { PostgresProvisionedHandler } from './handlers/postgres-provisioned.hand
 import { ServiceRegisteredHandler } from './handlers/service-registered.handler';
 import { StageFailedHandler } from './handlers/stage-failed.handler';
 import { CreateServiceStatus1764300000000 } from './migrations/1764300000000-create-service-status.migration';
+import { AddServiceStatusRotation1764400000000 } from './migrations/1764400000000-add-service-status-rotation.migration';
+import { TrackRotationUseCase } from './rotation/track-rotation.use-case';
 import { RecordStageOutcomeUseCase } from './status/record-stage-outcome.use-case';
 import { ServiceStatusEntity } from './status/service-status.entity';
 import { StatusController } from './status/status.controller';
@@ -20,17 +27,23 @@ export const SERVICE = 'readiness-aggregator';
 
 @Module({})
 export class AppModule {
-  static register(config: ReadinessAggregatorConfig): DynamicModule {
+  /** `messaging` overrides, e.g. a consumer group of its own for a test run sharing a cluster. */
+  static register(
+    config: ReadinessAggregatorConfig,
+    messaging: Partial<MessagingOptions> = {},
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ServiceKitModule.forRoot({
           service: SERVICE,
           config,
-          migrations: [CreateServiceStatus1764300000000],
+          migrations: [CreateServiceStatus1764300000000, AddServiceStatusRotation1764400000000],
         }),
         TypeOrmModule.forFeature([ServiceStatusEntity]),
-        MessagingModule.forRoot(messagingOptionsFrom(SERVICE, config, platformEventCatalog)),
+        MessagingModule.forRoot(
+          messagingOptionsFrom(SERVICE, config, platformEventCatalog, messaging),
+        ),
         HealthModule.forRoot([PostgresReadinessProbe, KafkaReadinessProbe]),
       ],
       controllers: [
@@ -43,7 +56,7 @@ export class AppModule {
         MigrationsAppliedHandler,
         StageFailedHandler,
       ],
-      providers: [RecordStageOutcomeUseCase],
+      providers: [RecordStageOutcomeUseCase, TrackRotationUseCase],
     };
   }
 }

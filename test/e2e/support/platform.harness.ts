@@ -118,8 +118,13 @@ export class PlatformHarness {
   }
 
   private async committedOffsets(admin: Admin, app: AppName, topic: string) {
-    const [committed] = await admin.fetchOffsets({ groupId: `enclave.${app}`, topics: [topic] });
+    const [committed] = await admin.fetchOffsets({ groupId: this.groupOf(app), topics: [topic] });
     return committed;
+  }
+
+  /** An app's consumer group in this run (groups carry the topic prefix). */
+  groupOf(app: AppName): string {
+    return `${this.topicPrefix}enclave.${app}`;
   }
 
   /** Moves every platform consumer group back to the start of this run's topics (groups idle). */
@@ -131,7 +136,7 @@ export class PlatformHarness {
         for (const topic of await this.lifecycleTopics(admin)) {
           const committed = await this.committedOffsets(admin, app, topic);
           if (committed.partitions.some((p) => Number(p.offset) >= 0)) {
-            await admin.resetOffsets({ groupId: `enclave.${app}`, topic, earliest: true });
+            await admin.resetOffsets({ groupId: this.groupOf(app), topic, earliest: true });
           }
         }
       }

@@ -88,7 +88,7 @@ describe('CredentialsIssued → BrokerProvisioned on RabbitMQ', () => {
 
   it('provisions the tenant and announces BrokerProvisioned with names only, the same on redelivery', async () => {
     const payload = issued('ledger');
-    const { credentials: _references, ...registration } = payload;
+    const { credentials: _references, rotationId: _first, ...registration } = payload;
     for (let delivery = 0; delivery < 2; delivery++) {
       const published = await deliver(payload);
       expect(published).toEqual([

@@ -73,12 +73,22 @@ function loadCompose(): { services: Record<string, Dict>; doc: Dict } {
   return { services: doc.services as Record<string, Dict>, doc };
 }
 
-/** The apps of the monorepo: every apps/<name> with a src/main.ts. */
+/**
+ * The platform's apps: every apps/<name> with a src/main.ts, except sample products (their README
+ * starts with `**Product:**`), which are users of the platform, not part of its stack.
+ */
 function appNames(): string[] {
+  const isProduct = (name: string) =>
+    /^\*\*Product:\*\*/m.test(
+      fs.readFileSync(path.join(ROOT, 'apps', name, 'README.md'), { encoding: 'utf8', flag: 'r' }),
+    );
   return fs
     .readdirSync(path.join(ROOT, 'apps'), { withFileTypes: true })
     .filter(
-      (d) => d.isDirectory() && fs.existsSync(path.join(ROOT, 'apps', d.name, 'src', 'main.ts')),
+      (d) =>
+        d.isDirectory() &&
+        fs.existsSync(path.join(ROOT, 'apps', d.name, 'src', 'main.ts')) &&
+        !isProduct(d.name),
     )
     .map((d) => d.name)
     .sort();

@@ -2,14 +2,23 @@ import { BrokerProvisioned, BrokerProvisionedPayload, EventEnvelope } from '@enc
 import { EventContext, HandlesEvent } from '@enclave/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
+import { TrackRotationUseCase } from '../rotation/track-rotation.use-case';
 import { RecordStageOutcomeUseCase } from '../status/record-stage-outcome.use-case';
 
 @Controller()
 export class BrokerProvisionedHandler {
-  constructor(private readonly recordOutcome: RecordStageOutcomeUseCase) {}
+  constructor(
+    private readonly recordOutcome: RecordStageOutcomeUseCase,
+    private readonly trackRotation: TrackRotationUseCase,
+  ) {}
 
   @HandlesEvent(BrokerProvisioned)
-  handle(@Payload() event: EventEnvelope<BrokerProvisionedPayload>, @Ctx() ctx: EventContext) {
-    return this.recordOutcome.execute(ctx, event, { kind: 'done', stage: 'rabbitmq' });
+  async handle(
+    @Payload() event: EventEnvelope<BrokerProvisionedPayload>,
+    @Ctx() ctx: EventContext,
+  ) {
+    await this.recordOutcome.execute(ctx, event, { kind: 'done', stage: 'rabbitmq' });
+    // The same event, caused by a rotation's CredentialsIssued, says the new password is applied.
+    await this.trackRotation.execute(ctx, event, { kind: 'applied', stage: 'rabbitmq' });
   }
 }

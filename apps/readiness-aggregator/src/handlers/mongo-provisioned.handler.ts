@@ -2,14 +2,20 @@ import { EventEnvelope, MongoProvisioned, MongoProvisionedPayload } from '@encla
 import { EventContext, HandlesEvent } from '@enclave/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
+import { TrackRotationUseCase } from '../rotation/track-rotation.use-case';
 import { RecordStageOutcomeUseCase } from '../status/record-stage-outcome.use-case';
 
 @Controller()
 export class MongoProvisionedHandler {
-  constructor(private readonly recordOutcome: RecordStageOutcomeUseCase) {}
+  constructor(
+    private readonly recordOutcome: RecordStageOutcomeUseCase,
+    private readonly trackRotation: TrackRotationUseCase,
+  ) {}
 
   @HandlesEvent(MongoProvisioned)
-  handle(@Payload() event: EventEnvelope<MongoProvisionedPayload>, @Ctx() ctx: EventContext) {
-    return this.recordOutcome.execute(ctx, event, { kind: 'done', stage: 'mongodb' });
+  async handle(@Payload() event: EventEnvelope<MongoProvisionedPayload>, @Ctx() ctx: EventContext) {
+    await this.recordOutcome.execute(ctx, event, { kind: 'done', stage: 'mongodb' });
+    // The same event, caused by a rotation's CredentialsIssued, says the new password is applied.
+    await this.trackRotation.execute(ctx, event, { kind: 'applied', stage: 'mongodb' });
   }
 }

@@ -2,14 +2,23 @@ import { EventEnvelope, PostgresProvisioned, PostgresProvisionedPayload } from '
 import { EventContext, HandlesEvent } from '@enclave/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
+import { TrackRotationUseCase } from '../rotation/track-rotation.use-case';
 import { RecordStageOutcomeUseCase } from '../status/record-stage-outcome.use-case';
 
 @Controller()
 export class PostgresProvisionedHandler {
-  constructor(private readonly recordOutcome: RecordStageOutcomeUseCase) {}
+  constructor(
+    private readonly recordOutcome: RecordStageOutcomeUseCase,
+    private readonly trackRotation: TrackRotationUseCase,
+  ) {}
 
   @HandlesEvent(PostgresProvisioned)
-  handle(@Payload() event: EventEnvelope<PostgresProvisionedPayload>, @Ctx() ctx: EventContext) {
-    return this.recordOutcome.execute(ctx, event, { kind: 'done', stage: 'postgres' });
+  async handle(
+    @Payload() event: EventEnvelope<PostgresProvisionedPayload>,
+    @Ctx() ctx: EventContext,
+  ) {
+    await this.recordOutcome.execute(ctx, event, { kind: 'done', stage: 'postgres' });
+    // The same event, caused by a rotation's CredentialsIssued, says the new password is applied.
+    await this.trackRotation.execute(ctx, event, { kind: 'applied', stage: 'postgres' });
   }
 }

@@ -2,18 +2,22 @@ import { EventEnvelope, StageFailed, StageFailedPayload } from '@enclave/contrac
 import { EventContext, HandlesEvent } from '@enclave/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
+import { TrackRotationUseCase } from '../rotation/track-rotation.use-case';
 import { RecordStageOutcomeUseCase } from '../status/record-stage-outcome.use-case';
 
 @Controller()
 export class StageFailedHandler {
-  constructor(private readonly recordOutcome: RecordStageOutcomeUseCase) {}
+  constructor(
+    private readonly recordOutcome: RecordStageOutcomeUseCase,
+    private readonly trackRotation: TrackRotationUseCase,
+  ) {}
 
   @HandlesEvent(StageFailed)
-  handle(@Payload() event: EventEnvelope<StageFailedPayload>, @Ctx() ctx: EventContext) {
-    return this.recordOutcome.execute(ctx, event, {
-      kind: 'failed',
-      stage: event.payload.stage,
-      reason: event.payload.reason,
-    });
+  async handle(@Payload() event: EventEnvelope<StageFailedPayload>, @Ctx() ctx: EventContext) {
+    const { stage, reason } = event.payload;
+    await this.recordOutcome.execute(ctx, event, { kind: 'failed', stage, reason });
+    // A provisioner that gives up applying rotated credentials fails the rotation, not the
+    // registration (whose stage is already done, so the line above changes nothing then).
+    await this.trackRotation.execute(ctx, event, { kind: 'failed', stage, reason });
   }
 }

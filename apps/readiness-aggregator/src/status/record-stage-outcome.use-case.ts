@@ -2,20 +2,15 @@ import {
   EventEnvelope,
   ServiceFailed,
   ServiceReady,
-  ServiceRegisteredPayload,
   ServiceStatusChanged,
   Stage,
   StageCondition,
 } from '@enclave/contracts';
 import { EventContext } from '@enclave/messaging';
 import { Injectable } from '@nestjs/common';
+import { Registration, lockServiceStatus } from './lock-service-status';
 import { ServiceStatusEntity } from './service-status.entity';
 import { StageOutcome } from './stage-outcome';
-
-type Registration = Pick<
-  ServiceRegisteredPayload,
-  'tenantId' | 'registrationId' | 'product' | 'isolationMode'
->;
 
 /**
  * Folds one stage event into a registration's status and decides readiness. Events for one
@@ -30,30 +25,12 @@ export class RecordStageOutcomeUseCase {
     outcome: StageOutcome,
   ): Promise<void> {
     const { tenantId, registrationId, product, isolationMode } = event.payload;
-    const repo = ctx.tx.getRepository(ServiceStatusEntity);
-    await repo
-      .createQueryBuilder()
-      .insert()
-      .values({
-        registrationId,
-        tenantId,
-        product,
-        isolationMode,
-        stages: {},
-        state: 'provisioning',
-        revision: 0,
-      })
-      .orIgnore()
-      .execute();
-    const status = await repo.findOneOrFail({
-      where: { registrationId },
-      lock: { mode: 'pessimistic_write' },
-    });
+    const status = await lockServiceStatus(ctx.tx, event.payload);
 
     if (!this.apply(status, event, outcome)) return;
     const transition = this.evaluate(status);
     status.revision += 1;
-    await repo.save(status);
+    await ctx.tx.getRepository(ServiceStatusEntity).save(status);
 
     const registration = { tenantId, registrationId, product, isolationMode };
     if (transition === 'ready') {

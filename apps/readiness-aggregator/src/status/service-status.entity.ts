@@ -1,5 +1,7 @@
 import type { IsolationMode, ServiceState, Stage } from '@enclave/contracts';
 import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { CredentialReport } from '../rotation/credential.report';
+import type { RotationRecord } from '../rotation/rotation.record';
 
 export interface StageRecord {
   status: 'done' | 'failed';
@@ -39,6 +41,14 @@ export class ServiceStatusEntity {
 
   @Column({ type: 'int', default: 0 })
   revision!: number;
+
+  /** The last credential rotation; null until one is seen. */
+  @Column({ type: 'jsonb', nullable: true })
+  rotation!: RotationRecord | null;
+
+  /** Stage re-apply reports no rotation has claimed yet (bounded, newest last). */
+  @Column({ name: 'unclaimed_reports', type: 'jsonb', default: [] })
+  unclaimedReports!: CredentialReport[];
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;

@@ -48,5 +48,13 @@ function view(status: ServiceStatusEntity) {
     registeredAt: status.registeredAt,
     schemaVersion: status.schemaVersion,
     conditions: conditionsOf(status),
+    rotation: status.rotation && {
+      rotationId: status.rotation.rotationId,
+      state: status.rotation.state,
+      requestedAt: status.rotation.requestedAt,
+      completedAt: status.rotation.completedAt,
+      awaiting: status.rotation.awaiting,
+      reason: status.rotation.reason,
+    },
   };
 }

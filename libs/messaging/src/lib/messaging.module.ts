@@ -66,7 +66,8 @@ export class MessagingModule {
           deadLetters: DeadLetterPublisher,
         ) =>
           new EventConsumerServer(kafka, catalog, dataSource, outbox, processed, deadLetters, {
-            group: options.group ?? `enclave.${options.service}`,
+            // Prefixed like the topics, so environments sharing a cluster never share a group.
+            group: options.group ?? `${options.topicPrefix ?? ''}enclave.${options.service}`,
             retry,
             concurrency: options.concurrency ?? 3,
             topicPartitions: options.topicPartitions,

@@ -1,0 +1,48 @@
+import {
+  CredentialsIssued,
+  CredentialsRotationRequested,
+  CredentialsRotationRequestedPayload,
+  EventEnvelope,
+} from '@enclave/contracts';
+import { EventContext, HandlesEvent } from '@enclave/messaging';
+import { Controller, Logger } from '@nestjs/common';
+import { Ctx, Payload } from '@nestjs/microservices';
+import { RotateCredentialsUseCase } from '../credentials/rotate-credentials.use-case';
+
+/**
+ * Rotation of a ready registration's credentials: new vault versions, then CredentialsIssued v2
+ * with their references and the rotation id, so the provisioners re-apply the passwords and the
+ * aggregator can announce CredentialsRotated once they all have.
+ *
+ * Not a stage: a failure here must not publish StageFailed, which would say provisioning failed
+ * (and could flip a registration to Failed) while the registration keeps serving with the
+ * credentials in force. Transient failures are retried by the consumer; a request that can never
+ * succeed (nothing to rotate) is dead-lettered with its cause, for an operator to look at and replay.
+ */
+@Controller()
+export class CredentialsRotationRequestedHandler {
+  private readonly logger = new Logger(CredentialsRotationRequestedHandler.name);
+
+  constructor(private readonly rotateCredentials: RotateCredentialsUseCase) {}
+
+  @HandlesEvent(CredentialsRotationRequested)
+  async handle(
+    @Payload() event: EventEnvelope<CredentialsRotationRequestedPayload>,
+    @Ctx() ctx: EventContext,
+  ): Promise<void> {
+    const { tenantId, registrationId, product, isolationMode, rotationId } = event.payload;
+    const result = await this.rotateCredentials.execute(event.payload);
+    if (result.kind === 'superseded') {
+      this.logger.warn({ rotationId, product }, 'rotation request superseded by a later rotation');
+      return;
+    }
+    await ctx.publish(CredentialsIssued, {
+      tenantId,
+      registrationId,
+      product,
+      isolationMode,
+      credentials: result.credentials,
+      rotationId,
+    });
+  }
+}

@@ -1,0 +1,11 @@
+import type { CredentialsIssuedPayload, Stage } from '@enclave/contracts';
+
+/** What one event says about a credential rotation. */
+export type RotationSignal =
+  | {
+      readonly kind: 'issued';
+      readonly rotationId: string;
+      readonly credentials: CredentialsIssuedPayload['credentials'];
+    }
+  | { readonly kind: 'applied'; readonly stage: Stage }
+  | { readonly kind: 'failed'; readonly stage: Stage; readonly reason: string };

@@ -1,0 +1,102 @@
+import { CredentialsRotated, EventEnvelope } from '@enclave/contracts';
+import { EventContext } from '@enclave/messaging';
+import { randomUUID } from 'node:crypto';
+import { lockServiceStatus } from '../status/lock-service-status';
+import { ServiceStatusEntity } from '../status/service-status.entity';
+import { TrackRotationUseCase } from './track-rotation.use-case';
+
+jest.mock('../status/lock-service-status', () => ({ lockServiceStatus: jest.fn() }));
+
+const registration = {
+  tenantId: 'acme',
+  registrationId: randomUUID(),
+  product: 'ledger',
+  isolationMode: 'SCHEMA' as const,
+};
+
+function setup(state: ServiceStatusEntity['state'] = 'ready') {
+  const row = Object.assign(new ServiceStatusEntity(), {
+    ...registration,
+    state,
+    required: ['credentials', 'postgres', 'migrations'],
+    stages: {},
+    rotation: null,
+    unclaimedReports: [],
+  });
+  jest.mocked(lockServiceStatus).mockResolvedValue(row);
+  const save = jest.fn(async () => row);
+  const published: Array<{ type: string; payload: unknown }> = [];
+  const ctx = {
+    tx: { getRepository: () => ({ save }) },
+    publish: jest.fn(async (def: { type: string }, payload: unknown) => {
+      published.push({ type: def.type, payload });
+    }),
+  } as unknown as EventContext;
+  return { row, save, ctx, published, useCase: new TrackRotationUseCase() };
+}
+
+function envelope(causationId: string | null = null): EventEnvelope<typeof registration> {
+  return {
+    id: randomUUID(),
+    type: 'Test',
+    version: 1,
+    tenantId: 'acme',
+    correlationId: randomUUID(),
+    causationId,
+    occurredAt: new Date().toISOString(),
+    producer: 'test',
+    payload: registration,
+  };
+}
+
+describe('TrackRotationUseCase', () => {
+  const credentials = { postgres: { path: 'tenants/acme/ledger/postgres', version: 2 } };
+  const rotationId = randomUUID();
+
+  beforeEach(() => jest.mocked(lockServiceStatus).mockReset());
+
+  it('publishes CredentialsRotated once, when the last awaited stage re-applied', async () => {
+    const { ctx, save, published, useCase } = setup();
+    const issuedEvent = envelope();
+    await useCase.execute(ctx, issuedEvent, { kind: 'issued', rotationId, credentials });
+    expect(save).toHaveBeenCalledTimes(1);
+    expect(published).toEqual([]);
+
+    await useCase.execute(ctx, envelope(issuedEvent.id), { kind: 'applied', stage: 'postgres' });
+    await useCase.execute(ctx, envelope(issuedEvent.id), { kind: 'applied', stage: 'postgres' });
+
+    expect(published).toEqual([
+      { type: CredentialsRotated.type, payload: { ...registration, rotationId, credentials } },
+    ]);
+    expect(CredentialsRotated.schema.safeParse(published[0].payload).success).toBe(true);
+    expect(save).toHaveBeenCalledTimes(2); // the duplicate changed nothing
+  });
+
+  it('does not track a rotation of a failed registration', async () => {
+    const { ctx, row, save, published, useCase } = setup('failed');
+    await useCase.execute(ctx, envelope(), { kind: 'issued', rotationId, credentials });
+    expect(row.rotation).toBeNull();
+    expect(save).not.toHaveBeenCalled();
+    expect(published).toEqual([]);
+  });
+
+  it('ignores stage events caused by nothing', async () => {
+    const { ctx, save, useCase } = setup();
+    await useCase.execute(ctx, envelope(null), { kind: 'applied', stage: 'postgres' });
+    expect(lockServiceStatus).not.toHaveBeenCalled();
+    expect(save).not.toHaveBeenCalled();
+  });
+
+  it('publishes nothing when a stage fails to apply the rotation', async () => {
+    const { ctx, row, published, useCase } = setup();
+    const issuedEvent = envelope();
+    await useCase.execute(ctx, issuedEvent, { kind: 'issued', rotationId, credentials });
+    await useCase.execute(ctx, envelope(issuedEvent.id), {
+      kind: 'failed',
+      stage: 'postgres',
+      reason: 'role is owned elsewhere',
+    });
+    expect(row.rotation).toMatchObject({ state: 'failed', reason: expect.stringMatching(/owned/) });
+    expect(published).toEqual([]);
+  });
+});

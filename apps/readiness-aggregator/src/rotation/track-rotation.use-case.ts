@@ -1,0 +1,83 @@
+import { CredentialsRotated, EventEnvelope } from '@enclave/contracts';
+import { EventContext } from '@enclave/messaging';
+import { Injectable, Logger } from '@nestjs/common';
+import { Registration, lockServiceStatus } from '../status/lock-service-status';
+import { ServiceStatusEntity } from '../status/service-status.entity';
+import { RotationChange, RotationProgress } from './rotation.progress';
+import { RotationSignal } from './rotation-signal';
+
+/**
+ * Tracks a credential rotation from its CredentialsIssued to the moment every stage that logs in
+ * with a credential has applied the new one, matched by causation (the stages' events name the
+ * CredentialsIssued that caused them), and then publishes CredentialsRotated, once.
+ *
+ * A rotation is tracked unless the registration failed. Provisioning is not a reason to drop it: the
+ * registry asks only for ready registrations, so seeing one while provisioning means this aggregator
+ * is catching up out of order (after a lag or a replay), and the provisioners apply the new
+ * passwords whatever it thinks, so CredentialsRotated must still follow for products to get them.
+ */
+@Injectable()
+export class TrackRotationUseCase {
+  private readonly logger = new Logger(TrackRotationUseCase.name);
+
+  async execute(
+    ctx: EventContext,
+    event: EventEnvelope<Registration>,
+    signal: RotationSignal,
+  ): Promise<void> {
+    // A stage event caused by nothing (an API call, a test) cannot belong to a rotation.
+    if (signal.kind !== 'issued' && !event.causationId) return;
+    const status = await lockServiceStatus(ctx.tx, event.payload);
+    if (signal.kind === 'issued' && status.state === 'failed') {
+      this.logger.warn(
+        { rotationId: signal.rotationId, registrationId: status.registrationId },
+        'rotation of a failed registration not tracked',
+      );
+      return;
+    }
+
+    const change = this.fold(new RotationProgress(status), event, signal);
+    if (change === 'none') return;
+    await ctx.tx.getRepository(ServiceStatusEntity).save(status);
+
+    const rotation = status.rotation!;
+    if (change === 'done') {
+      await ctx.publish(CredentialsRotated, {
+        tenantId: status.tenantId,
+        registrationId: status.registrationId,
+        product: status.product,
+        isolationMode: status.isolationMode,
+        rotationId: rotation.rotationId,
+        credentials: rotation.credentials,
+      });
+    } else if (change === 'failed') {
+      // No event says so (the contract has none): the status view shows it, with the cause.
+      this.logger.warn(
+        { rotationId: rotation.rotationId, registrationId: status.registrationId },
+        `credential rotation failed: ${rotation.reason}`,
+      );
+    }
+  }
+
+  private fold(
+    progress: RotationProgress,
+    event: EventEnvelope,
+    signal: RotationSignal,
+  ): RotationChange {
+    if (signal.kind === 'issued') {
+      return progress.issued({
+        rotationId: signal.rotationId,
+        eventId: event.id,
+        credentials: signal.credentials,
+        occurredAt: event.occurredAt,
+      });
+    }
+    return progress.report({
+      causationId: event.causationId!,
+      stage: signal.stage,
+      status: signal.kind === 'applied' ? 'done' : 'failed',
+      at: event.occurredAt,
+      reason: signal.kind === 'failed' ? signal.reason : null,
+    });
+  }
+}

@@ -1,0 +1,37 @@
+import type { ServiceRegisteredPayload } from '@enclave/contracts';
+import { EntityManager } from 'typeorm';
+import { ServiceStatusEntity } from './service-status.entity';
+
+export type Registration = Pick<
+  ServiceRegisteredPayload,
+  'tenantId' | 'registrationId' | 'product' | 'isolationMode'
+>;
+
+/**
+ * A registration's status row, created if this is the first event about it, locked for the rest of
+ * the transaction: events about one registration arrive on several topics, handled concurrently.
+ */
+export async function lockServiceStatus(
+  tx: EntityManager,
+  { tenantId, registrationId, product, isolationMode }: Registration,
+): Promise<ServiceStatusEntity> {
+  const repo = tx.getRepository(ServiceStatusEntity);
+  await repo
+    .createQueryBuilder()
+    .insert()
+    .values({
+      registrationId,
+      tenantId,
+      product,
+      isolationMode,
+      stages: {},
+      state: 'provisioning',
+      revision: 0,
+    })
+    .orIgnore()
+    .execute();
+  return repo.findOneOrFail({
+    where: { registrationId },
+    lock: { mode: 'pessimistic_write' },
+  });
+}

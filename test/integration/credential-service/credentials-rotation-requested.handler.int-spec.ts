@@ -1,0 +1,161 @@
+import {
+  CredentialsRotationRequested,
+  CredentialsRotationRequestedPayload,
+  ServiceRegistered,
+  tenantResourceNames,
+} from '@enclave/contracts';
+import { EmbeddedSecretStore, EncryptionKeyRing } from '@enclave/secret-store';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { IssueCredentialsUseCase } from '../../../apps/credential-service/src/credentials/issue-credentials.use-case';
+import { NoCredentialsToRotateError } from '../../../apps/credential-service/src/credentials/no-credentials-to-rotate.error';
+import { RotateCredentialsUseCase } from '../../../apps/credential-service/src/credentials/rotate-credentials.use-case';
+import { CredentialsRotationRequestedHandler } from '../../../apps/credential-service/src/handlers/credentials-rotation-requested.handler';
+import { ServiceRegisteredHandler } from '../../../apps/credential-service/src/handlers/service-registered.handler';
+import { StageHandlerHarness } from '../support/stage-handler.harness';
+
+/**
+ * Rotation in the credential-service, on real PostgreSQL: the embedded vault (encrypted versions)
+ * and the outbox live in the same throw-away database.
+ */
+describe('credential-service CredentialsRotationRequestedHandler', () => {
+  const harness = new StageHandlerHarness('credential_service', 'credential-service');
+  let secrets: EmbeddedSecretStore;
+  let register: ServiceRegisteredHandler['handle'];
+  let rotate: CredentialsRotationRequestedHandler['handle'];
+
+  const tenantId = `it-${randomBytes(4).toString('hex')}`;
+  const registrationId = randomUUID();
+  const names = tenantResourceNames(tenantId, 'ledger', 'SCHEMA');
+  const resources = ['postgres', 'mongodb', 'rabbitmq'] as const;
+  const paths = resources.map((r) => names.secretPath(r));
+
+  const rotationRequest = (
+    rotationId = randomUUID(),
+    over: Partial<CredentialsRotationRequestedPayload> = {},
+  ): CredentialsRotationRequestedPayload => ({
+    tenantId,
+    registrationId,
+    product: 'ledger',
+    isolationMode: 'SCHEMA',
+    rotationId,
+    ...over,
+  });
+
+  const versions = async (path: string): Promise<number> => {
+    const [{ n }] = await harness.dataSource.query(
+      'SELECT count(*)::int AS n FROM enclave_vault.secret_version WHERE path = $1',
+      [path],
+    );
+    return n;
+  };
+  const passwordsOf = async (version: number) =>
+    Promise.all(paths.map(async (p) => (await secrets.get(p, version)).data.password));
+
+  beforeAll(async () => {
+    await harness.setUp();
+    secrets = new EmbeddedSecretStore(
+      harness.dataSource,
+      EncryptionKeyRing.fromConfig(randomBytes(32).toString('base64')),
+    );
+    await secrets.ensureSchema();
+    const registered = new ServiceRegisteredHandler(new IssueCredentialsUseCase(secrets));
+    const rotation = new CredentialsRotationRequestedHandler(new RotateCredentialsUseCase(secrets));
+    register = registered.handle.bind(registered);
+    rotate = rotation.handle.bind(rotation);
+    await harness.deliver(
+      ServiceRegistered,
+      {
+        tenantId,
+        registrationId,
+        product: 'ledger',
+        isolationMode: 'SCHEMA',
+        productVersion: '1.0.0',
+        resources: [...resources],
+      },
+      register,
+    );
+  });
+
+  afterAll(() => harness.tearDown());
+
+  it('writes a new version of every credential and publishes CredentialsIssued v2 without secrets', async () => {
+    const request = rotationRequest();
+    const before = await passwordsOf(1);
+
+    await harness.deliver(CredentialsRotationRequested, request, rotate);
+
+    for (const path of paths) expect(await versions(path)).toBe(2);
+    const after = await passwordsOf(2);
+    after.forEach((password, i) => expect(password).not.toBe(before[i]));
+    expect((await secrets.get(names.secretPath('postgres'), 2)).data).toMatchObject({
+      username: names.pgRole,
+      rotationId: request.rotationId,
+    });
+    expect((await secrets.get(names.secretPath('rabbitmq'), 2)).data.username).toBe(
+      names.rabbitUser,
+    );
+
+    const { raw, envelopes } = await harness.published();
+    expect(envelopes.at(-1)).toMatchObject({
+      type: 'CredentialsIssued',
+      version: 2,
+      payload: {
+        tenantId,
+        registrationId,
+        rotationId: request.rotationId,
+        credentials: {
+          postgres: { path: names.secretPath('postgres'), version: 2 },
+          mongodb: { path: names.secretPath('mongodb'), version: 2 },
+          rabbitmq: { path: names.secretPath('rabbitmq'), version: 2 },
+        },
+      },
+    });
+    for (const password of [...before, ...after]) expect(raw).not.toContain(password);
+  });
+
+  it('rotates once per rotation id: a redelivered request republishes the same versions', async () => {
+    const request = rotationRequest();
+    await harness.deliver(CredentialsRotationRequested, request, rotate);
+    const first = (await harness.published()).envelopes.at(-1)!;
+
+    await harness.deliver(CredentialsRotationRequested, { ...request }, rotate);
+
+    for (const path of paths) expect(await versions(path)).toBe(3);
+    const again = (await harness.published()).envelopes.at(-1)!;
+    expect(again.id).not.toBe(first.id);
+    expect(again.payload).toEqual(first.payload);
+  });
+
+  it('writes and publishes nothing for a request a later rotation superseded', async () => {
+    const old = rotationRequest();
+    await harness.deliver(CredentialsRotationRequested, old, rotate);
+    await harness.deliver(CredentialsRotationRequested, rotationRequest(), rotate);
+    const published = (await harness.published()).envelopes.length;
+
+    await harness.deliver(CredentialsRotationRequested, { ...old }, rotate);
+
+    for (const path of paths) expect(await versions(path)).toBe(5);
+    expect((await harness.published()).envelopes).toHaveLength(published);
+  });
+
+  it('refuses, non-retryably, a registration with no credentials, writing and publishing nothing', async () => {
+    const published = (await harness.published()).envelopes.length;
+    const stranger = `it-${randomBytes(4).toString('hex')}`;
+
+    await expect(
+      harness.deliver(
+        CredentialsRotationRequested,
+        rotationRequest(randomUUID(), { tenantId: stranger }),
+        rotate,
+      ),
+    ).rejects.toMatchObject({ name: NoCredentialsToRotateError.name, retryable: false });
+
+    const [{ n }] = await harness.dataSource.query(
+      'SELECT count(*)::int AS n FROM enclave_vault.secret_version WHERE path LIKE $1',
+      [`tenants/${stranger}/%`],
+    );
+    expect(n).toBe(0);
+    // No StageFailed either: the registration's provisioning did not fail.
+    expect((await harness.published()).envelopes).toHaveLength(published);
+  });
+});
