@@ -9,6 +9,8 @@ const base = {
   moduleNameMapper,
   transform: { '^.+\\.ts$': ['@swc/jest', swcOptions()] },
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // Build output (and packed packages with their own package.json) is never a test's module source.
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
 };
 
 /**
