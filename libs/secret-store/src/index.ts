@@ -8,6 +8,7 @@ export * from './lib/errors/secret-decryption.error';
 export * from './lib/errors/secret-backend.error';
 export * from './lib/embedded/encryption-key-ring';
 export * from './lib/embedded/embedded.secret-store';
+export * from './lib/memory/in-memory.secret-store';
 export * from './lib/vault/vault-client.factory';
 export * from './lib/vault/vault-kv.secret-store';
 export * from './lib/config/secret-store.config';

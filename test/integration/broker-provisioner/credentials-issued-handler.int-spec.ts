@@ -6,32 +6,12 @@ import {
   tenantResourceNames,
 } from '@enclave/contracts';
 import { EventContext } from '@enclave/messaging';
-import { SecretData, SecretStore } from '@enclave/secret-store';
+import { InMemorySecretStore } from '@enclave/secret-store';
 import { recordExercised, testInfra } from '@enclave/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { CredentialsIssuedHandler } from '../../../apps/broker-provisioner/src/handlers/credentials-issued.handler';
 import { RabbitMqTenantProvisioner } from '../../../apps/broker-provisioner/src/provisioning/rabbitmq-tenant.provisioner';
 import { RabbitMqAdminProbe } from './rabbitmq-admin.probe';
-
-/** A vault holding exactly the secrets a test put there. */
-class InMemorySecretStore implements SecretStore {
-  private readonly secrets = new Map<string, SecretData>();
-  async put(path: string, data: SecretData) {
-    this.secrets.set(path, data);
-    return { path, version: 1 };
-  }
-  async get(path: string, version = 1) {
-    const data = this.secrets.get(path);
-    if (!data || version !== 1) throw new Error(`no secret at ${path} v${version}`);
-    return { ref: { path, version }, data };
-  }
-  async find(path: string) {
-    return this.secrets.has(path) ? this.get(path) : undefined;
-  }
-  async revoke(path: string) {
-    this.secrets.delete(path);
-  }
-}
 
 /**
  * The RabbitMQ stage's handler with the real provisioner and broker (the consumer, outbox and vault

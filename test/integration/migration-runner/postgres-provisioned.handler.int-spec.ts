@@ -1,3 +1,4 @@
+import { InMemorySecretStore } from '@enclave/secret-store';
 import {
   PostgresProvisioned,
   PostgresProvisionedPayload,
@@ -9,7 +10,6 @@ import { PostgresProvisionedHandler } from '../../../apps/migration-runner/src/h
 import { CreateTenantSchemaVersion1764300000000 } from '../../../apps/migration-runner/src/migrations/1764300000000-create-tenant-schema-version.migration';
 import { TenantMigrator } from '../../../apps/migration-runner/src/migrations/tenant-migrator';
 import { TenantSchemaVersionStore } from '../../../apps/migration-runner/src/migrations/tenant-schema-version.store';
-import { MemorySecretStore } from '../support/memory-secret-store';
 import { StageHandlerHarness } from '../support/stage-handler.harness';
 import { TenantLogin, TenantPostgresFixture } from './fixtures/tenant-postgres.fixture';
 
@@ -18,7 +18,7 @@ describe('migration-runner PostgresProvisionedHandler', () => {
   const infra = testInfra();
   const harness = new StageHandlerHarness('migration_runner', 'migration-runner');
   const tenants = new TenantPostgresFixture(infra.pgAdminUrl);
-  const secrets = new MemorySecretStore();
+  const secrets = new InMemorySecretStore();
   const handler = new PostgresProvisionedHandler(
     secrets,
     tenants.endpoint,

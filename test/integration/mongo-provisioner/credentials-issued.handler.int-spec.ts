@@ -1,3 +1,4 @@
+import { InMemorySecretStore } from '@enclave/secret-store';
 import {
   CredentialsIssued,
   CredentialsIssuedPayload,
@@ -8,14 +9,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { CredentialsIssuedHandler } from '../../../apps/mongo-provisioner/src/handlers/credentials-issued.handler';
 import { MongoTenantProvisioner } from '../../../apps/mongo-provisioner/src/provisioning/mongo-tenant.provisioner';
-import { MemorySecretStore } from '../support/memory-secret-store';
 import { StageHandlerHarness } from '../support/stage-handler.harness';
 
 /** The MongoDB stage from CredentialsIssued to MongoProvisioned, on real PostgreSQL (outbox) and MongoDB. */
 describe('mongo-provisioner CredentialsIssuedHandler', () => {
   const infra = testInfra();
   const harness = new StageHandlerHarness('mongo_provisioner', 'mongo-provisioner');
-  const secrets = new MemorySecretStore();
+  const secrets = new InMemorySecretStore();
   const provisioner = new MongoTenantProvisioner(infra.mongoUrl);
   const handler = new CredentialsIssuedHandler(secrets, provisioner);
   const handle = handler.handle.bind(handler);

@@ -1,41 +1,16 @@
 import { CredentialsRotationRequestedPayload } from '@enclave/contracts';
-import {
-  SecretData,
-  SecretNotFoundError,
-  SecretRef,
-  SecretStore,
-  StoredSecret,
-} from '@enclave/secret-store';
+import { InMemorySecretStore, SecretData, SecretRef } from '@enclave/secret-store';
 import { randomUUID } from 'node:crypto';
 import { NoCredentialsToRotateError } from './no-credentials-to-rotate.error';
 import { RotateCredentialsUseCase } from './rotate-credentials.use-case';
 
-/** Versions per path, like the vault; `failPut` makes the next write to a path fail once. */
-class FakeVault implements SecretStore {
-  readonly versions = new Map<string, SecretData[]>();
+/** The in-memory vault; `failPut` makes the next write to a path fail once. */
+class FakeVault extends InMemorySecretStore {
   readonly failPut = new Set<string>();
 
-  async put(path: string, data: SecretData): Promise<SecretRef> {
+  override async put(path: string, data: SecretData): Promise<SecretRef> {
     if (this.failPut.delete(path)) throw new Error(`vault unavailable for ${path}`);
-    const versions = [...(this.versions.get(path) ?? []), data];
-    this.versions.set(path, versions);
-    return { path, version: versions.length };
-  }
-
-  async get(path: string, version?: number): Promise<StoredSecret> {
-    const versions = this.versions.get(path) ?? [];
-    const v = version ?? versions.length;
-    const data = versions[v - 1];
-    if (!data) throw new SecretNotFoundError(path, version);
-    return { ref: { path, version: v }, data };
-  }
-
-  async find(path: string): Promise<StoredSecret | undefined> {
-    return this.versions.get(path)?.length ? this.get(path) : undefined;
-  }
-
-  async revoke(path: string): Promise<void> {
-    this.versions.delete(path);
+    return super.put(path, data);
   }
 
   count(path: string): number {

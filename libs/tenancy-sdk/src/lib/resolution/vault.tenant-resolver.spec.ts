@@ -1,32 +1,18 @@
 import { tenantResourceNames } from '@enclave/contracts';
-import { SecretData, SecretRef, SecretStore, StoredSecret } from '@enclave/secret-store';
+import { InMemorySecretStore, StoredSecret } from '@enclave/secret-store';
 import { TenantNotReadyError } from '../errors/tenant-not-ready.error';
 import { TenantSuspendedError } from '../errors/tenant-suspended.error';
 import { UnknownTenantError } from '../errors/unknown-tenant.error';
 import { InMemoryRegistrationDirectory } from './in-memory.registration-directory';
 import { VaultTenantResolver } from './vault.tenant-resolver';
 
-/** The SecretStore port over a Map, recording which paths were read. */
-class MapSecretStore implements SecretStore {
+/** The in-memory vault, recording which paths were read. */
+class MapSecretStore extends InMemorySecretStore {
   readonly reads: string[] = [];
-  private readonly secrets = new Map<string, StoredSecret>();
 
-  async put(path: string, data: SecretData): Promise<SecretRef> {
-    const ref = { path, version: (this.secrets.get(path)?.ref.version ?? 0) + 1 };
-    this.secrets.set(path, { ref, data });
-    return ref;
-  }
-  async get(path: string): Promise<StoredSecret> {
-    const found = await this.find(path);
-    if (!found) throw new Error(`no secret at ${path}`);
-    return found;
-  }
-  async find(path: string): Promise<StoredSecret | undefined> {
+  override async find(path: string): Promise<StoredSecret | undefined> {
     this.reads.push(path);
-    return this.secrets.get(path);
-  }
-  async revoke(path: string): Promise<void> {
-    this.secrets.delete(path);
+    return super.find(path);
   }
 }
 
