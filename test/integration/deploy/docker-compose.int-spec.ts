@@ -10,6 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { isProductAppReadme } from '../../../scripts/docs/generate-asyncapi';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const COMPOSE_FILE = path.join(ROOT, 'docker-compose.yml');
@@ -79,9 +80,7 @@ function loadCompose(): { services: Record<string, Dict>; doc: Dict } {
  */
 function appNames(): string[] {
   const isProduct = (name: string) =>
-    /^\*\*Product:\*\*/m.test(
-      fs.readFileSync(path.join(ROOT, 'apps', name, 'README.md'), { encoding: 'utf8', flag: 'r' }),
-    );
+    isProductAppReadme(fs.readFileSync(path.join(ROOT, 'apps', name, 'README.md'), 'utf8'));
   return fs
     .readdirSync(path.join(ROOT, 'apps'), { withFileTypes: true })
     .filter(
