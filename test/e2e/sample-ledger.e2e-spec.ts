@@ -512,6 +512,66 @@ describe('sample-ledger: a product served by the tenancy SDK on the real platfor
     expect(BigInt(balance.available)).toBe(BigInt(before) - 5n);
   }, 90_000);
 
+  it('rotates a served tenant’s credentials: no request fails, and the app reconnects with the new ones', async () => {
+    const vhost = names(b).vhost;
+    const role = names(b).pgRole;
+    const backends = async () =>
+      (
+        await platform.platformQuery<{ pid: number }>(
+          'SELECT pid FROM pg_stat_activity WHERE usename = $1',
+          [role],
+        )
+      ).map((r) => r.pid);
+    expect((await transfer(b, 1, `${b} before rotation`)).status).toBe(201);
+    const oldRabbit = await credentials.forRabbit(b, 'ledger');
+    const connectionsBefore = await expectEventually(async () => {
+      const names = await rabbitConnections(platform.infra.rabbitmqMgmtUrl, vhost);
+      expect(names.length).toBeGreaterThan(0);
+      return names;
+    });
+    const backendsBefore = await backends();
+    expect(backendsBefore.length).toBeGreaterThan(0);
+
+    const rotation = await platform.api(
+      'POST',
+      `/v1/tenants/${b}/services/ledger/credentials/rotate`,
+    );
+    expect(rotation.status).toBe(202);
+    // Keep serving the tenant while the rotation runs, until the app has heard it is complete.
+    const during: Reply[] = [];
+    await expectEventually(
+      async () => {
+        during.push(await transfer(b, 1, `${b} during rotation`));
+        expect(ledger.logs).toContain(`credentials of tenant ${b} rotated`);
+      },
+      { timeoutMs: 60_000, intervalMs: 20 },
+    );
+    expect(during.map((r) => [r.status, r.body.published])).toEqual(during.map(() => [201, true]));
+    const after = await transfer(b, 1, `${b} after rotation`);
+    expect([after.status, after.body.published]).toEqual([201, true]);
+
+    // The old connections are gone (released, then closed) and the new ones log in with the new
+    // credentials: RabbitMQ now refuses the old password.
+    await expectEventually(
+      async () => {
+        const now = await rabbitConnections(platform.infra.rabbitmqMgmtUrl, vhost);
+        expect(now.length).toBeGreaterThan(0);
+        expect(now.filter((name) => connectionsBefore.includes(name))).toEqual([]);
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
+    await expect(amqp.connect(resources.amqpUrl(oldRabbit, vhost))).rejects.toThrow(
+      /ACCESS_REFUSED|403/,
+    );
+    const newRabbit = await credentials.forRabbit(b, 'ledger');
+    expect(newRabbit.password).not.toBe(oldRabbit.password);
+    await expectEventually(async () => {
+      const pids = await backends();
+      expect(pids.filter((pid) => backendsBefore.includes(pid))).toEqual([]);
+    });
+    expect((await as(b, 'GET', '/v1/accounts/cash/balance')).status).toBe(200);
+  }, 120_000);
+
   it('never logs a tenant credential, its product token or a bearer token', async () => {
     const passwords = await credentials.allPasswords();
     expect(passwords.length).toBeGreaterThanOrEqual(9); // 3 tenants × postgres, mongodb, rabbitmq
@@ -604,6 +664,22 @@ describe('sample-ledger: a product served by the tenancy SDK on the real platfor
     expect(single.logs).not.toContain('listening to the tenant lifecycle');
   }, 60_000);
 });
+
+/** Names of the AMQP connections open in a vhost, from the management API. */
+async function rabbitConnections(mgmtUrl: string, vhost: string): Promise<string[]> {
+  const url = new URL(mgmtUrl);
+  const auth = Buffer.from(
+    `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`,
+  ).toString('base64');
+  const response = await fetch(
+    `${url.origin}/api/vhosts/${encodeURIComponent(vhost)}/connections`,
+    {
+      headers: { authorization: `Basic ${auth}` },
+    },
+  );
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { name: string }[]).map((c) => c.name);
+}
 
 /** Whether MongoDB enforces users (the mongo-provisioner only creates tenant users then). */
 async function mongoEnforcesUsers(url: string): Promise<boolean> {
