@@ -85,7 +85,8 @@ export class TenantLifecycleListener {
     const consumer = kafka.consumer({
       groupId,
       maxWaitTimeInMs: 250,
-      allowAutoTopicCreation: true,
+      // The platform creates its topics, with its partition count; a product never does.
+      allowAutoTopicCreation: false,
     });
     this.consumer = consumer;
     const joined = new Promise<void>((resolve) => {
@@ -94,11 +95,21 @@ export class TenantLifecycleListener {
         resolve();
       });
     });
-    await consumer.connect();
-    await consumer.subscribe({
-      topics: productLifecycleEvents.map((e) => `${topicPrefix}${e.topic}`),
-      fromBeginning: this.options.groupId ? (this.options.fromBeginning ?? false) : false,
-    });
+    const topics = productLifecycleEvents.map((e) => `${topicPrefix}${e.topic}`);
+    try {
+      await consumer.connect();
+      await consumer.subscribe({
+        topics,
+        fromBeginning: this.options.groupId ? (this.options.fromBeginning ?? false) : false,
+      });
+    } catch (error) {
+      await consumer.disconnect().catch(() => undefined);
+      this.consumer = undefined;
+      throw new Error(
+        `cannot listen to the platform's lifecycle topics (${topics.join(', ')}) on ${brokers.join(',')}: ` +
+          `${(error as Error).message}. Is the platform running, and KAFKA_TOPIC_PREFIX its prefix?`,
+      );
+    }
     await consumer.run({
       eachMessage: async ({ topic, message }) => {
         const logical = topic.slice(topicPrefix.length);
