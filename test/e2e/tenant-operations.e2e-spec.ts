@@ -27,6 +27,8 @@ describe('tenant operations', () => {
   let tracerToken: string;
   let statusEvents: Awaited<ReturnType<PlatformHarness['collect']>>;
   let rotatedEvents: Awaited<ReturnType<PlatformHarness['collect']>>;
+  /** Every password the product endpoint handed out in this run, old versions included. */
+  const handedOut = new Set<string>();
 
   const connection = (product: string, tenantId: string, token: string | null) =>
     platform.api('GET', `/v1/products/${product}/tenants/${tenantId}/connection`, undefined, token);
@@ -174,6 +176,7 @@ describe('tenant operations', () => {
 
   it('rotates credentials: new versions applied everywhere, CredentialsRotated once, the old ones replaced', async () => {
     const before = (await connection('ledger', tenant, ledgerToken)).body;
+    for (const store of ['postgres', 'mongodb', 'rabbitmq']) handedOut.add(before[store].password);
     expect(
       (await platform.api('POST', `/v1/tenants/${tenant}/services/tracer/credentials/rotate`))
         .status,
@@ -209,6 +212,7 @@ describe('tenant operations', () => {
       return body;
     });
     expect(after.rabbitmq.secretVersion).toBe(2);
+    for (const store of ['postgres', 'mongodb', 'rabbitmq']) handedOut.add(after[store].password);
     expect(after.postgres.password).not.toBe(before.postgres.password);
     expect(after.rabbitmq.password).not.toBe(before.rabbitmq.password);
 
@@ -259,4 +263,13 @@ describe('tenant operations', () => {
     await platform.waitForState(pending, 'tracer', 'ready');
     await resources.cleanUp([pending]);
   }, 120_000);
+
+  it('never logs a password it handed out, nor a product token', async () => {
+    expect(handedOut.size).toBe(6);
+    const logs = [...platform.apps.keys()].map((app) => platform.logsOf(app)).join('\n');
+    expect(logs).toContain('/connection'); // the product calls were logged, without their secrets
+    for (const secret of [...handedOut, ledgerToken, tracerToken]) {
+      expect(logs.includes(secret)).toBe(false);
+    }
+  });
 });
