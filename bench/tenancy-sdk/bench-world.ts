@@ -1,6 +1,7 @@
 import { tenantResourceNames } from '@enclave/contracts';
 import { EmbeddedSecretStore, EncryptionKeyRing, generatePassword } from '@enclave/secret-store';
 import { InMemoryRegistrationDirectory } from '@enclave/tenancy-sdk';
+import { withPgClient } from '@enclave/testing';
 import { randomBytes } from 'node:crypto';
 import { Client, escapeIdentifier as q, escapeLiteral } from 'pg';
 import { DataSource } from 'typeorm';
@@ -150,15 +151,7 @@ export class BenchWorld {
     return this.dropped;
   }
 
-  async admin<T>(database: string, work: (client: Client) => Promise<T>): Promise<T> {
-    const url = new URL(this.adminUrl);
-    url.pathname = `/${database}`;
-    const client = new Client({ connectionString: url.toString() });
-    await client.connect();
-    try {
-      return await work(client);
-    } finally {
-      await client.end();
-    }
+  admin<T>(database: string, work: (client: Client) => Promise<T>): Promise<T> {
+    return withPgClient(this.adminUrl, database, work);
   }
 }

@@ -7,6 +7,7 @@ import {
   expectEventually,
   recordExercised,
   recordNotExercised,
+  withPgClient,
 } from '@enclave/testing';
 import amqp from 'amqplib';
 import { SignJWT } from 'jose';
@@ -106,18 +107,11 @@ describe('sample-ledger: a product served by the tenancy SDK on the real platfor
     });
 
   /** As the server's superuser, inside the tenant's database (and schema, in SCHEMA mode). */
-  const adminQuery = async <T>(tenantId: string, sql: string): Promise<T[]> => {
-    const url = new URL(platform.infra.pgAdminUrl);
-    url.pathname = `/${names(tenantId).pgDatabase}`;
-    const client = new Client({ connectionString: url.toString() });
-    await client.connect();
-    try {
+  const adminQuery = <T>(tenantId: string, sql: string): Promise<T[]> =>
+    withPgClient(platform.infra.pgAdminUrl, names(tenantId).pgDatabase, async (client) => {
       await client.query(`SET search_path TO "${names(tenantId).pgSchema}"`);
       return (await client.query(sql)).rows as T[];
-    } finally {
-      await client.end();
-    }
-  };
+    });
 
   const portAfterRegistry = (offset: number) =>
     Number(new URL(platform.apps.get('tenant-registry')!.base).port) + offset;

@@ -4,3 +4,4 @@ export * from './lib/exercised-systems';
 export * from './lib/test-database';
 export * from './lib/service-process';
 export * from './lib/kafka-probe';
+export * from './lib/pg-client';

@@ -11,7 +11,13 @@ import {
   TenantConnectionManagerOptions,
   VaultTenantResolver,
 } from '@enclave/tenancy-sdk';
-import { TestDatabase, createTestDatabase, recordExercised, testInfra } from '@enclave/testing';
+import {
+  TestDatabase,
+  createTestDatabase,
+  recordExercised,
+  testInfra,
+  withPgClient,
+} from '@enclave/testing';
 import { MongoClient } from 'mongodb';
 import { randomBytes } from 'node:crypto';
 import { Client, escapeIdentifier as q, escapeLiteral } from 'pg';
@@ -208,16 +214,8 @@ export class TenancyWorld {
     return text ? JSON.parse(text) : undefined;
   }
 
-  async admin<T>(database: string, work: (client: Client) => Promise<T>): Promise<T> {
-    const url = new URL(this.infra.pgAdminUrl);
-    url.pathname = `/${database}`;
-    const client = new Client({ connectionString: url.toString() });
-    await client.connect();
-    try {
-      return await work(client);
-    } finally {
-      await client.end();
-    }
+  admin<T>(database: string, work: (client: Client) => Promise<T>): Promise<T> {
+    return withPgClient(this.infra.pgAdminUrl, database, work);
   }
 
   /** Backends of this run's SDK connections, as the server sees them. */
