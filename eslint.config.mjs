@@ -3,6 +3,29 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
+/** Who may depend on whom, by Nx tag. */
+const depConstraints = [
+  {
+    sourceTag: 'type:app',
+    onlyDependOnLibsWithTags: ['type:contracts', 'type:catalog', 'type:runtime'],
+  },
+  { sourceTag: 'type:catalog', onlyDependOnLibsWithTags: ['type:contracts'] },
+  { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:contracts', 'type:runtime'] },
+  { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
+  {
+    sourceTag: 'type:testing',
+    onlyDependOnLibsWithTags: ['type:contracts', 'type:catalog', 'type:runtime', 'type:testing'],
+  },
+  { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+];
+
+const moduleBoundaries = (constraints) => ({
+  enforceBuildableLibDependency: false,
+  banTransitiveDependencies: false,
+  allow: [],
+  depConstraints: constraints,
+});
+
 export default [
   {
     ignores: ['**/node_modules', '**/dist', '**/.cache', '**/.nx', '**/coverage', 'bench/results'],
@@ -18,36 +41,7 @@ export default [
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
       ],
       // Apps never import apps; libs only through their root entry point; tags bound who uses what.
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          banTransitiveDependencies: false,
-          allow: [],
-          depConstraints: [
-            {
-              sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:catalog', 'type:runtime'],
-            },
-            { sourceTag: 'type:catalog', onlyDependOnLibsWithTags: ['type:contracts'] },
-            {
-              sourceTag: 'type:runtime',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:runtime'],
-            },
-            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
-            {
-              sourceTag: 'type:testing',
-              onlyDependOnLibsWithTags: [
-                'type:contracts',
-                'type:catalog',
-                'type:runtime',
-                'type:testing',
-              ],
-            },
-            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': ['error', moduleBoundaries(depConstraints)],
       'no-restricted-imports': [
         'error',
         {
@@ -75,6 +69,23 @@ export default [
             { group: ['**/apps/**'], message: 'Apps never import apps; libs never import apps.' },
           ],
         },
+      ],
+    },
+  },
+  {
+    // Unit specs next to the code may use the testing lib (expectEventually and the like); it is
+    // never shipped, since specs are not part of any build or package.
+    files: ['**/*.spec.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        moduleBoundaries(
+          depConstraints.map((c) =>
+            c.sourceTag.startsWith('type:')
+              ? { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:testing'] }
+              : c,
+          ),
+        ),
       ],
     },
   },

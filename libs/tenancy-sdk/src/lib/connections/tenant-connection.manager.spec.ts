@@ -1,3 +1,4 @@
+import { expectEventually } from '@enclave/testing';
 import { PoolClient } from 'pg';
 import { FakePgServer } from '../../testing/fake-pg.server';
 import { TenantNotReadyError } from '../errors/tenant-not-ready.error';
@@ -125,8 +126,7 @@ describe('TenantConnectionManager (PostgreSQL)', () => {
     await expect(inFlight).resolves.toMatchObject({ rowCount: 1 });
     expect(server.live).toBe(2); // old and new pool, one connection each
     old.release();
-    await tick(20);
-    expect(server.live).toBe(1); // the old pool drained and closed
+    await expectEventually(() => expect(server.live).toBe(1)); // the old pool drained and closed
     await expect(fresh.query('select')).resolves.toMatchObject({ rowCount: 1 });
     fresh.release();
     await manager.close();
