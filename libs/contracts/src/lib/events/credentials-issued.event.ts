@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { defineEvent } from '../catalog/event-definition';
-import { secretRefSchema, serviceEventFields, serviceEventKey } from './service-event.fields';
+import {
+  resourceCredentialsSchema,
+  serviceEventFields,
+  serviceEventKey,
+} from './service-event.fields';
 import { Topics } from './topics';
 
-const credentials = z
-  .object({ postgres: secretRefSchema, mongodb: secretRefSchema, rabbitmq: secretRefSchema })
-  .partial()
-  .strict();
+const credentials = resourceCredentialsSchema;
 
 const v1 = z.object({ ...serviceEventFields, credentials }).strict();
 

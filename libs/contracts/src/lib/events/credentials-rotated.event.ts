@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { defineEvent } from '../catalog/event-definition';
-import { secretRefSchema, serviceEventFields, serviceEventKey } from './service-event.fields';
+import {
+  resourceCredentialsSchema,
+  serviceEventFields,
+  serviceEventKey,
+} from './service-event.fields';
 import { Topics } from './topics';
 
 const v1 = z
@@ -8,10 +12,7 @@ const v1 = z
     ...serviceEventFields,
     rotationId: z.string().uuid(),
     /** The vault versions every resource now accepts; older ones are refused from here on. */
-    credentials: z
-      .object({ postgres: secretRefSchema, mongodb: secretRefSchema, rabbitmq: secretRefSchema })
-      .partial()
-      .strict(),
+    credentials: resourceCredentialsSchema,
   })
   .strict();
 

@@ -21,6 +21,12 @@ export const secretRefSchema = z
 
 export type SecretRef = z.infer<typeof secretRefSchema>;
 
+/** One vault reference per resource a registration uses (only those it uses are present). */
+export const resourceCredentialsSchema = z
+  .object({ postgres: secretRefSchema, mongodb: secretRefSchema, rabbitmq: secretRefSchema })
+  .partial()
+  .strict();
+
 export const stageSchema = z.enum(['credentials', 'postgres', 'mongodb', 'rabbitmq', 'migrations']);
 
 export type Stage = z.infer<typeof stageSchema>;
