@@ -17,8 +17,11 @@ export class BrokerProvisionedHandler {
     @Payload() event: EventEnvelope<BrokerProvisionedPayload>,
     @Ctx() ctx: EventContext,
   ) {
-    await this.recordOutcome.execute(ctx, event, { kind: 'done', stage: 'rabbitmq' });
+    const status = await this.recordOutcome.execute(ctx, event, {
+      kind: 'done',
+      stage: 'rabbitmq',
+    });
     // The same event, caused by a rotation's CredentialsIssued, says the new password is applied.
-    await this.trackRotation.execute(ctx, event, { kind: 'applied', stage: 'rabbitmq' });
+    await this.trackRotation.execute(ctx, event, { kind: 'applied', stage: 'rabbitmq' }, status);
   }
 }

@@ -14,8 +14,8 @@ export class MongoProvisionedHandler {
 
   @HandlesEvent(MongoProvisioned)
   async handle(@Payload() event: EventEnvelope<MongoProvisionedPayload>, @Ctx() ctx: EventContext) {
-    await this.recordOutcome.execute(ctx, event, { kind: 'done', stage: 'mongodb' });
+    const status = await this.recordOutcome.execute(ctx, event, { kind: 'done', stage: 'mongodb' });
     // The same event, caused by a rotation's CredentialsIssued, says the new password is applied.
-    await this.trackRotation.execute(ctx, event, { kind: 'applied', stage: 'mongodb' });
+    await this.trackRotation.execute(ctx, event, { kind: 'applied', stage: 'mongodb' }, status);
   }
 }

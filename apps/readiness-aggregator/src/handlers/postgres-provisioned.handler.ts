@@ -17,8 +17,11 @@ export class PostgresProvisionedHandler {
     @Payload() event: EventEnvelope<PostgresProvisionedPayload>,
     @Ctx() ctx: EventContext,
   ) {
-    await this.recordOutcome.execute(ctx, event, { kind: 'done', stage: 'postgres' });
+    const status = await this.recordOutcome.execute(ctx, event, {
+      kind: 'done',
+      stage: 'postgres',
+    });
     // The same event, caused by a rotation's CredentialsIssued, says the new password is applied.
-    await this.trackRotation.execute(ctx, event, { kind: 'applied', stage: 'postgres' });
+    await this.trackRotation.execute(ctx, event, { kind: 'applied', stage: 'postgres' }, status);
   }
 }

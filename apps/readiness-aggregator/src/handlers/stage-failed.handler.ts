@@ -15,9 +15,9 @@ export class StageFailedHandler {
   @HandlesEvent(StageFailed)
   async handle(@Payload() event: EventEnvelope<StageFailedPayload>, @Ctx() ctx: EventContext) {
     const { stage, reason } = event.payload;
-    await this.recordOutcome.execute(ctx, event, { kind: 'failed', stage, reason });
+    const status = await this.recordOutcome.execute(ctx, event, { kind: 'failed', stage, reason });
     // A provisioner that gives up applying rotated credentials fails the rotation, not the
     // registration (whose stage is already done, so the line above changes nothing then).
-    await this.trackRotation.execute(ctx, event, { kind: 'failed', stage, reason });
+    await this.trackRotation.execute(ctx, event, { kind: 'failed', stage, reason }, status);
   }
 }

@@ -99,4 +99,21 @@ describe('TrackRotationUseCase', () => {
     expect(row.rotation).toMatchObject({ state: 'failed', reason: expect.stringMatching(/owned/) });
     expect(published).toEqual([]);
   });
+
+  it('writes nothing for stage reports of a registration still provisioning (no rotation can exist)', async () => {
+    const { ctx, row, save, published, useCase } = setup('provisioning');
+    await useCase.execute(ctx, envelope(randomUUID()), { kind: 'applied', stage: 'postgres' });
+    expect(row.unclaimedReports).toEqual([]);
+    expect(save).not.toHaveBeenCalled();
+    expect(published).toEqual([]);
+  });
+
+  it('folds into the row the caller already locked, without locking it again', async () => {
+    const { ctx, row, save, useCase } = setup();
+    await useCase.execute(ctx, envelope(randomUUID()), { kind: 'applied', stage: 'mongodb' }, row);
+    expect(lockServiceStatus).not.toHaveBeenCalled();
+    // A report ahead of its rotation's CredentialsIssued is kept for it.
+    expect(row.unclaimedReports).toHaveLength(1);
+    expect(save).toHaveBeenCalledTimes(1);
+  });
 });

@@ -24,10 +24,15 @@ export class TrackRotationUseCase {
     ctx: EventContext,
     event: EventEnvelope<Registration>,
     signal: RotationSignal,
+    /** The row, when the caller already holds it locked in this transaction. */
+    locked?: ServiceStatusEntity,
   ): Promise<void> {
     // A stage event caused by nothing (an API call, a test) cannot belong to a rotation.
     if (signal.kind !== 'issued' && !event.causationId) return;
-    const status = await lockServiceStatus(ctx.tx, event.payload);
+    const status = locked ?? (await lockServiceStatus(ctx.tx, event.payload));
+    // Rotations are asked for ready registrations only, and only this aggregator makes one ready:
+    // before that, a stage report belongs to the original provisioning and is not worth a write.
+    if (signal.kind !== 'issued' && status.state !== 'ready' && !status.rotation) return;
     if (signal.kind === 'issued' && status.state === 'failed') {
       this.logger.warn(
         { rotationId: signal.rotationId, registrationId: status.registrationId },

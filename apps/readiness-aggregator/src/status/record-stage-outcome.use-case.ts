@@ -15,7 +15,8 @@ import { StageOutcome } from './stage-outcome';
 /**
  * Folds one stage event into a registration's status and decides readiness. Events for one
  * registration come from several topics in any order and any number of times: the row is locked,
- * a stage's first report wins, and Ready/Failed are published once, on the transition.
+ * a stage's first report wins, and Ready/Failed are published once, on the transition. Returns the
+ * row, still locked for the transaction, so a caller can fold more into it without reading it again.
  */
 @Injectable()
 export class RecordStageOutcomeUseCase {
@@ -23,11 +24,11 @@ export class RecordStageOutcomeUseCase {
     ctx: EventContext,
     event: EventEnvelope<Registration>,
     outcome: StageOutcome,
-  ): Promise<void> {
+  ): Promise<ServiceStatusEntity> {
     const { tenantId, registrationId, product, isolationMode } = event.payload;
     const status = await lockServiceStatus(ctx.tx, event.payload);
 
-    if (!this.apply(status, event, outcome)) return;
+    if (!this.apply(status, event, outcome)) return status;
     const transition = this.evaluate(status);
     status.revision += 1;
     await ctx.tx.getRepository(ServiceStatusEntity).save(status);
@@ -53,6 +54,7 @@ export class RecordStageOutcomeUseCase {
       conditions: conditionsOf(status),
       revision: status.revision,
     });
+    return status;
   }
 
   /** Returns false when the event changes nothing (a repeat, or news about a settled stage). */
