@@ -25,3 +25,4 @@ export * from './lib/events/service-ready.event';
 export * from './lib/events/service-failed.event';
 export * from './lib/events/service-status-changed.event';
 export * from './lib/events/platform-event.catalog';
+export * from './lib/product-api/tenant-connection.schema';

@@ -1,26 +1,14 @@
-import { ResourceKind, SecretRef, tenantResourceNames } from '@enclave/contracts';
+import { ResourceKind, SecretRef, TenantConnection, tenantResourceNames } from '@enclave/contracts';
 import { SECRET_STORE, SecretStore, StoredSecret } from '@enclave/secret-store';
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ServiceRegistrationEntity } from '../registrations/service-registration.entity';
 import { TenantEntity } from '../tenants/tenant.entity';
 
-interface Credential {
-  readonly username: string;
-  readonly password: string;
-  readonly secretVersion: number;
-}
-
-/** The body of the product endpoint; the tenancy SDK's PlatformTenantResolver reads it. */
-export interface TenantConnection {
-  readonly tenantId: string;
-  readonly product: string;
-  readonly isolationMode: ServiceRegistrationEntity['isolationMode'];
-  readonly state: 'ready' | 'provisioning' | 'failed' | 'suspended';
-  readonly postgres?: { database: string; schema: string } & Credential;
-  readonly mongodb?: { database: string } & Credential;
-  readonly rabbitmq?: { vhost: string } & Credential;
-}
+type Credential = Pick<
+  NonNullable<TenantConnection['postgres']>,
+  'username' | 'password' | 'secretVersion'
+>;
 
 /**
  * What a product needs to serve one tenant: its registration's state and, only when the tenant may

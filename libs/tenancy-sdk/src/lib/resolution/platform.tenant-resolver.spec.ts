@@ -2,7 +2,8 @@ import { TenancyUnavailableError } from '../errors/tenancy-unavailable.error';
 import { TenantNotReadyError } from '../errors/tenant-not-ready.error';
 import { TenantSuspendedError } from '../errors/tenant-suspended.error';
 import { UnknownTenantError } from '../errors/unknown-tenant.error';
-import { PlatformTenantResolver, TenantConnectionResponse } from './platform.tenant-resolver';
+import { TenantConnection } from '@enclave/contracts';
+import { PlatformTenantResolver } from './platform.tenant-resolver';
 
 const endpoints = {
   postgres: { host: 'pg.internal', port: 5433 },
@@ -10,7 +11,7 @@ const endpoints = {
   rabbitmq: { host: 'mq.internal', port: 5671, protocol: 'amqps' as const },
 };
 
-const ready: TenantConnectionResponse = {
+const ready: TenantConnection = {
   tenantId: 'acme',
   product: 'ledger',
   isolationMode: 'SCHEMA',

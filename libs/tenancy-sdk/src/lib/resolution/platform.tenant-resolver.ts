@@ -1,5 +1,9 @@
-import { isolationModeSchema, productNameSchema, tenantIdSchema } from '@enclave/contracts';
-import { z } from 'zod';
+import {
+  TenantConnection,
+  productNameSchema,
+  tenantConnectionSchema,
+  tenantIdSchema,
+} from '@enclave/contracts';
 import { TenancyUnavailableError } from '../errors/tenancy-unavailable.error';
 import { TenantNotReadyError } from '../errors/tenant-not-ready.error';
 import { TenantSuspendedError } from '../errors/tenant-suspended.error';
@@ -20,24 +24,6 @@ export interface PlatformTenantResolverOptions {
   /** A replacement for the global fetch (tests, proxies). */
   readonly fetch?: typeof fetch;
 }
-
-const credential = { username: z.string().min(1), password: z.string().min(1) };
-const secretVersion = z.number().int().positive();
-
-/** What the registry answers; validated, since a product must not build connections from garbage. */
-export const tenantConnectionResponseSchema = z.object({
-  tenantId: tenantIdSchema,
-  product: productNameSchema,
-  isolationMode: isolationModeSchema,
-  state: z.enum(['ready', 'provisioning', 'failed', 'suspended']),
-  postgres: z
-    .object({ database: z.string(), schema: z.string(), ...credential, secretVersion })
-    .optional(),
-  mongodb: z.object({ database: z.string(), ...credential, secretVersion }).optional(),
-  rabbitmq: z.object({ vhost: z.string(), ...credential, secretVersion }).optional(),
-});
-
-export type TenantConnectionResponse = z.infer<typeof tenantConnectionResponseSchema>;
 
 /**
  * Resolves a tenant through the platform: one authenticated call to the registry's product endpoint,
@@ -96,7 +82,7 @@ export class PlatformTenantResolver implements TenantResolver {
     };
   }
 
-  private async call(tenantId: string, product: string): Promise<TenantConnectionResponse> {
+  private async call(tenantId: string, product: string): Promise<TenantConnection> {
     const url = `${this.base}/v1/products/${product}/tenants/${tenantId}/connection`;
     let response: Response;
     try {
@@ -116,9 +102,7 @@ export class PlatformTenantResolver implements TenantResolver {
       // 401/403 mean this product's token is wrong: an operator problem, never the caller's.
       throw this.unavailable(tenantId, `answered HTTP ${response.status}`);
     }
-    const parsed = tenantConnectionResponseSchema.safeParse(
-      await response.json().catch(() => null),
-    );
+    const parsed = tenantConnectionSchema.safeParse(await response.json().catch(() => null));
     if (!parsed.success) throw this.unavailable(tenantId, 'answered an unexpected body');
     return parsed.data;
   }
