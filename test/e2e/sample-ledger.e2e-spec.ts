@@ -85,6 +85,10 @@ describe('sample-ledger: a product served by the tenancy SDK on the real platfor
         ...(authorization !== undefined && { authorization }),
       },
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      // A hung request fails naming itself, well before the test's own timeout.
+      signal: AbortSignal.timeout(20_000),
+    }).catch((error: Error) => {
+      throw new Error(`${method} ${base}${path}: ${error.message}`);
     });
     const text = await response.text();
     return {
@@ -540,6 +544,15 @@ describe('sample-ledger: a product served by the tenancy SDK on the real platfor
       },
       { timeoutMs: 60_000, intervalMs: 20 },
     );
+    if (during.some((r) => r.status !== 201 || r.body.published !== true)) {
+      // What the app said about the failed requests: the reply body alone rarely names the cause.
+      console.error(
+        ledger.logs
+          .split('\n')
+          .filter((l) => /"level":(40|50)|error/i.test(l))
+          .join('\n'),
+      );
+    }
     expect(during.map((r) => [r.status, r.body.published])).toEqual(during.map(() => [201, true]));
     const after = await transfer(b, 1, `${b} after rotation`);
     expect([after.status, after.body.published]).toEqual([201, true]);
@@ -609,7 +622,7 @@ describe('sample-ledger: a product served by the tenancy SDK on the real platfor
       JWT_SECRET: '',
       JWT_ISSUER: '',
     }).start();
-    await single.waitForHttp(`${base}/health/ready`, 60_000);
+    await single.waitForHttp(`${base}/health/ready`, 30_000);
 
     for (const alias of ['cash', 'revenue']) {
       expect(
@@ -656,7 +669,7 @@ describe('sample-ledger: a product served by the tenancy SDK on the real platfor
     }
     expect(single.logs).toContain('single-tenant mode: no tenant lifecycle');
     expect(single.logs).not.toContain('listening to the tenant lifecycle');
-  }, 60_000);
+  }, 90_000);
 });
 
 /** Names of the AMQP connections open in a vhost, from the management API. */

@@ -182,28 +182,44 @@ describe('tenant operations', () => {
         .status,
     ).toBe(404);
 
-    const accepted = await platform.api(
-      'POST',
-      `/v1/tenants/${tenant}/services/ledger/credentials/rotate`,
-    );
-    expect(accepted.status).toBe(202);
-    const { rotationId } = accepted.body;
-    const rotated = await expectEventually(
-      () => {
-        const mine = decoded<{
-          rotationId: string;
-          credentials: Record<string, { version: number }>;
-        }>(rotatedEvents).filter((e) => e.payload.rotationId === rotationId);
-        expect(mine).toHaveLength(1);
-        return mine[0];
-      },
-      { timeoutMs: 60_000 },
-    );
-    expect(rotated.payload.credentials).toEqual({
-      postgres: { path: `tenants/${tenant}/ledger/postgres`, version: 2 },
-      mongodb: { path: `tenants/${tenant}/ledger/mongodb`, version: 2 },
-      rabbitmq: { path: `tenants/${tenant}/ledger/rabbitmq`, version: 2 },
+    // A product's listener is told which versions are now current, so it never resolves older ones.
+    const invalidated: unknown[] = [];
+    const listener = new TenantLifecycleListener({
+      brokers: platform.infra.kafkaBrokers,
+      product: 'ledger',
+      topicPrefix: platform.topicPrefix,
+      connections: { invalidate: (...args) => invalidated.push(args) },
     });
+    await listener.start();
+    try {
+      const accepted = await platform.api(
+        'POST',
+        `/v1/tenants/${tenant}/services/ledger/credentials/rotate`,
+      );
+      expect(accepted.status).toBe(202);
+      const { rotationId } = accepted.body;
+      const rotated = await expectEventually(
+        () => {
+          const mine = decoded<{
+            rotationId: string;
+            credentials: Record<string, { version: number }>;
+          }>(rotatedEvents).filter((e) => e.payload.rotationId === rotationId);
+          expect(mine).toHaveLength(1);
+          return mine[0];
+        },
+        { timeoutMs: 60_000 },
+      );
+      expect(rotated.payload.credentials).toEqual({
+        postgres: { path: `tenants/${tenant}/ledger/postgres`, version: 2 },
+        mongodb: { path: `tenants/${tenant}/ledger/mongodb`, version: 2 },
+        rabbitmq: { path: `tenants/${tenant}/ledger/rabbitmq`, version: 2 },
+      });
+      await expectEventually(() =>
+        expect(invalidated).toEqual([[tenant, { postgres: 2, mongodb: 2, rabbitmq: 2 }]]),
+      );
+    } finally {
+      await listener.stop();
+    }
 
     // Products are handed the new versions once the registry has recorded the rotation.
     const after = await expectEventually(async () => {

@@ -21,6 +21,8 @@ export class FakePgServer {
   peakUsers = 0;
   /** Passwords refused with SQLSTATE 28P01. */
   readonly refusedPasswords = new Set<string>();
+  /** Logins refused so far. */
+  refusals = 0;
 
   readonly Client: typeof Client;
 
@@ -50,6 +52,7 @@ export class FakePgServer {
       connect(callback: (err?: Error) => void): void {
         setImmediate(() => {
           if (server.refusedPasswords.has(String(this.config.password))) {
+            server.refusals++;
             const error = Object.assign(new Error('password authentication failed'), {
               code: '28P01',
             });

@@ -64,7 +64,7 @@ export class ServiceProcess {
       async () => {
         if (!this.running)
           throw new Error(`process exited before answering ${url}:\n${this.logs.slice(-3_000)}`);
-        const response = await fetch(url);
+        const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
         if (!response.ok) throw new Error(`${url} answered ${response.status}`);
       },
       { timeoutMs, intervalMs: 100 },

@@ -180,6 +180,51 @@ describe('TenantConnectionManager (PostgreSQL)', () => {
     await manager.close();
   });
 
+  it('after a rotation, waits for the directory to answer the rotated credentials instead of logging in with the old ones', async () => {
+    const { manager, server, resolver } = setup();
+    (await manager.postgres('acme')).release();
+    server.refusedPasswords.add('acme-v1');
+    // The directory hears of the rotation after this process does: two more stale answers.
+    resolver.afterResolve = (tenantId) => {
+      if (resolver.calls.length === 3) resolver.versions.set(tenantId, 2);
+    };
+    manager.invalidate('acme', { postgres: 2, rabbitmq: 7 }); // rabbitmq: a store it does not use
+    const client = await manager.postgres('acme');
+    expect(resolver.calls).toEqual(['acme', 'acme', 'acme', 'acme']);
+    expect(server.refusals).toBe(0); // never tried the old password
+    client.release();
+    // The floor is met and forgotten: a later plain invalidation resolves once.
+    manager.invalidate('acme');
+    (await manager.postgres('acme')).release();
+    expect(resolver.calls).toHaveLength(5);
+    await manager.close();
+  });
+
+  it('a duplicated or late rotation event never lowers the floor, and a directory stuck on old credentials gives 503', async () => {
+    const server = new FakePgServer();
+    const resolver = new FakeResolver();
+    const manager = new TenantConnectionManager({
+      product: 'ledger',
+      multiTenant: true,
+      resolver,
+      postgres: { poolSize: 1, idleTimeoutMs: 0, Client: server.Client },
+      staleResolutionTimeoutMs: 150,
+    });
+    manager.invalidate('acme', { postgres: 3 });
+    manager.invalidate('acme', { postgres: 2 }); // the earlier rotation's event, delivered late
+    resolver.versions.set('acme', 2);
+    await expect(manager.postgres('acme')).rejects.toMatchObject({
+      status: 503,
+      reason: 'directory-stale',
+    });
+    expect(resolver.calls.length).toBeGreaterThan(1);
+    expect(server.connects).toBe(0);
+    resolver.versions.set('acme', 3);
+    (await manager.postgres('acme')).release();
+    expect(server.connects).toBe(1);
+    await manager.close();
+  });
+
   it('answers unknown, suspended and not-ready tenants with their typed errors', async () => {
     const { manager, resolver, server } = setup();
     await expect(manager.postgres('unknown-x')).rejects.toBeInstanceOf(UnknownTenantError);

@@ -7,6 +7,7 @@ import {
   TenantAmqpLease,
   TenantAmqpLimits,
 } from '../amqp/tenant-amqp.connections';
+import { TenancyUnavailableError } from '../errors/tenancy-unavailable.error';
 import { TenantNotReadyError } from '../errors/tenant-not-ready.error';
 import { TenantSuspendedError } from '../errors/tenant-suspended.error';
 import {
@@ -17,6 +18,7 @@ import {
 import { PinnedPool } from '../postgres/pinned.pool';
 import { TenantConnectionInfo } from '../resolution/tenant-connection-info';
 import { TenantResolver } from '../resolution/tenant.resolver';
+import { MinimumSecretVersions } from './minimum-secret-versions';
 import { TenantResourceCache } from './tenant-resource.cache';
 
 export interface TenantPostgresLimits {
@@ -57,9 +59,17 @@ export interface TenantConnectionManagerOptions {
     readonly mongodb?: { readonly url: string; readonly database: string };
     readonly rabbitmq?: { readonly url: string };
   };
+  /**
+   * After a rotation, how long a resolution may keep answering credentials older than the rotated
+   * ones (the directory has not caught up yet) before requests get 503. Default 5 s.
+   */
+  readonly staleResolutionTimeoutMs?: number;
 }
 
 const AUTH_FAILED = new Set(['28P01', '28000']);
+/** Tenants whose rotation floor is remembered; beyond this the oldest floors are dropped. */
+const MAX_FLOORS = 10_000;
+const STORES = ['postgres', 'mongodb', 'rabbitmq'] as const;
 
 /**
  * Per-tenant connections for one product, under hard caps (see TenantResourceCache): PostgreSQL
@@ -79,6 +89,8 @@ export class TenantConnectionManager {
   private singleAmqp?: Promise<ChannelModel>;
   /** Resolutions in flight, shared by every store's cache (one resolve per cold tenant). */
   private readonly resolving = new Map<string, Promise<TenantConnectionInfo>>();
+  /** Per tenant, the vault versions a rotation made current: older resolutions are stale. */
+  private readonly floors = new Map<string, MinimumSecretVersions>();
   private readonly noop = () => undefined;
 
   constructor(private readonly options: TenantConnectionManagerOptions) {
@@ -193,8 +205,14 @@ export class TenantConnectionManager {
   /**
    * Forgets the tenant's connections (credentials rotated, tenant suspended or offboarded): the next
    * request resolves again; work in flight finishes on the old pool, which then closes.
+   *
+   * `minimumSecretVersions` (from CredentialsRotated) makes the next resolution wait until the
+   * resolver answers credentials at least that new: the platform's directory learns of a rotation
+   * from the same event, possibly after this process does, and a resolution that still answers the
+   * old password would fail to log in.
    */
-  invalidate(tenantId: string): void {
+  invalidate(tenantId: string, minimumSecretVersions?: MinimumSecretVersions): void {
+    if (minimumSecretVersions) this.raiseFloor(tenantId, minimumSecretVersions);
     this.resolving.delete(tenantId);
     this.pools?.invalidate(tenantId);
     this.mongo?.invalidate(tenantId);
@@ -240,7 +258,7 @@ export class TenantConnectionManager {
   private resolve(resolver: TenantResolver, tenantId: string): Promise<TenantConnectionInfo> {
     let pending = this.resolving.get(tenantId);
     if (pending === undefined) {
-      pending = resolver.resolve(tenantId, this.options.product).then(assertServable);
+      pending = this.resolveFresh(resolver, tenantId);
       this.resolving.set(tenantId, pending);
       const done = () => {
         if (this.resolving.get(tenantId) === pending) this.resolving.delete(tenantId);
@@ -248,6 +266,47 @@ export class TenantConnectionManager {
       pending.then(done, done);
     }
     return pending;
+  }
+
+  /** Resolves until the answer is at least as new as the tenant's rotation floor, with backoff. */
+  private async resolveFresh(
+    resolver: TenantResolver,
+    tenantId: string,
+  ): Promise<TenantConnectionInfo> {
+    const deadline = Date.now() + (this.options.staleResolutionTimeoutMs ?? 5_000);
+    for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
+      const info = assertServable(await resolver.resolve(tenantId, this.options.product));
+      const floor = this.floors.get(tenantId);
+      const stale = floor
+        ? STORES.filter((s) => (info[s]?.secretVersion ?? Infinity) < (floor[s] ?? 0))
+        : [];
+      if (stale.length === 0) {
+        if (floor !== undefined && this.floors.get(tenantId) === floor)
+          this.floors.delete(tenantId);
+        return info;
+      }
+      if (Date.now() + delay > deadline) {
+        throw new TenancyUnavailableError(
+          'directory-stale',
+          `the platform's tenant directory still answers ${stale.join(', ')} credentials older than the rotated ones`,
+          tenantId,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+
+  private raiseFloor(tenantId: string, minimum: MinimumSecretVersions): void {
+    const current = this.floors.get(tenantId) ?? {};
+    const raised: MinimumSecretVersions = { ...current };
+    for (const store of STORES) {
+      const version = minimum[store];
+      if (version !== undefined && version > (current[store] ?? 0)) raised[store] = version;
+    }
+    // Re-inserted so the Map's order is recency: the oldest floor goes first past the bound.
+    this.floors.delete(tenantId);
+    this.floors.set(tenantId, raised);
+    if (this.floors.size > MAX_FLOORS) this.floors.delete(this.floors.keys().next().value!);
   }
 }
 

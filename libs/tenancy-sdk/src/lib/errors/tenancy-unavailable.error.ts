@@ -9,6 +9,8 @@ export type UnavailableReason =
   | 'key-source-unavailable'
   /** The platform's tenant directory could not be reached, refused this product, or answered garbage. */
   | 'directory-unavailable'
+  /** After a rotation, the directory kept answering the old credentials past the timeout. */
+  | 'directory-stale'
   /** The SDK is shutting down. */
   | 'closing';
 

@@ -10,10 +10,12 @@ import {
 } from '@enclave/contracts';
 import { randomBytes } from 'node:crypto';
 import { Consumer, Kafka, logLevel } from 'kafkajs';
+import { MinimumSecretVersions } from '../connections/minimum-secret-versions';
 
 /** Anything with `invalidate(tenantId)`: TenantConnectionManager, or a product's own cache. */
 export interface InvalidatesTenants {
-  invalidate(tenantId: string): void;
+  /** `minimumSecretVersions` is set on a completed rotation: the versions now current. */
+  invalidate(tenantId: string, minimumSecretVersions?: MinimumSecretVersions): void;
 }
 
 /** The lifecycle events a product can react to. */
@@ -132,9 +134,16 @@ export class TenantLifecycleListener {
   private async dispatch(envelope: EventEnvelope): Promise<void> {
     const payload = envelope.payload as { tenantId: string; product?: string };
     if (payload.product !== undefined && payload.product !== this.options.product) return;
-    if (envelope.type === TenantStatusChanged.type || envelope.type === CredentialsRotated.type) {
-      // Before the product's handlers: they may want to use the tenant's fresh connections.
+    // Before the product's handlers: they may want to use the tenant's fresh connections.
+    if (envelope.type === TenantStatusChanged.type) {
       this.options.connections?.invalidate(payload.tenantId);
+    } else if (envelope.type === CredentialsRotated.type) {
+      const { credentials } = envelope.payload as PayloadOf<typeof CredentialsRotated>;
+      this.options.connections?.invalidate(payload.tenantId, {
+        postgres: credentials.postgres?.version,
+        mongodb: credentials.mongodb?.version,
+        rabbitmq: credentials.rabbitmq?.version,
+      });
     }
     for (const handler of this.handlers.get(envelope.type) ?? []) {
       await handler(envelope.payload as never, envelope as never);
