@@ -631,7 +631,14 @@ describe(DOCKERFILE, () => {
           .slice(0, -1),
       );
     expect(copied).toEqual(
-      expect.arrayContaining(['package.json', 'package-lock.json', 'apps', 'libs', 'scripts']),
+      expect.arrayContaining([
+        'package.json',
+        'package-lock.json',
+        'patches',
+        'apps',
+        'libs',
+        'scripts',
+      ]),
     );
     for (const src of copied) {
       expect({ src, ignored: ignore.includes(src) || ignore.includes(src.split('/')[0]) }).toEqual({

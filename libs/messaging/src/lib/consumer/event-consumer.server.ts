@@ -133,6 +133,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     };
     await TraceContext.run(trace, async () => {
       for (let attempt = 1; ; attempt++) {
+        const started = performance.now();
         try {
           const outcome = await this.handleOnce(envelope, {
             topic,
@@ -141,7 +142,17 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
             attempt,
             finalAttempt: attempt >= this.options.retry.maxAttempts,
           });
-          this.logger.debug({ topic, type: envelope.type, outcome }, `event ${outcome}`);
+          this.logger.debug(
+            {
+              topic,
+              type: envelope.type,
+              outcome,
+              durationMs: Math.round(performance.now() - started),
+              // How long the event waited between its producer and this handler.
+              lagMs: Date.now() - Date.parse(envelope.occurredAt),
+            },
+            `event ${outcome}`,
+          );
           return;
         } catch (error) {
           const infrastructure = isInfrastructureFailure(error);
