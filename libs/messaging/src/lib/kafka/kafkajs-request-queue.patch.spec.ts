@@ -7,7 +7,10 @@ const RequestQueue = require('kafkajs/src/network/requestQueue');
 
 const quietLogger = { debug: () => undefined, warn: () => undefined, error: () => undefined };
 
-const created: { throttleCheckTimeoutId: NodeJS.Timeout | null }[] = [];
+const created: {
+  throttleCheckTimeoutId: NodeJS.Timeout | null;
+  scheduleCheckPendingRequests: () => void;
+}[] = [];
 
 function queue() {
   const q = new RequestQueue({
