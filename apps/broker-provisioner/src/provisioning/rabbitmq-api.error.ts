@@ -6,6 +6,8 @@
 const TRANSIENT_CLIENT_STATUSES = new Set([401, 403, 404, 408, 409, 425, 429]);
 
 const NODE_FAILURE = /^Request to node \S+ failed with|\{'EXIT'/;
+/** The vhost exists but its supervisor has not started yet (a PUT racing its creation). */
+const VHOST_STARTING = /vhost_supervisor_not_running/;
 
 /**
  * A management API call that failed: `status` and the API's `reason` when the server answered,
@@ -40,7 +42,12 @@ export class RabbitMqApiError extends Error {
     )
       return false;
     // The API answers 400 to a crash inside the broker too ("Request to node … failed with
-    // {'EXIT', …}", e.g. a queue declared while its vhost is still starting): not the request's fault.
-    return !NODE_FAILURE.test(reason);
+    // {'EXIT', …}", e.g. a queue declared while its vhost is still starting), and to a declaration
+    // in a vhost whose supervisor is not running yet: not the request's fault.
+    return !NODE_FAILURE.test(reason) && !RabbitMqApiError.isVhostStarting(reason);
+  }
+
+  static isVhostStarting(reason = ''): boolean {
+    return VHOST_STARTING.test(reason);
   }
 }

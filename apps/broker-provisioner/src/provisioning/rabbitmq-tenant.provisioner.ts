@@ -1,6 +1,7 @@
 import { IsolationMode, ProductName, TenantId, tenantResourceNames } from '@enclave/contracts';
 import { PermanentStageError } from '@enclave/lifecycle';
 import { ProductManifest } from '@enclave/product-catalog';
+import { RabbitMqApiError } from './rabbitmq-api.error';
 import { RabbitMqManagementClient, RabbitMqVhost } from './rabbitmq-management.client';
 import { rabbitPasswordMatches } from './rabbitmq-password-hash';
 
@@ -72,7 +73,10 @@ export class RabbitMqTenantProvisioner {
     // run is creating right now is visible before it is started: wait for it. Resolves to whether
     // this run created it (and so the administrator holds permissions in it, see below).
     const vhostReady: Promise<boolean> = !existingVhost
-      ? this.api.putVhost(vhost, { description: marker, tags: [MANAGED_TAG] })
+      ? this.api
+          .putVhost(vhost, { description: marker, tags: [MANAGED_TAG] })
+          // 204: another run created it between our GET and PUT, and may still be starting it.
+          .then(async (created) => created || this.untilRunning(vhost).then(() => false))
       : existingVhost.running
         ? Promise.resolve(false)
         : this.untilRunning(vhost).then(() => false);
@@ -110,7 +114,7 @@ export class RabbitMqTenantProvisioner {
             ? undefined
             : this.api.putPermissions(vhost, this.api.administrator, OWN_VHOST_ACCESS),
         )
-        .then(() => this.declareTopology(vhost, topology)),
+        .then(() => this.declareTopologyOnceStarted(vhost, topology)),
     ]);
     return { vhost, user };
   }
@@ -153,6 +157,27 @@ export class RabbitMqTenantProvisioner {
         );
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /**
+   * `running` in the API can turn true a moment before the vhost's supervisor accepts declarations
+   * (seen when runs race a vhost's creation): a declaration refused for that reason is retried.
+   */
+  private async declareTopologyOnceStarted(
+    vhost: string,
+    topology: RabbitMqTopology,
+  ): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.declareTopology(vhost, topology);
+      } catch (error) {
+        const starting =
+          error instanceof RabbitMqApiError && RabbitMqApiError.isVhostStarting(error.reason);
+        if (!starting || attempt >= 5) throw error;
+        await this.untilRunning(vhost);
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      }
     }
   }
 
