@@ -6,7 +6,11 @@ import { TenantSuspendedError } from '../errors/tenant-suspended.error';
 import { UnknownTenantError } from '../errors/unknown-tenant.error';
 import { TenantConnectionInfo, TenantState } from '../resolution/tenant-connection-info';
 import { TenantResolver } from '../resolution/tenant.resolver';
-import { TenantConnectionManager, TenantPostgresLimits } from './tenant-connection.manager';
+import {
+  TenantConnectionManager,
+  TenantConnectionManagerOptions,
+  TenantPostgresLimits,
+} from './tenant-connection.manager';
 
 /** Resolves `t<n>` tenants to their own user; counts resolutions; rotates passwords on demand. */
 class FakeResolver implements TenantResolver {
@@ -42,10 +46,14 @@ class FakeResolver implements TenantResolver {
 
 const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
 
-function setup(limits: TenantPostgresLimits = {}) {
+function setup(
+  limits: TenantPostgresLimits = {},
+  options: Pick<TenantConnectionManagerOptions, 'staleResolutionTimeoutMs'> = {},
+) {
   const server = new FakePgServer();
   const resolver = new FakeResolver();
   const manager = new TenantConnectionManager({
+    ...options,
     product: 'ledger',
     multiTenant: true,
     resolver,
@@ -201,15 +209,7 @@ describe('TenantConnectionManager (PostgreSQL)', () => {
   });
 
   it('a duplicated or late rotation event never lowers the floor, and a directory stuck on old credentials gives 503', async () => {
-    const server = new FakePgServer();
-    const resolver = new FakeResolver();
-    const manager = new TenantConnectionManager({
-      product: 'ledger',
-      multiTenant: true,
-      resolver,
-      postgres: { poolSize: 1, idleTimeoutMs: 0, Client: server.Client },
-      staleResolutionTimeoutMs: 150,
-    });
+    const { manager, server, resolver } = setup({}, { staleResolutionTimeoutMs: 150 });
     manager.invalidate('acme', { postgres: 3 });
     manager.invalidate('acme', { postgres: 2 }); // the earlier rotation's event, delivered late
     resolver.versions.set('acme', 2);
