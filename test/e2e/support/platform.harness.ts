@@ -237,6 +237,11 @@ export class PlatformHarness {
     }
   }
 
+  /** A free port for an extra process of this run (a replica), away from the apps' own ports. */
+  extraPort(index: number): number {
+    return this.basePort + 20_000 + index;
+  }
+
   logsOf(app: AppName): string {
     return this.apps.get(app)!.process.logs;
   }

@@ -132,6 +132,30 @@ describe.each(availableBackends().map((backend) => [backend.name, backend] as co
       });
     });
 
+    it('putIfAbsent: of 20 concurrent callers one writes, and every one gets that secret', async () => {
+      const path = freshPath();
+      const got = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => store.putIfAbsent(path, { password: `p${i}` })),
+      );
+      expect(new Set(got.map((s) => JSON.stringify(s))).size).toBe(1);
+      expect(got[0].ref).toEqual({ path, version: 1 });
+      expect(await store.get(path)).toEqual(got[0]);
+      await expect(store.get(path, 2)).rejects.toBeInstanceOf(SecretNotFoundError);
+    });
+
+    it('putIfAbsent leaves a live secret as it is, and writes again after a revoke', async () => {
+      const path = freshPath();
+      const first = await store.put(path, { password: 'first' });
+      expect(await store.putIfAbsent(path, { password: 'second' })).toEqual({
+        ref: first,
+        data: { password: 'first' },
+      });
+      await store.revoke(path);
+      const again = await store.putIfAbsent(path, { password: 'third' });
+      expect(again.data).toEqual({ password: 'third' });
+      expect(await store.get(path)).toEqual(again);
+    });
+
     it.each([
       ['empty', ''],
       ['leading slash', '/tenants/a/db'],
@@ -143,6 +167,9 @@ describe.each(availableBackends().map((backend) => [backend.name, backend] as co
       ['too long', `tenants/${'x'.repeat(250)}`],
     ])('rejects a path with %s on every operation', async (_why, path) => {
       await expect(store.put(path, { password: 'p' })).rejects.toBeInstanceOf(
+        InvalidSecretRefError,
+      );
+      await expect(store.putIfAbsent(path, { password: 'p' })).rejects.toBeInstanceOf(
         InvalidSecretRefError,
       );
       await expect(store.get(path)).rejects.toBeInstanceOf(InvalidSecretRefError);

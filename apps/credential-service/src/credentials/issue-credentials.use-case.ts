@@ -12,7 +12,7 @@ import { Inject, Injectable } from '@nestjs/common';
  * Issues one credential per resource a registration needs: a login name derived for this tenant,
  * product and isolation mode, and a fresh random password, written to the vault. A credential that
  * already exists is reused, so a repeated or replayed registration never rotates behind the
- * provisioners' backs. Only vault references leave this class.
+ * provisioners' backs, and concurrent runs write it once. Only vault references leave this class.
  */
 @Injectable()
 export class IssueCredentialsUseCase {
@@ -34,14 +34,12 @@ export class IssueCredentialsUseCase {
     const entries = await Promise.all(
       registration.resources.map(async (resource): Promise<[ResourceKind, SecretRef]> => {
         const path = names.secretPath(resource);
-        const existing = await this.secrets.find(path);
-        if (existing && existing.data.username === usernames[resource])
-          return [resource, existing.ref];
-        const ref = await this.secrets.put(path, {
-          username: usernames[resource],
-          password: generatePassword(),
-        });
-        return [resource, ref];
+        const issue = () => ({ username: usernames[resource], password: generatePassword() });
+        // Atomic: two replicas handling one registration at once still vault one credential.
+        const live = await this.secrets.putIfAbsent(path, issue());
+        if (live.data.username === usernames[resource]) return [resource, live.ref];
+        // A secret left under another login name is not this registration's: replace it.
+        return [resource, await this.secrets.put(path, issue())];
       }),
     );
     return Object.fromEntries(entries);

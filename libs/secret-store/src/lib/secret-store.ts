@@ -18,6 +18,11 @@ export interface StoredSecret {
 export interface SecretStore {
   /** Writes a new version at `path`. */
   put(path: string, data: SecretData): Promise<SecretRef>;
+  /**
+   * Writes `data` at `path` only when it holds no live secret, atomically, and returns the live
+   * secret either way: of concurrent callers (replicas handling one event) exactly one writes.
+   */
+  putIfAbsent(path: string, data: SecretData): Promise<StoredSecret>;
   /** A given version, or the latest when `version` is omitted. Throws SecretNotFoundError. */
   get(path: string, version?: number): Promise<StoredSecret>;
   /** The latest version, or undefined when there is none (or it was revoked). */

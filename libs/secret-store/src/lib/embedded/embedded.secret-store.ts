@@ -79,22 +79,26 @@ export class EmbeddedSecretStore implements SecretStoreBackend {
   async put(path: string, data: SecretData): Promise<SecretRef> {
     secretInput.path(path);
     secretInput.data(data);
-    const plaintext = Buffer.from(JSON.stringify(data), 'utf8');
     return this.dataSource.transaction(async (tx) => {
       // One writer per path at a time, so max(version) + 1 is never handed out twice.
       await this.lockPath(tx, path);
-      const [{ next }] = await tx.query(
-        `SELECT coalesce(max(version), 0) + 1 AS next FROM ${this.table} WHERE path = $1`,
+      return this.appendVersion(tx, path, data);
+    });
+  }
+
+  async putIfAbsent(path: string, data: SecretData): Promise<StoredSecret> {
+    secretInput.path(path);
+    secretInput.data(data);
+    return this.dataSource.transaction(async (tx) => {
+      // Under the path's lock the check and the write are one step: a second caller sees the first's.
+      await this.lockPath(tx, path);
+      const [live]: VersionRow[] = await tx.query(
+        `SELECT ${SELECT_COLUMNS} FROM ${this.table}
+         WHERE path = $1 AND revoked_at IS NULL ORDER BY version DESC LIMIT 1`,
         [path],
       );
-      const version = Number(next);
-      const box = this.keys.seal(plaintext, associatedData(path, version));
-      await tx.query(
-        `INSERT INTO ${this.table} (path, version, ciphertext, iv, auth_tag, key_id)
-         VALUES ($1, $2, $3, $4, $5, $6)`,
-        [path, version, box.ciphertext, box.iv, box.authTag, box.keyId],
-      );
-      return { path, version };
+      if (live) return { ref: { path, version: live.version }, data: this.decrypt(live) };
+      return { ref: await this.appendVersion(tx, path, data), data };
     });
   }
 
@@ -168,6 +172,27 @@ export class EmbeddedSecretStore implements SecretStoreBackend {
   async ping(): Promise<Record<string, unknown>> {
     await this.dataSource.query(`SELECT 1 FROM ${this.table} LIMIT 1`);
     return { backend: this.kind, schema: this.schema };
+  }
+
+  /** Seals `data` as the path's next version; the caller holds the path's lock. */
+  private async appendVersion(
+    tx: EntityManager,
+    path: string,
+    data: SecretData,
+  ): Promise<SecretRef> {
+    const [{ next }] = await tx.query(
+      `SELECT coalesce(max(version), 0) + 1 AS next FROM ${this.table} WHERE path = $1`,
+      [path],
+    );
+    const version = Number(next);
+    const plaintext = Buffer.from(JSON.stringify(data), 'utf8');
+    const box = this.keys.seal(plaintext, associatedData(path, version));
+    await tx.query(
+      `INSERT INTO ${this.table} (path, version, ciphertext, iv, auth_tag, key_id)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [path, version, box.ciphertext, box.iv, box.authTag, box.keyId],
+    );
+    return { path, version };
   }
 
   private async lockPath(tx: EntityManager, path: string): Promise<void> {

@@ -15,6 +15,12 @@ export class InMemorySecretStore implements SecretStore {
     return { path, version: versions.length };
   }
 
+  async putIfAbsent(path: string, data: SecretData): Promise<StoredSecret> {
+    // Checked and written with no await between: concurrent callers cannot interleave.
+    if (!this.versions.get(path)?.length) this.versions.set(path, [data]);
+    return this.get(path);
+  }
+
   async get(path: string, version?: number): Promise<StoredSecret> {
     const versions = this.versions.get(path) ?? [];
     const v = version ?? versions.length;

@@ -19,6 +19,9 @@ describe('VaultKvSecretStore against a KV v2 HTTP stand-in', () => {
   let server: Server;
   let endpoint: string;
   let failNext: number | undefined;
+  /** Another writer's version, landing just before the next write is handled (a lost race). */
+  let racingWrite: Record<string, string> | undefined;
+  const bodies: unknown[] = [];
 
   const reply = (res: ServerResponse, status: number, body?: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' });
@@ -28,6 +31,7 @@ describe('VaultKvSecretStore against a KV v2 HTTP stand-in', () => {
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     let raw = '';
     for await (const chunk of req) raw += chunk;
+    if (raw) bodies.push(JSON.parse(raw));
     const url = new URL(req.url ?? '/', 'http://x');
     requests.push({
       method: req.method ?? '',
@@ -47,7 +51,18 @@ describe('VaultKvSecretStore against a KV v2 HTTP stand-in', () => {
     const metadata = /^\/v1\/kv\/metadata\/(.+)$/.exec(url.pathname);
     if (data && req.method === 'POST') {
       const list = versions.get(data[1]) ?? [];
-      list.push(JSON.parse(raw).data);
+      if (racingWrite) {
+        list.push(racingWrite);
+        racingWrite = undefined;
+      }
+      const body = JSON.parse(raw) as { data: Record<string, string>; options?: { cas?: number } };
+      if (body.options?.cas !== undefined && body.options.cas !== list.length) {
+        versions.set(data[1], list);
+        return reply(res, 400, {
+          errors: ['check-and-set parameter did not match the current version'],
+        });
+      }
+      list.push(body.data);
       versions.set(data[1], list);
       return reply(res, 200, { data: { version: list.length, destroyed: false } });
     }
@@ -122,6 +137,30 @@ describe('VaultKvSecretStore against a KV v2 HTTP stand-in', () => {
     });
     await s.revoke('tenants/a/db');
     await expect(s.get('tenants/a/db', 1)).rejects.toBeInstanceOf(SecretNotFoundError);
+  });
+
+  it('putIfAbsent writes with check-and-set 0 when the key is absent, and not at all when live', async () => {
+    const s = store();
+    expect(await s.putIfAbsent('tenants/b/db', { password: 'b1' })).toEqual({
+      ref: { path: 'tenants/b/db', version: 1 },
+      data: { password: 'b1' },
+    });
+    expect(bodies.at(-1)).toEqual({ data: { password: 'b1' }, options: { cas: 0 } });
+    const writes = requests.filter((r) => r.method === 'POST').length;
+    expect(await s.putIfAbsent('tenants/b/db', { password: 'b2' })).toEqual({
+      ref: { path: 'tenants/b/db', version: 1 },
+      data: { password: 'b1' },
+    });
+    expect(requests.filter((r) => r.method === 'POST').length).toBe(writes);
+  });
+
+  it('putIfAbsent that loses the race to another writer returns the winner’s secret', async () => {
+    racingWrite = { password: 'theirs' };
+    expect(await store().putIfAbsent('tenants/c/db', { password: 'ours' })).toEqual({
+      ref: { path: 'tenants/c/db', version: 1 },
+      data: { password: 'theirs' },
+    });
+    expect(versions.get('tenants/c/db')).toEqual([{ password: 'theirs' }]);
   });
 
   it('rejects invalid paths before any request', async () => {

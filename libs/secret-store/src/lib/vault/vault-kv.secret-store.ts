@@ -37,18 +37,29 @@ export class VaultKvSecretStore implements SecretStoreBackend {
   async put(path: string, data: SecretData): Promise<SecretRef> {
     secretInput.path(path);
     secretInput.data(data);
-    const response = (await this.vault
-      .write(`${this.mount}/data/${path}`, { data })
-      .catch((error: unknown) => {
-        throw backendError('put', path, error);
-      })) as { data?: { version?: number } };
-    const version = response.data?.version;
-    if (!Number.isSafeInteger(version)) {
-      throw new Error(
-        `Vault answered a write to ${this.mount}/data/${path} without a version: is ${this.mount} a KV v2 mount?`,
+    return this.write(path, data);
+  }
+
+  async putIfAbsent(path: string, data: SecretData): Promise<StoredSecret> {
+    secretInput.path(path);
+    secretInput.data(data);
+    const live = await this.find(path);
+    if (live) return live;
+    try {
+      // KV v2 check-and-set 0: Vault writes only when the key does not exist (revoke deletes it).
+      return { ref: await this.write(path, data, { cas: 0 }), data };
+    } catch (error) {
+      if (!(error instanceof SecretBackendError && CAS_MISMATCH.test(error.message))) throw error;
+      // Another writer got there between our read and our write: theirs is the secret.
+      const winner = await this.find(path);
+      if (winner) return winner;
+      throw new SecretBackendError(
+        'putIfAbsent',
+        path,
+        error.statusCode,
+        'the key exists with no readable version (soft-deleted?); undelete or revoke it first',
       );
     }
-    return { path, version: version as number };
   }
 
   async get(path: string, version?: number): Promise<StoredSecret> {
@@ -84,6 +95,25 @@ export class VaultKvSecretStore implements SecretStoreBackend {
     }
   }
 
+  private async write(
+    path: string,
+    data: SecretData,
+    options?: { cas: number },
+  ): Promise<SecretRef> {
+    const response = (await this.vault
+      .write(`${this.mount}/data/${path}`, options ? { data, options } : { data })
+      .catch((error: unknown) => {
+        throw backendError('put', path, error);
+      })) as { data?: { version?: number } };
+    const version = response.data?.version;
+    if (!Number.isSafeInteger(version)) {
+      throw new Error(
+        `Vault answered a write to ${this.mount}/data/${path} without a version: is ${this.mount} a KV v2 mount?`,
+      );
+    }
+    return { path, version: version as number };
+  }
+
   /** Token lookup-self: proves the server answers, is unsealed and accepts our token. */
   async ping(): Promise<Record<string, unknown>> {
     await this.vault.tokenLookupSelf().catch((error: unknown) => {
@@ -92,6 +122,9 @@ export class VaultKvSecretStore implements SecretStoreBackend {
     return { backend: this.kind, endpoint: this.vault.endpoint, mount: this.mount };
   }
 }
+
+/** Vault's answer (HTTP 400) to a write whose `cas` is not the key's current version. */
+const CAS_MISMATCH = /check-and-set parameter did not match/;
 
 function statusOf(error: unknown): number | undefined {
   return (error as { response?: { statusCode?: number } } | null)?.response?.statusCode;
