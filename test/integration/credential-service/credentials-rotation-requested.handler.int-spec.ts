@@ -158,4 +158,34 @@ describe('credential-service CredentialsRotationRequestedHandler', () => {
     // No StageFailed either: the registration's provisioning did not fail.
     expect((await harness.published()).envelopes).toHaveLength(published);
   });
+
+  it('rotates once when eight replicas handle one request at the same moment', async () => {
+    const other = `it-${randomBytes(4).toString('hex')}`;
+    const otherNames = tenantResourceNames(other, 'ledger', 'SCHEMA');
+    await new IssueCredentialsUseCase(secrets).execute({
+      tenantId: other,
+      registrationId: randomUUID(),
+      product: 'ledger',
+      isolationMode: 'SCHEMA',
+      productVersion: '1.0.0',
+      resources: [...resources],
+    });
+    const request = rotationRequest(randomUUID(), { tenantId: other });
+
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => new RotateCredentialsUseCase(secrets).execute(request)),
+    );
+
+    for (const resource of resources) {
+      const path = otherNames.secretPath(resource);
+      expect({ path, versions: await versions(path) }).toEqual({ path, versions: 2 });
+    }
+    expect(new Set(results.map((r) => JSON.stringify(r))).size).toBe(1);
+    expect(results[0]).toEqual({
+      kind: 'rotated',
+      credentials: Object.fromEntries(
+        resources.map((r) => [r, { path: otherNames.secretPath(r), version: 2 }]),
+      ),
+    });
+  });
 });

@@ -156,6 +156,22 @@ describe.each(availableBackends().map((backend) => [backend.name, backend] as co
       expect(await store.get(path)).toEqual(again);
     });
 
+    it('putIfLatest: of 20 concurrent writers expecting the same version exactly one writes', async () => {
+      const path = freshPath();
+      expect(await store.putIfLatest(path, { password: 'v1' }, 1)).toBeUndefined();
+      expect(await store.putIfLatest(path, { password: 'v1' }, 0)).toEqual({ path, version: 1 });
+      const refs = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => store.putIfLatest(path, { password: `p${i}` }, 1)),
+      );
+      const written = refs.filter((r) => r !== undefined);
+      expect(written).toEqual([{ path, version: 2 }]);
+      expect((await store.get(path)).data).toEqual({ password: `p${refs.indexOf(written[0])}` });
+      await expect(store.get(path, 3)).rejects.toBeInstanceOf(SecretNotFoundError);
+      await expect(store.putIfLatest(path, { password: 'x' }, -1)).rejects.toBeInstanceOf(
+        InvalidSecretRefError,
+      );
+    });
+
     it.each([
       ['empty', ''],
       ['leading slash', '/tenants/a/db'],

@@ -144,4 +144,25 @@ describe('RotateCredentialsUseCase', () => {
       code: 'ECONNREFUSED',
     });
   });
+
+  it('fails, to be retried, when another rotation writes a path between its read and its write', async () => {
+    class RacedVault extends FakeVault {
+      raced = false;
+      override async putIfLatest(path: string, data: SecretData, expected: number) {
+        if (path === PG && !this.raced) {
+          this.raced = true;
+          await super.put(PG, { ...data, password: 'theirs', rotationId: 'another' });
+        }
+        return super.putIfLatest(path, data, expected);
+      }
+    }
+    const vault = new RacedVault();
+    issued(vault, [PG]);
+    const req = request();
+
+    await expect(new RotateCredentialsUseCase(vault).execute(req)).rejects.toThrow(
+      `${PG} changed while rotation ${req.rotationId} was writing it`,
+    );
+    expect(vault.versions.get(PG)?.map((v) => v.rotationId)).toEqual([undefined, 'another']);
+  });
 });

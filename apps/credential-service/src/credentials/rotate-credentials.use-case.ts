@@ -32,7 +32,8 @@ const LOOKBACK_VERSIONS = 50;
  * path: they are what was issued at registration and what the provisioners applied, whereas the
  * catalog may have changed since. Idempotent per rotation id: a version already tagged with it is
  * reused, so a redelivered or replayed request rotates once, and a request older than the latest
- * rotation writes nothing.
+ * rotation writes nothing. Each write is a check-and-set on the version read, so concurrent
+ * deliveries of one request add one version between them.
  */
 @Injectable()
 export class RotateCredentialsUseCase {
@@ -68,13 +69,25 @@ export class RotateCredentialsUseCase {
     const entries = await Promise.all(
       current.map(async ({ resource, latest, tagged }): Promise<[ResourceKind, SecretRef]> => {
         if (tagged) return [resource, latest.ref];
-        const ref = await this.secrets.put(latest.ref.path, {
-          // Derived as at first issue, so unchanged: the name every provisioner checks.
-          username: usernames[resource],
-          password: generatePassword(),
-          rotationId: request.rotationId,
-        });
-        return [resource, ref];
+        const path = latest.ref.path;
+        // Check-and-set on the version read above: a second delivery of this request running at
+        // the same moment (another replica) must not add a second version for it.
+        const ref = await this.secrets.putIfLatest(
+          path,
+          {
+            // Derived as at first issue, so unchanged: the name every provisioner checks.
+            username: usernames[resource],
+            password: generatePassword(),
+            rotationId: request.rotationId,
+          },
+          latest.ref.version,
+        );
+        if (ref) return [resource, ref];
+        const now = await this.secrets.find(path);
+        if (now?.data.rotationId === request.rotationId) return [resource, now.ref];
+        // Another rotation of this registration wrote in between (two requests running at once on
+        // one partition's key only in a rebalance): fail, and the retry starts from a fresh read.
+        throw new Error(`${path} changed while rotation ${request.rotationId} was writing it`);
       }),
     );
     return { kind: 'rotated', credentials: Object.fromEntries(entries) };

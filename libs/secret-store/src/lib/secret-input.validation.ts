@@ -35,6 +35,15 @@ export const secretInput = {
     }
   },
 
+  /** A check-and-set's expected version: 0 (none yet) or a version. */
+  expectedVersion(version: number): void {
+    if (!(Number.isSafeInteger(version) && version >= 0)) {
+      throw new InvalidSecretRefError(
+        `invalid expected version ${String(version)}: must be 0 or a positive integer`,
+      );
+    }
+  },
+
   data(data: SecretData): void {
     const valid =
       typeof data === 'object' &&

@@ -23,6 +23,15 @@ export interface SecretStore {
    * secret either way: of concurrent callers (replicas handling one event) exactly one writes.
    */
   putIfAbsent(path: string, data: SecretData): Promise<StoredSecret>;
+  /**
+   * Writes a new version only while `expectedVersion` is the latest live one (0: none), atomically
+   * (check-and-set); answers undefined, having written nothing, when another writer moved it first.
+   */
+  putIfLatest(
+    path: string,
+    data: SecretData,
+    expectedVersion: number,
+  ): Promise<SecretRef | undefined>;
   /** A given version, or the latest when `version` is omitted. Throws SecretNotFoundError. */
   get(path: string, version?: number): Promise<StoredSecret>;
   /** The latest version, or undefined when there is none (or it was revoked). */

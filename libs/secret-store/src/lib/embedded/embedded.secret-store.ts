@@ -102,6 +102,26 @@ export class EmbeddedSecretStore implements SecretStoreBackend {
     });
   }
 
+  async putIfLatest(
+    path: string,
+    data: SecretData,
+    expectedVersion: number,
+  ): Promise<SecretRef | undefined> {
+    secretInput.path(path);
+    secretInput.data(data);
+    secretInput.expectedVersion(expectedVersion);
+    return this.dataSource.transaction(async (tx) => {
+      await this.lockPath(tx, path);
+      const [{ latest }] = await tx.query(
+        `SELECT coalesce(max(version), 0) AS latest FROM ${this.table}
+         WHERE path = $1 AND revoked_at IS NULL`,
+        [path],
+      );
+      if (Number(latest) !== expectedVersion) return undefined;
+      return this.appendVersion(tx, path, data);
+    });
+  }
+
   async get(path: string, version?: number): Promise<StoredSecret> {
     secretInput.path(path);
     secretInput.version(version);

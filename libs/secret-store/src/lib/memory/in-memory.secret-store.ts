@@ -21,6 +21,15 @@ export class InMemorySecretStore implements SecretStore {
     return this.get(path);
   }
 
+  async putIfLatest(
+    path: string,
+    data: SecretData,
+    expectedVersion: number,
+  ): Promise<SecretRef | undefined> {
+    if ((this.versions.get(path)?.length ?? 0) !== expectedVersion) return undefined;
+    return this.put(path, data);
+  }
+
   async get(path: string, version?: number): Promise<StoredSecret> {
     const versions = this.versions.get(path) ?? [];
     const v = version ?? versions.length;

@@ -163,6 +163,21 @@ describe('VaultKvSecretStore against a KV v2 HTTP stand-in', () => {
     expect(versions.get('tenants/c/db')).toEqual([{ password: 'theirs' }]);
   });
 
+  it('putIfLatest writes with check-and-set at the expected version, and answers undefined on a mismatch', async () => {
+    const s = store();
+    expect(await s.putIfLatest('tenants/d/db', { password: 'd1' }, 0)).toEqual({
+      path: 'tenants/d/db',
+      version: 1,
+    });
+    expect(bodies.at(-1)).toEqual({ data: { password: 'd1' }, options: { cas: 0 } });
+    expect(await s.putIfLatest('tenants/d/db', { password: 'd2' }, 0)).toBeUndefined();
+    expect(await s.putIfLatest('tenants/d/db', { password: 'd2' }, 1)).toEqual({
+      path: 'tenants/d/db',
+      version: 2,
+    });
+    expect(versions.get('tenants/d/db')).toEqual([{ password: 'd1' }, { password: 'd2' }]);
+  });
+
   it('rejects invalid paths before any request', async () => {
     const before = requests.length;
     await expect(store().put('../x', { a: 'b' })).rejects.toBeInstanceOf(InvalidSecretRefError);

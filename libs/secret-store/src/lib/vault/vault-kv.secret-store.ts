@@ -62,6 +62,22 @@ export class VaultKvSecretStore implements SecretStoreBackend {
     }
   }
 
+  async putIfLatest(
+    path: string,
+    data: SecretData,
+    expectedVersion: number,
+  ): Promise<SecretRef | undefined> {
+    secretInput.path(path);
+    secretInput.data(data);
+    secretInput.expectedVersion(expectedVersion);
+    try {
+      return await this.write(path, data, { cas: expectedVersion });
+    } catch (error) {
+      if (error instanceof SecretBackendError && CAS_MISMATCH.test(error.message)) return undefined;
+      throw error;
+    }
+  }
+
   async get(path: string, version?: number): Promise<StoredSecret> {
     secretInput.path(path);
     secretInput.version(version);
