@@ -4,7 +4,7 @@ import {
   ServiceRegistered,
   tenantResourceNames,
 } from '@enclave/contracts';
-import { EmbeddedSecretStore, EncryptionKeyRing } from '@enclave/secret-store';
+import { EmbeddedSecretStore } from '@enclave/secret-store';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { IssueCredentialsUseCase } from '../../../apps/credential-service/src/credentials/issue-credentials.use-case';
 import { NoCredentialsToRotateError } from '../../../apps/credential-service/src/credentials/no-credentials-to-rotate.error';
@@ -12,6 +12,7 @@ import { RotateCredentialsUseCase } from '../../../apps/credential-service/src/c
 import { CredentialsRotationRequestedHandler } from '../../../apps/credential-service/src/handlers/credentials-rotation-requested.handler';
 import { ServiceRegisteredHandler } from '../../../apps/credential-service/src/handlers/service-registered.handler';
 import { StageHandlerHarness } from '../support/stage-handler.harness';
+import { embeddedVaultOn } from './embedded-vault';
 
 /**
  * Rotation in the credential-service, on real PostgreSQL: the embedded vault (encrypted versions)
@@ -53,11 +54,7 @@ describe('credential-service CredentialsRotationRequestedHandler', () => {
 
   beforeAll(async () => {
     await harness.setUp();
-    secrets = new EmbeddedSecretStore(
-      harness.dataSource,
-      EncryptionKeyRing.fromConfig(randomBytes(32).toString('base64')),
-    );
-    await secrets.ensureSchema();
+    secrets = await embeddedVaultOn(harness.dataSource);
     const registered = new ServiceRegisteredHandler(new IssueCredentialsUseCase(secrets));
     const rotation = new CredentialsRotationRequestedHandler(new RotateCredentialsUseCase(secrets));
     register = registered.handle.bind(registered);

@@ -1,8 +1,9 @@
 import { ServiceRegisteredPayload, tenantResourceNames } from '@enclave/contracts';
-import { EmbeddedSecretStore, EncryptionKeyRing } from '@enclave/secret-store';
+import { EmbeddedSecretStore } from '@enclave/secret-store';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { IssueCredentialsUseCase } from '../../../apps/credential-service/src/credentials/issue-credentials.use-case';
 import { StageHandlerHarness } from '../support/stage-handler.harness';
+import { embeddedVaultOn } from './embedded-vault';
 
 /**
  * Issuing on real PostgreSQL (the embedded vault): replicas handling one registration at the same
@@ -31,11 +32,7 @@ describe('credential-service IssueCredentialsUseCase', () => {
 
   beforeAll(async () => {
     await harness.setUp();
-    secrets = new EmbeddedSecretStore(
-      harness.dataSource,
-      EncryptionKeyRing.fromConfig(randomBytes(32).toString('base64')),
-    );
-    await secrets.ensureSchema();
+    secrets = await embeddedVaultOn(harness.dataSource);
   });
 
   afterAll(() => harness.tearDown());

@@ -35,11 +35,16 @@ export const secretInput = {
     }
   },
 
-  /** A check-and-set's expected version: 0 (none yet) or a version. */
-  expectedVersion(version: number): void {
-    if (!(Number.isSafeInteger(version) && version >= 0)) {
+  /** Everything a write takes: path, data and, for a check-and-set, 0 (none yet) or a version. */
+  write(path: string, data: SecretData, expectedVersion?: number): void {
+    secretInput.path(path);
+    secretInput.data(data);
+    if (
+      expectedVersion !== undefined &&
+      !(Number.isSafeInteger(expectedVersion) && expectedVersion >= 0)
+    ) {
       throw new InvalidSecretRefError(
-        `invalid expected version ${String(version)}: must be 0 or a positive integer`,
+        `invalid expected version ${String(expectedVersion)}: must be 0 or a positive integer`,
       );
     }
   },

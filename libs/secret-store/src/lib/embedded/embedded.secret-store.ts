@@ -77,8 +77,7 @@ export class EmbeddedSecretStore implements SecretStoreBackend {
   }
 
   async put(path: string, data: SecretData): Promise<SecretRef> {
-    secretInput.path(path);
-    secretInput.data(data);
+    secretInput.write(path, data);
     return this.dataSource.transaction(async (tx) => {
       // One writer per path at a time, so max(version) + 1 is never handed out twice.
       await this.lockPath(tx, path);
@@ -87,8 +86,7 @@ export class EmbeddedSecretStore implements SecretStoreBackend {
   }
 
   async putIfAbsent(path: string, data: SecretData): Promise<StoredSecret> {
-    secretInput.path(path);
-    secretInput.data(data);
+    secretInput.write(path, data);
     return this.dataSource.transaction(async (tx) => {
       // Under the path's lock the check and the write are one step: a second caller sees the first's.
       await this.lockPath(tx, path);
@@ -107,9 +105,7 @@ export class EmbeddedSecretStore implements SecretStoreBackend {
     data: SecretData,
     expectedVersion: number,
   ): Promise<SecretRef | undefined> {
-    secretInput.path(path);
-    secretInput.data(data);
-    secretInput.expectedVersion(expectedVersion);
+    secretInput.write(path, data, expectedVersion);
     return this.dataSource.transaction(async (tx) => {
       await this.lockPath(tx, path);
       const [{ latest }] = await tx.query(

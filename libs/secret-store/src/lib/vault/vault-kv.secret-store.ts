@@ -35,14 +35,12 @@ export class VaultKvSecretStore implements SecretStoreBackend {
   }
 
   async put(path: string, data: SecretData): Promise<SecretRef> {
-    secretInput.path(path);
-    secretInput.data(data);
+    secretInput.write(path, data);
     return this.write(path, data);
   }
 
   async putIfAbsent(path: string, data: SecretData): Promise<StoredSecret> {
-    secretInput.path(path);
-    secretInput.data(data);
+    secretInput.write(path, data);
     const live = await this.find(path);
     if (live) return live;
     try {
@@ -67,9 +65,7 @@ export class VaultKvSecretStore implements SecretStoreBackend {
     data: SecretData,
     expectedVersion: number,
   ): Promise<SecretRef | undefined> {
-    secretInput.path(path);
-    secretInput.data(data);
-    secretInput.expectedVersion(expectedVersion);
+    secretInput.write(path, data, expectedVersion);
     try {
       return await this.write(path, data, { cas: expectedVersion });
     } catch (error) {
