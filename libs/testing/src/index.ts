@@ -5,3 +5,4 @@ export * from './lib/test-database';
 export * from './lib/service-process';
 export * from './lib/kafka-probe';
 export * from './lib/pg-client';
+export * from './lib/port-slot';

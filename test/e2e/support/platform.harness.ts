@@ -6,6 +6,7 @@ import {
   collectTopic,
   createTestDatabase,
   expectEventually,
+  randomPortSlot,
   recordExercised,
   testInfra,
   testKafka,
@@ -44,7 +45,8 @@ export class PlatformHarness {
   db!: TestDatabase;
   /** The embedded vault's key: tests read tenants' credentials the way a product's SDK would. */
   readonly encryptionKeyForTests = randomBytes(32).toString('base64');
-  private basePort = 20_000 + Math.floor(Math.random() * 2_000) * 10;
+  // Apps take +0..+6 of the slot, tests' own extra processes +7..+9, replicas +10..+19.
+  private basePort = randomPortSlot();
   private collectors: { stop(): Promise<void> }[] = [];
 
   async start(): Promise<void> {
@@ -237,9 +239,10 @@ export class PlatformHarness {
     }
   }
 
-  /** A free port for an extra process of this run (a replica), away from the apps' own ports. */
+  /** A port for the `index`th (0–9) replica of this run, in its slot beside the apps' ports. */
   extraPort(index: number): number {
-    return this.basePort + 20_000 + index;
+    if (!(index >= 0 && index < 10)) throw new Error(`replica port index ${index} is not 0–9`);
+    return this.basePort + 10 + index;
   }
 
   logsOf(app: AppName): string {

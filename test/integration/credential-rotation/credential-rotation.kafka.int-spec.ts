@@ -20,6 +20,7 @@ import {
   collectTopic,
   createTestDatabase,
   expectEventually,
+  randomPortSlot,
   testInfra,
   testKafka,
 } from '@enclave/testing';
@@ -42,7 +43,7 @@ describe('credential rotation over Kafka', () => {
   const kafka = testKafka(infra.kafkaBrokers);
   const prefix = `it-rot-${randomBytes(3).toString('hex')}.`;
   const encryptionKey = randomBytes(32).toString('base64');
-  const basePort = 21_000 + Math.floor(Math.random() * 900) * 10;
+  const basePort = randomPortSlot();
   const aggregatorBase = `http://127.0.0.1:${basePort + 1}`;
   const tenantId = `it-${randomBytes(4).toString('hex')}`;
   const registration = {
