@@ -34,7 +34,7 @@ const round = (n: number) => Math.round(n * 10) / 10;
 
 async function main() {
   Logger.overrideLogger(['error']);
-  const platform = new PlatformHarness('warn');
+  const platform = new PlatformHarness({ logLevel: 'warn' });
   const resources = new TenantResources(platform.infra);
   const tenants: string[] = [];
   const baselineDb = await createTestDatabase(platform.infra.pgAdminUrl, 'bench_baseline');

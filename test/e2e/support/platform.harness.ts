@@ -8,6 +8,7 @@ import {
   expectEventually,
   randomPortSlot,
   recordExercised,
+  TestInfra,
   testInfra,
   testKafka,
 } from '@enclave/testing';
@@ -32,11 +33,28 @@ export type AppName = (typeof APPS)[number];
  * database, its own Kafka topic prefix, random ports and a random admin token and vault key.
  */
 export class PlatformHarness {
-  readonly infra = testInfra();
+  readonly infra: TestInfra;
+  readonly kafka: Kafka;
+  // Apps take +0..+6 of the slot, tests' own extra processes +7..+9, replicas +10..+19.
+  readonly basePort: number;
+  private readonly logLevel: string;
 
-  constructor(private readonly logLevel = 'info') {}
+  constructor(
+    options: {
+      logLevel?: string;
+      /** Another Kafka than the test profile's (a test that restarts its own). */
+      kafkaBrokers?: string[];
+      /** A port slot the test already took (randomPortSlot) for its own servers. */
+      basePort?: number;
+    } = {},
+  ) {
+    const infra = testInfra();
+    this.infra = options.kafkaBrokers ? { ...infra, kafkaBrokers: options.kafkaBrokers } : infra;
+    this.kafka = testKafka(this.infra.kafkaBrokers);
+    this.basePort = options.basePort ?? randomPortSlot();
+    this.logLevel = options.logLevel ?? 'info';
+  }
 
-  readonly kafka: Kafka = testKafka(this.infra.kafkaBrokers);
   readonly runId = randomBytes(3).toString('hex');
   readonly topicPrefix = `e2e-${this.runId}.`;
   readonly adminToken = randomBytes(24).toString('hex');
@@ -45,8 +63,6 @@ export class PlatformHarness {
   db!: TestDatabase;
   /** The embedded vault's key: tests read tenants' credentials the way a product's SDK would. */
   readonly encryptionKeyForTests = randomBytes(32).toString('base64');
-  // Apps take +0..+6 of the slot, tests' own extra processes +7..+9, replicas +10..+19.
-  private basePort = randomPortSlot();
   private collectors: { stop(): Promise<void> }[] = [];
 
   async start(): Promise<void> {
