@@ -198,6 +198,9 @@ describe('tenant operations', () => {
       );
       expect(accepted.status).toBe(202);
       const { rotationId } = accepted.body;
+      const rotationShown = async () =>
+        (await platform.api('GET', `/v1/tenants/${tenant}/services/ledger`)).body.rotation;
+      expect((await rotationShown()).rotationId).toBe(rotationId);
       const rotated = await expectEventually(
         () => {
           const mine = decoded<{
@@ -216,6 +219,10 @@ describe('tenant operations', () => {
       });
       await expectEventually(() =>
         expect(invalidated).toEqual([[tenant, { postgres: 2, mongodb: 2, rabbitmq: 2 }]]),
+      );
+      // The operator sees how it ended on the registration itself.
+      await expectEventually(async () =>
+        expect(await rotationShown()).toMatchObject({ rotationId, state: 'done', reason: null }),
       );
     } finally {
       await listener.stop();

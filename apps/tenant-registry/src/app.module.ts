@@ -11,15 +11,18 @@ import { ProductTokenGuard } from './auth/product-token.guard';
 import { ProductTokenIssuer } from './auth/product-token.issuer';
 import { CredentialsIssuedHandler } from './handlers/credentials-issued.handler';
 import { CredentialsRotatedHandler } from './handlers/credentials-rotated.handler';
+import { CredentialsRotationFailedHandler } from './handlers/credentials-rotation-failed.handler';
 import { TenantRegistryConfig } from './config/tenant-registry.config';
 import { ServiceStatusChangedHandler } from './handlers/service-status-changed.handler';
 import { UnavailableFilter } from './http/unavailable.filter';
 import { CreateRegistry1764300000000 } from './migrations/1764300000000-create-registry.migration';
 import { TenantStatusAndCredentials1764400000000 } from './migrations/1764400000000-tenant-status-and-credentials.migration';
+import { RegistrationRotation1764500000000 } from './migrations/1764500000000-registration-rotation.migration';
 import { ResolveTenantConnectionUseCase } from './product-api/resolve-tenant-connection.use-case';
 import { TenantConnectionController } from './product-api/tenant-connection.controller';
 import { ProductsController } from './products/products.controller';
 import { RecordAppliedCredentialsUseCase } from './registrations/record-applied-credentials.use-case';
+import { RecordRotationOutcomeUseCase } from './registrations/record-rotation-outcome.use-case';
 import { RegisterServiceUseCase } from './registrations/register-service.use-case';
 import { RequestCredentialRotationUseCase } from './registrations/request-credential-rotation.use-case';
 import { RegistrationsController } from './registrations/registrations.controller';
@@ -40,7 +43,11 @@ export class AppModule {
         ServiceKitModule.forRoot({
           service: SERVICE,
           config,
-          migrations: [CreateRegistry1764300000000, TenantStatusAndCredentials1764400000000],
+          migrations: [
+            CreateRegistry1764300000000,
+            TenantStatusAndCredentials1764400000000,
+            RegistrationRotation1764500000000,
+          ],
         }),
         TypeOrmModule.forFeature([TenantEntity, ServiceRegistrationEntity]),
         SecretStoreModule.forRoot(config),
@@ -59,6 +66,7 @@ export class AppModule {
         ServiceStatusChangedHandler,
         CredentialsIssuedHandler,
         CredentialsRotatedHandler,
+        CredentialsRotationFailedHandler,
       ],
       providers: [
         CreateTenantUseCase,
@@ -66,6 +74,7 @@ export class AppModule {
         ChangeTenantStatusUseCase,
         RequestCredentialRotationUseCase,
         RecordAppliedCredentialsUseCase,
+        RecordRotationOutcomeUseCase,
         ResolveTenantConnectionUseCase,
         ProductTokenGuard,
         {

@@ -16,6 +16,7 @@ export * from './lib/events/service-registered.event';
 export * from './lib/events/credentials-issued.event';
 export * from './lib/events/credentials-rotation-requested.event';
 export * from './lib/events/credentials-rotated.event';
+export * from './lib/events/credentials-rotation-failed.event';
 export * from './lib/events/postgres-provisioned.event';
 export * from './lib/events/mongo-provisioned.event';
 export * from './lib/events/broker-provisioned.event';

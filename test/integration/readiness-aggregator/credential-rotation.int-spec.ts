@@ -333,20 +333,19 @@ describe('readiness-aggregator credential rotation', () => {
     expect(rotated[0].payload.credentials).toEqual(refs(3));
   });
 
-  it('fails the rotation, not the registration, when a stage gives up applying it', async () => {
+  it('fails the rotation, not the registration, when a stage gives up applying it, and says so once', async () => {
     const r = newRegistration();
     await provisionToReady(r);
     const rotation = await deliver(issued(r, randomUUID(), 2), on.issued);
     await deliver(provisioned(r, rotation.id).postgres, on.postgres);
 
-    await deliver(
-      envelope(
-        StageFailed,
-        { ...r, stage: 'rabbitmq', reason: 'user is owned by another vhost' },
-        rotation.id,
-      ),
-      on.failed,
+    const stageFailed = envelope(
+      StageFailed,
+      { ...r, stage: 'rabbitmq', reason: 'user is owned by another vhost' },
+      rotation.id,
     );
+    await deliver(stageFailed, on.failed);
+    await deliver({ ...stageFailed, id: randomUUID() }, on.failed);
     await deliver(provisioned(r, rotation.id).mongodb, on.mongodb);
 
     const view = await statusApi.registration(r.registrationId);
@@ -357,6 +356,15 @@ describe('readiness-aggregator credential rotation', () => {
     });
     expect(await publishedFor(r, 'CredentialsRotated')).toHaveLength(0);
     expect(await publishedFor(r, 'ServiceFailed')).toHaveLength(0);
+    const failed = await publishedFor(r, 'CredentialsRotationFailed');
+    expect(failed.map((e) => e.payload)).toEqual([
+      {
+        ...r,
+        rotationId: rotation.payload.rotationId,
+        reason: 'rabbitmq: user is owned by another vhost',
+      },
+    ]);
+    expect(failed[0].causationId).toBe(stageFailed.id);
   });
 
   it('does not track a rotation of a failed registration', async () => {

@@ -1,4 +1,4 @@
-import { CredentialsRotated, EventEnvelope } from '@enclave/contracts';
+import { CredentialsRotated, CredentialsRotationFailed, EventEnvelope } from '@enclave/contracts';
 import { EventContext } from '@enclave/messaging';
 import { randomUUID } from 'node:crypto';
 import { lockServiceStatus } from '../status/lock-service-status';
@@ -87,17 +87,28 @@ describe('TrackRotationUseCase', () => {
     expect(save).not.toHaveBeenCalled();
   });
 
-  it('publishes nothing when a stage fails to apply the rotation', async () => {
+  it('publishes CredentialsRotationFailed once, with the cause, when a stage fails to apply it', async () => {
     const { ctx, row, published, useCase } = setup();
     const issuedEvent = envelope();
     await useCase.execute(ctx, issuedEvent, { kind: 'issued', rotationId, credentials });
-    await useCase.execute(ctx, envelope(issuedEvent.id), {
+    const failure = envelope(issuedEvent.id);
+    const failed = {
       kind: 'failed',
       stage: 'postgres',
       reason: 'role is owned elsewhere',
-    });
+    } as const;
+    await useCase.execute(ctx, failure, failed);
+    await useCase.execute(ctx, { ...failure, id: randomUUID() }, failed);
     expect(row.rotation).toMatchObject({ state: 'failed', reason: expect.stringMatching(/owned/) });
-    expect(published).toEqual([]);
+    expect(published).toEqual([
+      {
+        type: CredentialsRotationFailed.type,
+        payload: { ...registration, rotationId, reason: 'postgres: role is owned elsewhere' },
+      },
+    ]);
+    expect(CredentialsRotationFailed.schema.parse(published[0].payload)).toEqual(
+      published[0].payload,
+    );
   });
 
   it('writes nothing for stage reports of a registration still provisioning (no rotation can exist)', async () => {

@@ -1,4 +1,4 @@
-import { CredentialsRotated, EventEnvelope } from '@enclave/contracts';
+import { CredentialsRotated, CredentialsRotationFailed, EventEnvelope } from '@enclave/contracts';
 import { EventContext } from '@enclave/messaging';
 import { Injectable, Logger } from '@nestjs/common';
 import { Registration, lockServiceStatus } from '../status/lock-service-status';
@@ -9,7 +9,8 @@ import { RotationSignal } from './rotation-signal';
 /**
  * Tracks a credential rotation from its CredentialsIssued to the moment every stage that logs in
  * with a credential has applied the new one, matched by causation (the stages' events name the
- * CredentialsIssued that caused them), and then publishes CredentialsRotated, once.
+ * CredentialsIssued that caused them), and then publishes CredentialsRotated, once; or, when a stage
+ * gives up applying it, CredentialsRotationFailed with the cause, once.
  *
  * A rotation is tracked unless the registration failed. Provisioning is not a reason to drop it: the
  * registry asks only for ready registrations, so seeing one while provisioning means this aggregator
@@ -56,11 +57,19 @@ export class TrackRotationUseCase {
         credentials: rotation.credentials,
       });
     } else if (change === 'failed') {
-      // No event says so (the contract has none): the status view shows it, with the cause.
       this.logger.warn(
         { rotationId: rotation.rotationId, registrationId: status.registrationId },
         `credential rotation failed: ${rotation.reason}`,
       );
+      // Said once, like CredentialsRotated: the status view keeps the cause too.
+      await ctx.publish(CredentialsRotationFailed, {
+        tenantId: status.tenantId,
+        registrationId: status.registrationId,
+        product: status.product,
+        isolationMode: status.isolationMode,
+        rotationId: rotation.rotationId,
+        reason: rotation.reason ?? 'failed',
+      });
     }
   }
 

@@ -3,12 +3,14 @@ import { OutboxWriter } from '@enclave/messaging';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { RegistrationRotation } from './registration-rotation';
 import { ServiceRegistrationEntity } from './service-registration.entity';
 
 /**
  * Asks for new credentials for every resource of a ready registration. The credential-service writes
  * new vault versions, the provisioners apply them, and the aggregator announces CredentialsRotated
- * once all have; until then products keep being handed the versions in force.
+ * once all have; until then products keep being handed the versions in force. The registration's
+ * `rotation` shows the request until the aggregator's outcome settles it.
  */
 @Injectable()
 export class RequestCredentialRotationUseCase {
@@ -36,6 +38,14 @@ export class RequestCredentialRotationUseCase {
         );
       }
       const rotationId = randomUUID();
+      const rotation: RegistrationRotation = {
+        rotationId,
+        state: 'requested',
+        requestedAt: new Date().toISOString(),
+        completedAt: null,
+        reason: null,
+      };
+      await tx.update(ServiceRegistrationEntity, { id: registration.id }, { rotation });
       await this.outbox.append(
         tx,
         CredentialsRotationRequested,

@@ -6,6 +6,7 @@ import type {
   StageCondition,
 } from '@enclave/contracts';
 import { Column, CreateDateColumn, Entity, PrimaryColumn, Unique, UpdateDateColumn } from 'typeorm';
+import type { RegistrationRotation } from './registration-rotation';
 
 @Entity({ name: 'service_registration' })
 @Unique('service_registration_tenant_product', ['tenantId', 'product'])
@@ -41,6 +42,10 @@ export class ServiceRegistrationEntity {
    */
   @Column({ type: 'jsonb', nullable: true })
   credentials!: CredentialsIssuedPayload['credentials'] | null;
+
+  /** The last credential rotation asked for, and how it ended; null before the first. */
+  @Column({ type: 'jsonb', nullable: true })
+  rotation!: RegistrationRotation | null;
 
   @Column({ name: 'status_revision', type: 'int', default: 0 })
   statusRevision!: number;

@@ -2,6 +2,7 @@ import { EventCatalog } from '../catalog/event-catalog';
 import { BrokerProvisioned } from './broker-provisioned.event';
 import { CredentialsIssued } from './credentials-issued.event';
 import { CredentialsRotated } from './credentials-rotated.event';
+import { CredentialsRotationFailed } from './credentials-rotation-failed.event';
 import { CredentialsRotationRequested } from './credentials-rotation-requested.event';
 import { MigrationsApplied } from './migrations-applied.event';
 import { MongoProvisioned } from './mongo-provisioned.event';
@@ -22,6 +23,7 @@ export const PlatformEvents = {
   CredentialsIssued,
   CredentialsRotationRequested,
   CredentialsRotated,
+  CredentialsRotationFailed,
   PostgresProvisioned,
   MongoProvisioned,
   BrokerProvisioned,

@@ -6,6 +6,7 @@ export const Topics = {
   CredentialsIssued: 'enclave.credentials.issued',
   CredentialsRotationRequested: 'enclave.credentials.rotation-requested',
   CredentialsRotated: 'enclave.credentials.rotated',
+  CredentialsRotationFailed: 'enclave.credentials.rotation-failed',
   PostgresProvisioned: 'enclave.postgres.provisioned',
   MongoProvisioned: 'enclave.mongo.provisioned',
   BrokerProvisioned: 'enclave.broker.provisioned',
