@@ -2,6 +2,7 @@ export * from './lib/secret-store';
 export * from './lib/secret-store-backend';
 export * from './lib/secret-input.validation';
 export * from './lib/generate-password';
+export * from './lib/put-if-absent';
 export * from './lib/errors/secret-not-found.error';
 export * from './lib/errors/invalid-secret-ref.error';
 export * from './lib/errors/secret-decryption.error';

@@ -5,7 +5,7 @@ import {
   ServiceRegisteredPayload,
   tenantResourceNames,
 } from '@enclave/contracts';
-import { SECRET_STORE, SecretStore, generatePassword } from '@enclave/secret-store';
+import { SECRET_STORE, SecretStore, generatePassword, putIfAbsent } from '@enclave/secret-store';
 import { Inject, Injectable } from '@nestjs/common';
 
 /**
@@ -36,7 +36,7 @@ export class IssueCredentialsUseCase {
         const path = names.secretPath(resource);
         const issue = () => ({ username: usernames[resource], password: generatePassword() });
         // Atomic: two replicas handling one registration at once still vault one credential.
-        const live = await this.secrets.putIfAbsent(path, issue());
+        const live = await putIfAbsent(this.secrets, path, issue());
         if (live.data.username === usernames[resource]) return [resource, live.ref];
         // A secret left under another login name is not this registration's: replace it.
         return [resource, await this.secrets.put(path, issue())];

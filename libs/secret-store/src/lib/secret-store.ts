@@ -19,11 +19,6 @@ export interface SecretStore {
   /** Writes a new version at `path`. */
   put(path: string, data: SecretData): Promise<SecretRef>;
   /**
-   * Writes `data` at `path` only when it holds no live secret, atomically, and returns the live
-   * secret either way: of concurrent callers (replicas handling one event) exactly one writes.
-   */
-  putIfAbsent(path: string, data: SecretData): Promise<StoredSecret>;
-  /**
    * Writes a new version only while `expectedVersion` is the latest live one (0: none), atomically
    * (check-and-set); answers undefined, having written nothing, when another writer moved it first.
    */

@@ -85,21 +85,6 @@ export class EmbeddedSecretStore implements SecretStoreBackend {
     });
   }
 
-  async putIfAbsent(path: string, data: SecretData): Promise<StoredSecret> {
-    secretInput.write(path, data);
-    return this.dataSource.transaction(async (tx) => {
-      // Under the path's lock the check and the write are one step: a second caller sees the first's.
-      await this.lockPath(tx, path);
-      const [live]: VersionRow[] = await tx.query(
-        `SELECT ${SELECT_COLUMNS} FROM ${this.table}
-         WHERE path = $1 AND revoked_at IS NULL ORDER BY version DESC LIMIT 1`,
-        [path],
-      );
-      if (live) return { ref: { path, version: live.version }, data: this.decrypt(live) };
-      return { ref: await this.appendVersion(tx, path, data), data };
-    });
-  }
-
   async putIfLatest(
     path: string,
     data: SecretData,

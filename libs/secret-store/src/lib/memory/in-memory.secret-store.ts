@@ -15,17 +15,12 @@ export class InMemorySecretStore implements SecretStore {
     return { path, version: versions.length };
   }
 
-  async putIfAbsent(path: string, data: SecretData): Promise<StoredSecret> {
-    // Checked and written with no await between: concurrent callers cannot interleave.
-    if (!this.versions.get(path)?.length) this.versions.set(path, [data]);
-    return this.get(path);
-  }
-
   async putIfLatest(
     path: string,
     data: SecretData,
     expectedVersion: number,
   ): Promise<SecretRef | undefined> {
+    // Checked and written with no await between: concurrent callers cannot interleave.
     if ((this.versions.get(path)?.length ?? 0) !== expectedVersion) return undefined;
     return this.put(path, data);
   }

@@ -4,6 +4,7 @@ import { AddressInfo } from 'node:net';
 import { InvalidSecretRefError } from '../errors/invalid-secret-ref.error';
 import { SecretBackendError } from '../errors/secret-backend.error';
 import { SecretNotFoundError } from '../errors/secret-not-found.error';
+import { putIfAbsent } from '../put-if-absent';
 import { createVaultClient } from './vault-client.factory';
 import { VaultKvSecretStore } from './vault-kv.secret-store';
 
@@ -141,13 +142,13 @@ describe('VaultKvSecretStore against a KV v2 HTTP stand-in', () => {
 
   it('putIfAbsent writes with check-and-set 0 when the key is absent, and not at all when live', async () => {
     const s = store();
-    expect(await s.putIfAbsent('tenants/b/db', { password: 'b1' })).toEqual({
+    expect(await putIfAbsent(s, 'tenants/b/db', { password: 'b1' })).toEqual({
       ref: { path: 'tenants/b/db', version: 1 },
       data: { password: 'b1' },
     });
     expect(bodies.at(-1)).toEqual({ data: { password: 'b1' }, options: { cas: 0 } });
     const writes = requests.filter((r) => r.method === 'POST').length;
-    expect(await s.putIfAbsent('tenants/b/db', { password: 'b2' })).toEqual({
+    expect(await putIfAbsent(s, 'tenants/b/db', { password: 'b2' })).toEqual({
       ref: { path: 'tenants/b/db', version: 1 },
       data: { password: 'b1' },
     });
@@ -156,7 +157,7 @@ describe('VaultKvSecretStore against a KV v2 HTTP stand-in', () => {
 
   it('putIfAbsent that loses the race to another writer returns the winner’s secret', async () => {
     racingWrite = { password: 'theirs' };
-    expect(await store().putIfAbsent('tenants/c/db', { password: 'ours' })).toEqual({
+    expect(await putIfAbsent(store(), 'tenants/c/db', { password: 'ours' })).toEqual({
       ref: { path: 'tenants/c/db', version: 1 },
       data: { password: 'theirs' },
     });

@@ -39,27 +39,6 @@ export class VaultKvSecretStore implements SecretStoreBackend {
     return this.write(path, data);
   }
 
-  async putIfAbsent(path: string, data: SecretData): Promise<StoredSecret> {
-    secretInput.write(path, data);
-    const live = await this.find(path);
-    if (live) return live;
-    try {
-      // KV v2 check-and-set 0: Vault writes only when the key does not exist (revoke deletes it).
-      return { ref: await this.write(path, data, { cas: 0 }), data };
-    } catch (error) {
-      if (!(error instanceof SecretBackendError && CAS_MISMATCH.test(error.message))) throw error;
-      // Another writer got there between our read and our write: theirs is the secret.
-      const winner = await this.find(path);
-      if (winner) return winner;
-      throw new SecretBackendError(
-        'putIfAbsent',
-        path,
-        error.statusCode,
-        'the key exists with no readable version (soft-deleted?); undelete or revoke it first',
-      );
-    }
-  }
-
   async putIfLatest(
     path: string,
     data: SecretData,
@@ -67,6 +46,7 @@ export class VaultKvSecretStore implements SecretStoreBackend {
   ): Promise<SecretRef | undefined> {
     secretInput.write(path, data, expectedVersion);
     try {
+      // KV v2 check-and-set; 0 means "the key does not exist" (revoke deletes it, see above).
       return await this.write(path, data, { cas: expectedVersion });
     } catch (error) {
       if (error instanceof SecretBackendError && CAS_MISMATCH.test(error.message)) return undefined;
