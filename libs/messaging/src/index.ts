@@ -9,6 +9,7 @@ export * from './lib/consumer/dead-letter.publisher';
 export * from './lib/consumer/retry-policy';
 export * from './lib/kafka/kafka-client.factory';
 export * from './lib/kafka/kafka.readiness-probe';
+export * from './lib/kafka/recovering.producer';
 export * from './lib/kafka/topic-admin';
 export * from './lib/outbox/outbox.writer';
 export * from './lib/outbox/outbox.relay';

@@ -91,7 +91,10 @@ export class OnboardingBatch {
           WHERE tenant_id = ANY($1) AND state <> 'ready'`,
         [this.tenants],
       );
-      throw new Error(`${(error as Error).message}\nnot ready: ${JSON.stringify(pending)}`);
+      throw new Error(
+        `${(error as Error).message}\nnot ready: ${JSON.stringify(pending).slice(0, 3_000)}\n` +
+          `recent warnings:\n${this.platform.recentProblems()}`,
+      );
     }
   }
 

@@ -265,6 +265,20 @@ export class PlatformHarness {
     return this.apps.get(app)!.process.logs;
   }
 
+  /** The last warnings and errors of each app, for a failure message to say what went wrong. */
+  recentProblems(perApp = 8): string {
+    return [...this.apps.keys()]
+      .map((app) => {
+        const lines = this.logsOf(app)
+          .split('\n')
+          .filter((line) => /"level":"(warn|error|fatal)"/.test(line))
+          .slice(-perApp)
+          .map((line) => `  ${line.slice(0, 600)}`);
+        return lines.length ? `${app}:\n${lines.join('\n')}` : `${app}: no warnings`;
+      })
+      .join('\n');
+  }
+
   /** The environment an app of this run gets (public for tests that start an extra one). */
   appEnv(port: number): NodeJS.ProcessEnv {
     const tenantPg = new URL(this.infra.pgAdminUrl);

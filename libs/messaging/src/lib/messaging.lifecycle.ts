@@ -4,10 +4,11 @@ import {
   Injectable,
   OnApplicationBootstrap,
 } from '@nestjs/common';
-import { Kafka, Producer } from 'kafkajs';
+import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { EventConsumerServer } from './consumer/event-consumer.server';
 import { ensureTopics } from './kafka/topic-admin';
+import { RecoveringProducer } from './kafka/recovering.producer';
 import { TopicNamer } from './kafka/topic-namer';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
 import { KAFKA, KAFKA_PRODUCER } from './messaging.tokens';
@@ -23,7 +24,7 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
     @Inject(KAFKA) private readonly kafka: Kafka,
-    @Inject(KAFKA_PRODUCER) private readonly producer: Producer,
+    @Inject(KAFKA_PRODUCER) private readonly producer: RecoveringProducer,
     private readonly dataSource: DataSource,
     private readonly relay: OutboxRelay,
     private readonly consumer: EventConsumerServer,

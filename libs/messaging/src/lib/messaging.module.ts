@@ -1,12 +1,13 @@
 import { EventCatalog } from '@enclave/contracts';
 import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
-import { Kafka, Producer } from 'kafkajs';
+import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { DeadLetterPublisher } from './consumer/dead-letter.publisher';
 import { EventConsumerServer } from './consumer/event-consumer.server';
 import { ProcessedEventStore } from './consumer/processed-event.store';
 import { DEFAULT_RETRY_POLICY, RetryPolicy } from './consumer/retry-policy';
 import { createKafka, createProducer } from './kafka/kafka-client.factory';
+import { RecoveringProducer } from './kafka/recovering.producer';
 import { TopicNamer } from './kafka/topic-namer';
 import { MessagingLifecycle } from './messaging.lifecycle';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
@@ -30,7 +31,7 @@ export class MessagingModule {
       { provide: KAFKA, useFactory: () => createKafka(options.service, options.brokers) },
       {
         provide: KAFKA_PRODUCER,
-        useFactory: (kafka: Kafka) => createProducer(kafka),
+        useFactory: (kafka: Kafka) => new RecoveringProducer(() => createProducer(kafka)),
         inject: [KAFKA],
       },
       {
@@ -42,12 +43,12 @@ export class MessagingModule {
       { provide: ProcessedEventStore, useFactory: () => new ProcessedEventStore(options.schema) },
       {
         provide: DeadLetterPublisher,
-        useFactory: (producer: Producer) => new DeadLetterPublisher(producer),
+        useFactory: (producer: RecoveringProducer) => new DeadLetterPublisher(producer),
         inject: [KAFKA_PRODUCER],
       },
       {
         provide: OutboxRelay,
-        useFactory: (dataSource: DataSource, producer: Producer) =>
+        useFactory: (dataSource: DataSource, producer: RecoveringProducer) =>
           new OutboxRelay(dataSource, producer, {
             schema: options.schema,
             listenConnection: { connectionString: options.databaseUrl },

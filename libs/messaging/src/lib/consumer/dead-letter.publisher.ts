@@ -16,7 +16,7 @@ export interface DeadLetter {
  * cause and its origin in headers, so it can be inspected and replayed onto the source topic.
  */
 export class DeadLetterPublisher {
-  constructor(private readonly producer: Producer) {}
+  constructor(private readonly producer: Pick<Producer, 'send'>) {}
 
   async publish(letter: DeadLetter): Promise<void> {
     const error = letter.error as Error;

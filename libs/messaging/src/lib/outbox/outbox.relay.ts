@@ -42,7 +42,7 @@ export class OutboxRelay {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly producer: Producer,
+    private readonly producer: Pick<Producer, 'sendBatch'>,
     private readonly options: OutboxRelayOptions,
   ) {
     this.table = `${quoteIdent(options.schema)}.outbox`;
