@@ -22,6 +22,23 @@ type Names = ReturnType<typeof tenantResourceNames>;
 export class OnboardingBatch {
   readonly tenants: string[];
 
+  /**
+   * How many onboardings a reliability test runs: a few dozen by default, to keep CI short;
+   * `RELIABILITY_ONBOARDINGS=500` runs the brief's bar (an even number, half of each product).
+   */
+  static size(byDefault: number): number {
+    const wanted = Number(process.env['RELIABILITY_ONBOARDINGS'] ?? byDefault);
+    if (!Number.isInteger(wanted) || wanted < 4 || wanted % 2 !== 0) {
+      throw new Error(`RELIABILITY_ONBOARDINGS must be an even integer ≥ 4, got ${wanted}`);
+    }
+    return wanted;
+  }
+
+  /** Time to allow for `n` onboardings on this 2-core machine, disruptions included. */
+  static budgetMs(n: number, base: number): number {
+    return base + n * 1_500;
+  }
+
   constructor(
     private readonly platform: PlatformHarness,
     private readonly resources: TenantResources,
@@ -42,21 +59,34 @@ export class OnboardingBatch {
     return tenantResourceNames(tenant, this.productOf(tenant), this.modeOf(tenant));
   }
 
+  /** 503 answers the registry gave (platform busy) and this client retried, as its contract asks. */
+  busyAnswers = 0;
+
   /** Creates and registers these tenants, all at once. */
   async register(tenants: string[] = this.tenants): Promise<void> {
     await Promise.all(
       tenants.map(async (tenant) => {
-        const created = await this.platform.api('POST', '/v1/tenants', {
+        const created = await this.call('POST', '/v1/tenants', {
           id: tenant,
           displayName: tenant,
         });
         expect(created.status).toBe(201);
-        const registered = await this.platform.api('POST', `/v1/tenants/${tenant}/services`, {
+        const registered = await this.call('POST', `/v1/tenants/${tenant}/services`, {
           product: this.productOf(tenant),
         });
         expect(registered.status).toBe(202);
       }),
     );
+  }
+
+  /** An admin API call that backs off on 503 + Retry-After (every write there is idempotent). */
+  private async call(method: string, path: string, body: unknown) {
+    for (let attempt = 1; ; attempt++) {
+      const response = await this.platform.api(method, path, body);
+      if (response.status !== 503 || attempt === 10) return response;
+      this.busyAnswers++;
+      await new Promise((resolve) => setTimeout(resolve, 1_000 * attempt));
+    }
   }
 
   async readyCount(): Promise<number> {
@@ -181,10 +211,12 @@ export class OnboardingBatch {
 
   /** Removes every resource the batch's tenants got. */
   async cleanUp(): Promise<void> {
-    await this.resources.cleanUp(this.tenants, [
-      ['ledger', 'SCHEMA'],
-      ['tracer', 'DATABASE'],
-    ]);
+    for (const product of ['ledger', 'tracer'] as const) {
+      const tenants = this.tenants.filter((t) => this.productOf(t) === product);
+      await this.resources.cleanUp(tenants, [
+        [product, product === 'ledger' ? 'SCHEMA' : 'DATABASE'],
+      ]);
+    }
   }
 
   /** ServiceReady event ids per `tenant/product`, read from the start of the topic. */

@@ -157,20 +157,31 @@ describe('CredentialsIssuedHandler', () => {
     ]);
   });
 
-  it('leaves transient failures to the consumer to retry until the final attempt', async () => {
+  it('leaves a failure to the consumer to retry until the final attempt, then fails the stage', async () => {
     const provision = jest.fn(async () => {
-      throw Object.assign(new Error('connection reset'), { code: 'ECONNRESET' });
+      throw new Error('unexpected answer');
     });
     const first = setup({ provision });
     await expect(first.handler.handle(event({ postgres: ref }), first.ctx)).rejects.toThrow(
-      'connection reset',
+      'unexpected answer',
     );
     expect(first.published).toEqual([]);
 
     const last = setup({ provision, finalAttempt: true });
     await last.handler.handle(event({ postgres: ref }), last.ctx);
     expect(last.published).toEqual([
-      { type: StageFailed.type, payload: expect.objectContaining({ reason: 'connection reset' }) },
+      { type: StageFailed.type, payload: expect.objectContaining({ reason: 'unexpected answer' }) },
     ]);
+  });
+
+  it('never fails the stage because the server is away or saturated', async () => {
+    for (const error of [
+      Object.assign(new Error('connection reset'), { code: 'ECONNRESET' }),
+      Object.assign(new Error('sorry, too many clients already'), { code: '53300' }),
+    ]) {
+      const last = setup({ provision: jest.fn().mockRejectedValue(error), finalAttempt: true });
+      await expect(last.handler.handle(event({ postgres: ref }), last.ctx)).rejects.toBe(error);
+      expect(last.published).toEqual([]);
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { ServiceRegisteredPayload, Stage, StageFailed } from '@enclave/contracts';
-import { EventContext } from '@enclave/messaging';
+import { EventContext, isInfrastructureFailure } from '@enclave/messaging';
 import { maskUrlCredentials } from '@enclave/service-kit';
 
 type Registration = Pick<
@@ -11,7 +11,9 @@ type Registration = Pick<
  * Runs one stage's work for a registration. A failure is retried by the consumer (backoff) until
  * the last attempt, or at once when the error says it is permanent; then the stage publishes
  * StageFailed with the cause (credentials masked) instead of going silent, so the registration ends
- * Failed rather than hanging.
+ * Failed rather than hanging. A server that is away or saturated (connection refused or reset, too
+ * many connections) says nothing about the registration: that is never final, and the consumer
+ * retries it until the server is back, instead of failing tenants for the weather.
  */
 export async function runStage<T>(
   ctx: EventContext,
@@ -23,7 +25,7 @@ export async function runStage<T>(
     return await work();
   } catch (error) {
     const permanent = (error as { retryable?: unknown }).retryable === false;
-    if (!permanent && !ctx.delivery.finalAttempt) throw error;
+    if (!permanent && (!ctx.delivery.finalAttempt || isInfrastructureFailure(error))) throw error;
     const reason = maskUrlCredentials((error as Error).message ?? String(error)).slice(0, 2_000);
     await ctx.publish(StageFailed, {
       tenantId: registration.tenantId,

@@ -21,6 +21,16 @@ describe('retry policy', () => {
     expect(isInfrastructureFailure(new Error('boom'))).toBe(false);
   });
 
+  it('treats a saturated server or pool as an infrastructure failure', () => {
+    const tooMany = Object.assign(new Error('sorry, too many clients already'), { code: '53300' });
+    expect(isInfrastructureFailure(tooMany)).toBe(true);
+    expect(isInfrastructureFailure(new Error('timeout exceeded when trying to connect'))).toBe(
+      true,
+    );
+    expect(isInfrastructureFailure(new Error('Connection terminated unexpectedly'))).toBe(true);
+    expect(isInfrastructureFailure(new Error('migration failed: timeout exceeded'))).toBe(false);
+  });
+
   it('recognises errors that declare themselves non-retryable', () => {
     expect(isNonRetryable(Object.assign(new Error('x'), { retryable: false }))).toBe(true);
     expect(isNonRetryable(new Error('x'))).toBe(false);

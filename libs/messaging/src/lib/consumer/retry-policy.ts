@@ -19,6 +19,7 @@ export function backoffDelay(policy: RetryPolicy, attempt: number, random = Math
 }
 
 const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']);
+const PG_CODELESS_LOSS = /^(timeout exceeded when trying to connect|Connection terminated)/;
 
 /**
  * Failures of the platform's own infrastructure (its database restarting, a serialization conflict)
@@ -33,7 +34,11 @@ export function isInfrastructureFailure(error: unknown): boolean {
     if (/^(08|53|57P)/.test(code) || code === '40001' || code === '40P01') return true;
   }
   const name = (error as { name?: unknown })?.name;
-  return name === 'KafkaJSConnectionError' || name === 'KafkaJSNumberOfRetriesExceeded';
+  if (name === 'KafkaJSConnectionError' || name === 'KafkaJSNumberOfRetriesExceeded') return true;
+  // node-postgres says these without a code: its pool found no free connection in time, or the
+  // server dropped the session.
+  const message = (error as { message?: unknown })?.message;
+  return typeof message === 'string' && PG_CODELESS_LOSS.test(message);
 }
 
 /** Errors that declare they can never succeed (bad payloads, poison events) skip retries. */
