@@ -79,7 +79,7 @@ export class OnboardingBatch {
     );
   }
 
-  /** An admin API call that backs off on 503 + Retry-After (every write there is idempotent). */
+  /** An admin API call that backs off (1 s, 2 s, …) on 503, as Retry-After asks; writes are idempotent. */
   private async call(method: string, path: string, body: unknown) {
     for (let attempt = 1; ; attempt++) {
       const response = await this.platform.api(method, path, body);

@@ -78,7 +78,7 @@ export class RecoveringProducer {
     this.slot = { producer: this.create() };
     this.logger.warn(
       { reason: cause.message },
-      'Kafka lost this producer’s state; using a new one',
+      'the broker and this producer are out of step; using a new one',
     );
     void stale.producer.disconnect().catch(() => undefined);
   }
