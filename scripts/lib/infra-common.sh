@@ -54,6 +54,15 @@ infra_now_ms() {
   echo $((t / 1000))
 }
 
+# A new Kafka cluster id: a base64url-encoded random 16-byte UUID (22 characters, no padding). Like
+# Kafka's own Uuid.randomUuid, never one starting with "-" (1 in 64 would), which kafka-storage
+# would read as an option.
+infra_kafka_cluster_id() {
+  local id
+  until id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')" && [[ "$id" != -* ]]; do :; done
+  printf '%s' "$id"
+}
+
 # infra_port_open HOST PORT: true when something accepts TCP connections there.
 infra_port_open() {
   timeout 2 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null

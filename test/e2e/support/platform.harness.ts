@@ -88,7 +88,8 @@ export class PlatformHarness {
     only: readonly AppName[] = APPS,
     signal: NodeJS.Signals = 'SIGTERM',
   ): Promise<void> {
-    await Promise.all(only.map((app) => this.apps.get(app)!.process.stop(signal)));
+    // An app may never have been created (start() failed early): nothing to stop then.
+    await Promise.all(only.map((app) => this.apps.get(app)?.process.stop(signal)));
   }
 
   async stop(): Promise<void> {
