@@ -17,6 +17,7 @@ import { ProductsController } from '../../apps/tenant-registry/src/products/prod
 import { RegisterServiceUseCase } from '../../apps/tenant-registry/src/registrations/register-service.use-case';
 import { RegistrationsController } from '../../apps/tenant-registry/src/registrations/registrations.controller';
 import { RequestCredentialRotationUseCase } from '../../apps/tenant-registry/src/registrations/request-credential-rotation.use-case';
+import { RetryRegistrationUseCase } from '../../apps/tenant-registry/src/registrations/retry-registration.use-case';
 import { ChangeTenantStatusUseCase } from '../../apps/tenant-registry/src/tenants/change-tenant-status.use-case';
 import { CreateTenantUseCase } from '../../apps/tenant-registry/src/tenants/create-tenant.use-case';
 import { TenantsController } from '../../apps/tenant-registry/src/tenants/tenants.controller';
@@ -49,6 +50,7 @@ class ServiceNameModule {}
     { provide: ChangeTenantStatusUseCase, useValue: unused },
     { provide: RegisterServiceUseCase, useValue: unused },
     { provide: RequestCredentialRotationUseCase, useValue: unused },
+    { provide: RetryRegistrationUseCase, useValue: unused },
     { provide: ResolveTenantConnectionUseCase, useValue: unused },
     { provide: ProductTokenIssuer, useValue: unused },
     { provide: ProductTokenGuard, useValue: unused },

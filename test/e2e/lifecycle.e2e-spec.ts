@@ -248,6 +248,39 @@ describe('provisioning lifecycle', () => {
     expect(await resources.databaseOwner(names.pgDatabase)).toBe('postgres');
   }, 90_000);
 
+  it('retries a Failed registration once its cause is dealt with: Ready, with ServiceReady once', async () => {
+    const f = `f-${platform.runId}`;
+    const names = tenantResourceNames(f, 'tracer', 'DATABASE');
+    const retry = (tenantId: string, product: string) =>
+      platform.api('POST', `/v1/tenants/${tenantId}/services/${product}/retry`);
+    expect((await retry(f, 'ledger')).status).toBe(404);
+    const notFailed = await retry(a, 'ledger');
+    expect(notFailed.status).toBe(409);
+    expect(notFailed.text).toMatch(/ready; only a failed registration can be retried/);
+
+    await resources.dropForeignDatabase(names.pgDatabase);
+    const retried = await retry(f, 'tracer');
+    expect(retried.status).toBe(202);
+    expect(retried.body).toMatchObject({ state: 'provisioning', retries: 1 });
+    // Asked twice: the second is refused while the first runs (or once it is ready), not run again.
+    expect((await retry(f, 'tracer')).status).toBe(409);
+
+    const ready = await platform.waitForState(f, 'tracer', 'ready');
+    expect(ready.retries).toBe(1);
+    expect(ready.conditions.map((c: { status: string }) => c.status)).toEqual(
+      Array(ready.conditions.length).fill('done'),
+    );
+    expect(await resources.databaseOwner(names.pgDatabase)).toBe(names.pgRole);
+    // The migrations ran too: the same two tables a first attempt makes.
+    expect(await resources.postgres(names)).toEqual({
+      roles: 1,
+      databases: 1,
+      schemas: 1,
+      tables: 2,
+    });
+    await expectEventually(() => expect(readyEventsFor(f, 'tracer')).toHaveLength(1));
+  }, 90_000);
+
   it('never puts a secret in an event, a log line or an API response', async () => {
     const secrets = await credentials.allPasswords();
     expect(secrets.length).toBeGreaterThanOrEqual(6);

@@ -9,10 +9,12 @@ import { SecretStoreModule, SecretStoreReadinessProbe } from '@enclave/secret-st
 import { HealthModule, PostgresReadinessProbe, ServiceKitModule } from '@enclave/service-kit';
 import { DynamicModule, Module } from '@nestjs/common';
 import { CredentialServiceConfig } from './config/credential-service.config';
+import { CredentialsStageUseCase } from './credentials/credentials-stage.use-case';
 import { IssueCredentialsUseCase } from './credentials/issue-credentials.use-case';
 import { RotateCredentialsUseCase } from './credentials/rotate-credentials.use-case';
 import { CredentialsRotationRequestedHandler } from './handlers/credentials-rotation-requested.handler';
 import { ServiceRegisteredHandler } from './handlers/service-registered.handler';
+import { ServiceRetryStartedHandler } from './handlers/service-retry-started.handler';
 
 export const SERVICE = 'credential-service';
 
@@ -37,8 +39,12 @@ export class AppModule {
           SecretStoreReadinessProbe,
         ]),
       ],
-      controllers: [ServiceRegisteredHandler, CredentialsRotationRequestedHandler],
-      providers: [IssueCredentialsUseCase, RotateCredentialsUseCase],
+      controllers: [
+        ServiceRegisteredHandler,
+        ServiceRetryStartedHandler,
+        CredentialsRotationRequestedHandler,
+      ],
+      providers: [IssueCredentialsUseCase, CredentialsStageUseCase, RotateCredentialsUseCase],
     };
   }
 }

@@ -15,11 +15,12 @@ import { MigrationsAppliedHandler } from './handlers/migrations-applied.handler'
 import { MongoProvisionedHandler } from './handlers/mongo-provisioned.handler';
 import { PostgresProvisionedHandler } from './handlers/postgres-provisioned.handler';
 import { ServiceRegisteredHandler } from './handlers/service-registered.handler';
+import { ServiceRetryRequestedHandler } from './handlers/service-retry-requested.handler';
 import { StageFailedHandler } from './handlers/stage-failed.handler';
-import { CreateServiceStatus1764300000000 } from './migrations/1764300000000-create-service-status.migration';
-import { AddServiceStatusRotation1764400000000 } from './migrations/1764400000000-add-service-status-rotation.migration';
+import { readinessAggregatorMigrations } from './migrations/readiness-aggregator.migrations';
 import { TrackRotationUseCase } from './rotation/track-rotation.use-case';
 import { RecordStageOutcomeUseCase } from './status/record-stage-outcome.use-case';
+import { ReopenFailedServiceUseCase } from './status/reopen-failed-service.use-case';
 import { ServiceStatusEntity } from './status/service-status.entity';
 import { StatusController } from './status/status.controller';
 
@@ -38,7 +39,7 @@ export class AppModule {
         ServiceKitModule.forRoot({
           service: SERVICE,
           config,
-          migrations: [CreateServiceStatus1764300000000, AddServiceStatusRotation1764400000000],
+          migrations: readinessAggregatorMigrations,
         }),
         TypeOrmModule.forFeature([ServiceStatusEntity]),
         MessagingModule.forRoot(
@@ -55,8 +56,9 @@ export class AppModule {
         BrokerProvisionedHandler,
         MigrationsAppliedHandler,
         StageFailedHandler,
+        ServiceRetryRequestedHandler,
       ],
-      providers: [RecordStageOutcomeUseCase, TrackRotationUseCase],
+      providers: [RecordStageOutcomeUseCase, TrackRotationUseCase, ReopenFailedServiceUseCase],
     };
   }
 }

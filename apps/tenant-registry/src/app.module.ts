@@ -15,9 +15,7 @@ import { CredentialsRotationFailedHandler } from './handlers/credentials-rotatio
 import { TenantRegistryConfig } from './config/tenant-registry.config';
 import { ServiceStatusChangedHandler } from './handlers/service-status-changed.handler';
 import { UnavailableFilter } from './http/unavailable.filter';
-import { CreateRegistry1764300000000 } from './migrations/1764300000000-create-registry.migration';
-import { TenantStatusAndCredentials1764400000000 } from './migrations/1764400000000-tenant-status-and-credentials.migration';
-import { RegistrationRotation1764500000000 } from './migrations/1764500000000-registration-rotation.migration';
+import { tenantRegistryMigrations } from './migrations/tenant-registry.migrations';
 import { ResolveTenantConnectionUseCase } from './product-api/resolve-tenant-connection.use-case';
 import { TenantConnectionController } from './product-api/tenant-connection.controller';
 import { ProductsController } from './products/products.controller';
@@ -25,6 +23,7 @@ import { RecordAppliedCredentialsUseCase } from './registrations/record-applied-
 import { RecordRotationOutcomeUseCase } from './registrations/record-rotation-outcome.use-case';
 import { RegisterServiceUseCase } from './registrations/register-service.use-case';
 import { RequestCredentialRotationUseCase } from './registrations/request-credential-rotation.use-case';
+import { RetryRegistrationUseCase } from './registrations/retry-registration.use-case';
 import { RegistrationsController } from './registrations/registrations.controller';
 import { ServiceRegistrationEntity } from './registrations/service-registration.entity';
 import { ChangeTenantStatusUseCase } from './tenants/change-tenant-status.use-case';
@@ -43,11 +42,7 @@ export class AppModule {
         ServiceKitModule.forRoot({
           service: SERVICE,
           config,
-          migrations: [
-            CreateRegistry1764300000000,
-            TenantStatusAndCredentials1764400000000,
-            RegistrationRotation1764500000000,
-          ],
+          migrations: tenantRegistryMigrations,
         }),
         TypeOrmModule.forFeature([TenantEntity, ServiceRegistrationEntity]),
         SecretStoreModule.forRoot(config),
@@ -73,6 +68,7 @@ export class AppModule {
         RegisterServiceUseCase,
         ChangeTenantStatusUseCase,
         RequestCredentialRotationUseCase,
+        RetryRegistrationUseCase,
         RecordAppliedCredentialsUseCase,
         RecordRotationOutcomeUseCase,
         ResolveTenantConnectionUseCase,

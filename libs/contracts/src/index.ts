@@ -25,5 +25,7 @@ export * from './lib/events/stage-failed.event';
 export * from './lib/events/service-ready.event';
 export * from './lib/events/service-failed.event';
 export * from './lib/events/service-status-changed.event';
+export * from './lib/events/service-retry-requested.event';
+export * from './lib/events/service-retry-started.event';
 export * from './lib/events/platform-event.catalog';
 export * from './lib/product-api/tenant-connection.schema';

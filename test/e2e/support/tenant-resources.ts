@@ -93,6 +93,13 @@ export class TenantResources {
     await admin.end();
   }
 
+  /** What an operator does about a foreign database in the way: drops it. */
+  async dropForeignDatabase(name: string): Promise<void> {
+    const admin = await this.connect(this.infra.pgAdminUrl);
+    await admin.query(`DROP DATABASE "${name}"`);
+    await admin.end();
+  }
+
   async databaseOwner(name: string): Promise<string | undefined> {
     const admin = await this.connect(this.infra.pgAdminUrl);
     const { rows } = await admin.query(

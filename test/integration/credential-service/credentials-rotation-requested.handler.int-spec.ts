@@ -6,6 +6,7 @@ import {
 } from '@enclave/contracts';
 import { EmbeddedSecretStore } from '@enclave/secret-store';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { CredentialsStageUseCase } from '../../../apps/credential-service/src/credentials/credentials-stage.use-case';
 import { IssueCredentialsUseCase } from '../../../apps/credential-service/src/credentials/issue-credentials.use-case';
 import { NoCredentialsToRotateError } from '../../../apps/credential-service/src/credentials/no-credentials-to-rotate.error';
 import { RotateCredentialsUseCase } from '../../../apps/credential-service/src/credentials/rotate-credentials.use-case';
@@ -55,7 +56,9 @@ describe('credential-service CredentialsRotationRequestedHandler', () => {
   beforeAll(async () => {
     await harness.setUp();
     secrets = await embeddedVaultOn(harness.dataSource);
-    const registered = new ServiceRegisteredHandler(new IssueCredentialsUseCase(secrets));
+    const registered = new ServiceRegisteredHandler(
+      new CredentialsStageUseCase(new IssueCredentialsUseCase(secrets)),
+    );
     const rotation = new CredentialsRotationRequestedHandler(new RotateCredentialsUseCase(secrets));
     register = registered.handle.bind(registered);
     rotate = rotation.handle.bind(rotation);
@@ -161,10 +164,8 @@ describe('credential-service CredentialsRotationRequestedHandler', () => {
     const otherNames = tenantResourceNames(other, 'ledger', 'SCHEMA');
     await new IssueCredentialsUseCase(secrets).execute({
       tenantId: other,
-      registrationId: randomUUID(),
       product: 'ledger',
       isolationMode: 'SCHEMA',
-      productVersion: '1.0.0',
       resources: [...resources],
     });
     const request = rotationRequest(randomUUID(), { tenantId: other });

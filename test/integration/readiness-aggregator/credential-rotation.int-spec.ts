@@ -23,8 +23,7 @@ import { MongoProvisionedHandler } from '../../../apps/readiness-aggregator/src/
 import { PostgresProvisionedHandler } from '../../../apps/readiness-aggregator/src/handlers/postgres-provisioned.handler';
 import { ServiceRegisteredHandler } from '../../../apps/readiness-aggregator/src/handlers/service-registered.handler';
 import { StageFailedHandler } from '../../../apps/readiness-aggregator/src/handlers/stage-failed.handler';
-import { CreateServiceStatus1764300000000 } from '../../../apps/readiness-aggregator/src/migrations/1764300000000-create-service-status.migration';
-import { AddServiceStatusRotation1764400000000 } from '../../../apps/readiness-aggregator/src/migrations/1764400000000-add-service-status-rotation.migration';
+import { readinessAggregatorMigrations } from '../../../apps/readiness-aggregator/src/migrations/readiness-aggregator.migrations';
 import { TrackRotationUseCase } from '../../../apps/readiness-aggregator/src/rotation/track-rotation.use-case';
 import { RecordStageOutcomeUseCase } from '../../../apps/readiness-aggregator/src/status/record-stage-outcome.use-case';
 import { ServiceStatusEntity } from '../../../apps/readiness-aggregator/src/status/service-status.entity';
@@ -183,7 +182,7 @@ describe('readiness-aggregator credential rotation', () => {
     );
 
   beforeAll(async () => {
-    await harness.setUp([CreateServiceStatus1764300000000, AddServiceStatusRotation1764400000000]);
+    await harness.setUp(readinessAggregatorMigrations);
     dataSource = await new DataSource({
       type: 'postgres',
       url: harness.db.url,

@@ -12,9 +12,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CredentialsRotatedHandler } from '../../../apps/tenant-registry/src/handlers/credentials-rotated.handler';
 import { CredentialsRotationFailedHandler } from '../../../apps/tenant-registry/src/handlers/credentials-rotation-failed.handler';
-import { CreateRegistry1764300000000 } from '../../../apps/tenant-registry/src/migrations/1764300000000-create-registry.migration';
-import { TenantStatusAndCredentials1764400000000 } from '../../../apps/tenant-registry/src/migrations/1764400000000-tenant-status-and-credentials.migration';
-import { RegistrationRotation1764500000000 } from '../../../apps/tenant-registry/src/migrations/1764500000000-registration-rotation.migration';
+import { tenantRegistryMigrations } from '../../../apps/tenant-registry/src/migrations/tenant-registry.migrations';
 import { RecordAppliedCredentialsUseCase } from '../../../apps/tenant-registry/src/registrations/record-applied-credentials.use-case';
 import { RecordRotationOutcomeUseCase } from '../../../apps/tenant-registry/src/registrations/record-rotation-outcome.use-case';
 import { RequestCredentialRotationUseCase } from '../../../apps/tenant-registry/src/registrations/request-credential-rotation.use-case';
@@ -90,11 +88,7 @@ describe('tenant-registry rotation status', () => {
     dataSource.getRepository(ServiceRegistrationEntity).findOneByOrFail({ id: registrationId });
 
   beforeAll(async () => {
-    await harness.setUp([
-      CreateRegistry1764300000000,
-      TenantStatusAndCredentials1764400000000,
-      RegistrationRotation1764500000000,
-    ]);
+    await harness.setUp(tenantRegistryMigrations);
     dataSource = await new DataSource({
       type: 'postgres',
       url: harness.db.url,

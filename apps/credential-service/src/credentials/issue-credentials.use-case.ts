@@ -19,7 +19,10 @@ export class IssueCredentialsUseCase {
   constructor(@Inject(SECRET_STORE) private readonly secrets: SecretStore) {}
 
   async execute(
-    registration: ServiceRegisteredPayload,
+    registration: Pick<
+      ServiceRegisteredPayload,
+      'tenantId' | 'product' | 'isolationMode' | 'resources'
+    >,
   ): Promise<CredentialsIssuedPayload['credentials']> {
     const names = tenantResourceNames(
       registration.tenantId,

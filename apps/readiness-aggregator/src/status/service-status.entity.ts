@@ -42,6 +42,10 @@ export class ServiceStatusEntity {
   @Column({ type: 'int', default: 0 })
   revision!: number;
 
+  /** The last operator retry this registration was reopened for (0: never retried). */
+  @Column({ type: 'int', default: 0 })
+  retries!: number;
+
   /** The last credential rotation; null until one is seen. */
   @Column({ type: 'jsonb', nullable: true })
   rotation!: RotationRecord | null;

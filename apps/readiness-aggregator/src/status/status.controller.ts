@@ -47,6 +47,7 @@ function view(status: ServiceStatusEntity) {
     state: status.state,
     registeredAt: status.registeredAt,
     schemaVersion: status.schemaVersion,
+    retries: status.retries,
     conditions: conditionsOf(status),
     rotation: status.rotation && {
       rotationId: status.rotation.rotationId,

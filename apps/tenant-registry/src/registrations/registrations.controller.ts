@@ -16,6 +16,7 @@ import { TraceContext } from '@enclave/service-kit';
 import { RegisterServiceDto } from './register-service.dto';
 import { RegisterServiceUseCase } from './register-service.use-case';
 import { RequestCredentialRotationUseCase } from './request-credential-rotation.use-case';
+import { RetryRegistrationUseCase } from './retry-registration.use-case';
 import { ServiceRegistrationEntity } from './service-registration.entity';
 
 @ApiTags('services')
@@ -25,6 +26,7 @@ export class RegistrationsController {
   constructor(
     private readonly registerService: RegisterServiceUseCase,
     private readonly requestRotation: RequestCredentialRotationUseCase,
+    private readonly retryRegistration: RetryRegistrationUseCase,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -83,5 +85,18 @@ export class RegistrationsController {
   @ApiResponse({ status: 409, description: 'The registration is not ready.' })
   rotate(@Param('tenantId') tenantId: string, @Param('product') product: string) {
     return this.requestRotation.execute(tenantId, product, TraceContext.current().correlationId);
+  }
+
+  @Post(':product/retry')
+  @HttpCode(202)
+  @ApiOperation({
+    summary:
+      'Provision a failed registration again once its cause is dealt with: failed stages run again, finished ones are kept.',
+  })
+  @ApiResponse({ status: 202, description: 'Accepted: the registration, provisioning again.' })
+  @ApiResponse({ status: 404, description: 'Not registered.' })
+  @ApiResponse({ status: 409, description: 'The registration is not failed.' })
+  retry(@Param('tenantId') tenantId: string, @Param('product') product: string) {
+    return this.retryRegistration.execute(tenantId, product, TraceContext.current().correlationId);
   }
 }

@@ -1,9 +1,10 @@
 import { CredentialsRotationRequested } from '@enclave/contracts';
 import { OutboxWriter } from '@enclave/messaging';
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { RegistrationRotation } from './registration-rotation';
+import { lockRegistration } from './lock-registration';
 import { ServiceRegistrationEntity } from './service-registration.entity';
 
 /**
@@ -25,13 +26,7 @@ export class RequestCredentialRotationUseCase {
     correlationId?: string,
   ): Promise<{ rotationId: string }> {
     return this.dataSource.transaction(async (tx) => {
-      const registration = await tx.findOne(ServiceRegistrationEntity, {
-        where: { tenantId, product },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (!registration) {
-        throw new NotFoundException(`${product} is not registered for tenant ${tenantId}`);
-      }
+      const registration = await lockRegistration(tx, tenantId, product);
       if (registration.state !== 'ready') {
         throw new ConflictException(
           `${product} for ${tenantId} is ${registration.state}; only ready credentials can be rotated`,

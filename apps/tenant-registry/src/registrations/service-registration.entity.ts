@@ -47,6 +47,10 @@ export class ServiceRegistrationEntity {
   @Column({ type: 'jsonb', nullable: true })
   rotation!: RegistrationRotation | null;
 
+  /** How many times an operator asked to provision it again after it failed. */
+  @Column({ type: 'int', default: 0 })
+  retries!: number;
+
   @Column({ name: 'status_revision', type: 'int', default: 0 })
   statusRevision!: number;
 

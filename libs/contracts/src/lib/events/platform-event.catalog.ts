@@ -10,6 +10,8 @@ import { PostgresProvisioned } from './postgres-provisioned.event';
 import { ServiceFailed } from './service-failed.event';
 import { ServiceReady } from './service-ready.event';
 import { ServiceRegistered } from './service-registered.event';
+import { ServiceRetryRequested } from './service-retry-requested.event';
+import { ServiceRetryStarted } from './service-retry-started.event';
 import { ServiceStatusChanged } from './service-status-changed.event';
 import { StageFailed } from './stage-failed.event';
 import { TenantCreated } from './tenant-created.event';
@@ -32,6 +34,8 @@ export const PlatformEvents = {
   ServiceReady,
   ServiceFailed,
   ServiceStatusChanged,
+  ServiceRetryRequested,
+  ServiceRetryStarted,
 } as const;
 
 export const platformEventCatalog = new EventCatalog(Object.values(PlatformEvents));

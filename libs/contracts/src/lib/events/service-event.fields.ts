@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isolationModeSchema } from '../identifiers/isolation-mode.schema';
 import { productNameSchema } from '../identifiers/product-name.schema';
+import { resourceKindSchema } from '../identifiers/resource-kind.schema';
 import { tenantIdSchema } from '../identifiers/tenant-id.schema';
 
 /** Fields every event about one (tenant, service) registration carries; its key is tenant/product. */
@@ -9,6 +10,19 @@ export const serviceEventFields = {
   registrationId: z.string().uuid(),
   product: productNameSchema,
   isolationMode: isolationModeSchema,
+};
+
+/** What a retry of a Failed registration carries, from its request to the stages that run again. */
+export const serviceRetryFields = {
+  ...serviceEventFields,
+  /**
+   * The registration's retry count after this request (1 for the first retry). A Failed
+   * registration is reopened only for a retry newer than the last taken, so a repeated or replayed
+   * request reopens nothing.
+   */
+  retry: z.number().int().positive(),
+  /** The resources fixed at registration, so the stages that run again need nothing else. */
+  resources: z.array(resourceKindSchema).min(1),
 };
 
 export const serviceEventKey = (p: { tenantId: string; product: string }): string =>

@@ -15,6 +15,8 @@ export const Topics = {
   ServiceReady: 'enclave.service.ready',
   ServiceFailed: 'enclave.service.failed',
   ServiceStatusChanged: 'enclave.service.status-changed',
+  ServiceRetryRequested: 'enclave.service.retry-requested',
+  ServiceRetryStarted: 'enclave.service.retry-started',
 } as const;
 
 export type Topic = (typeof Topics)[keyof typeof Topics];

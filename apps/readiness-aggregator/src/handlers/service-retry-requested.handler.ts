@@ -1,0 +1,22 @@
+import {
+  EventEnvelope,
+  ServiceRetryRequested,
+  ServiceRetryRequestedPayload,
+} from '@enclave/contracts';
+import { EventContext, HandlesEvent } from '@enclave/messaging';
+import { Controller } from '@nestjs/common';
+import { Ctx, Payload } from '@nestjs/microservices';
+import { ReopenFailedServiceUseCase } from '../status/reopen-failed-service.use-case';
+
+@Controller()
+export class ServiceRetryRequestedHandler {
+  constructor(private readonly reopen: ReopenFailedServiceUseCase) {}
+
+  @HandlesEvent(ServiceRetryRequested)
+  async handle(
+    @Payload() event: EventEnvelope<ServiceRetryRequestedPayload>,
+    @Ctx() ctx: EventContext,
+  ): Promise<void> {
+    await this.reopen.execute(ctx, event);
+  }
+}

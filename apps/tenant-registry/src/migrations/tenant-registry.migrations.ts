@@ -1,0 +1,12 @@
+import { CreateRegistry1764300000000 } from './1764300000000-create-registry.migration';
+import { TenantStatusAndCredentials1764400000000 } from './1764400000000-tenant-status-and-credentials.migration';
+import { RegistrationRotation1764500000000 } from './1764500000000-registration-rotation.migration';
+import { RegistrationRetries1764600000000 } from './1764600000000-registration-retries.migration';
+
+/** The app's schema migrations, in order: the app and its integration tests run the same list. */
+export const tenantRegistryMigrations = [
+  CreateRegistry1764300000000,
+  TenantStatusAndCredentials1764400000000,
+  RegistrationRotation1764500000000,
+  RegistrationRetries1764600000000,
+];
