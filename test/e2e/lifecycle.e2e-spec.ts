@@ -28,7 +28,7 @@ describe('provisioning lifecycle', () => {
 
   afterAll(async () => {
     await platform.stop();
-    await resources.cleanUp([a, b, `f-${platform.runId}`]);
+    await resources.cleanUp([a, b, `f-${platform.runId}`, `d-${platform.runId}`]);
     await credentials?.close();
   }, 60_000);
 
@@ -293,8 +293,77 @@ describe('provisioning lifecycle', () => {
     for (const secret of secrets) expect(everything.includes(secret)).toBe(false);
   }, 60_000);
 
+  it('offboards registrations: every resource, login and secret is gone, once, and the product stays offboarded', async () => {
+    const d = `d-${platform.runId}`;
+    const f = `f-${platform.runId}`;
+    const deprovisioned = await platform.collect(Topics.ServiceDeprovisioned);
+    await platform.api('POST', '/v1/tenants', { id: d, displayName: 'Tenant D' });
+    await platform.api('POST', `/v1/tenants/${d}/services`, { product: 'ledger' });
+    const ledger = await platform.waitForState(d, 'ledger', 'ready');
+    const offboard = (tenantId: string, product: string) =>
+      platform.api('DELETE', `/v1/tenants/${tenantId}/services/${product}`);
+    expect((await offboard(d, 'tracer')).status).toBe(404);
+
+    const accepted = await offboard(d, 'ledger');
+    expect(accepted.status).toBe(202);
+    expect(accepted.body.state).toBe('deprovisioning');
+    expect((await offboard(d, 'ledger')).status).toBe(202); // idempotent
+    expect((await offboard(f, 'tracer')).status).toBe(202); // the retried DATABASE-mode one
+    const tracer = await platform.waitForState(f, 'tracer', 'deleted');
+    await platform.waitForState(d, 'ledger', 'deleted');
+
+    // SCHEMA mode (PostgreSQL, MongoDB, RabbitMQ): the schema and role, the Mongo database, the
+    // vhost and user, and the secrets are gone; the product's shared database stays.
+    const l = tenantResourceNames(d, 'ledger', 'SCHEMA');
+    expect(await resources.postgres(l)).toEqual({ roles: 0, databases: 1, schemas: 0, tables: 0 });
+    expect(await resources.mongoDatabaseExists(l.mongoDatabase)).toBe(false);
+    expect(await resources.vhostExists(l.vhost)).toBe(false);
+    expect(await resources.rabbitUserExists(l.rabbitUser)).toBe(false);
+    // DATABASE mode: the database and role are gone.
+    const t = tenantResourceNames(f, 'tracer', 'DATABASE');
+    expect(await resources.postgres(t)).toEqual({ roles: 0, databases: 0, schemas: 0, tables: 0 });
+    const live = await platform.platformQuery<{ path: string }>(
+      `SELECT path FROM enclave_vault.secret_version WHERE revoked_at IS NULL AND (path LIKE $1 OR path LIKE $2)`,
+      [`tenants/${d}/%`, `tenants/${f}/%`],
+    );
+    expect(live).toEqual([]);
+    const versions = await platform.platformQuery<{ n: number }>(
+      'SELECT count(*)::int AS n FROM migration_runner.tenant_schema_version WHERE registration_id IN ($1, $2)',
+      [ledger.id, tracer.id],
+    );
+    expect(versions).toEqual([{ n: 0 }]);
+    await expectEventually(() => {
+      const ids = deprovisioned.map(
+        (m) => JSON.parse(m.message.value!.toString()).payload.registrationId,
+      );
+      expect(ids.sort()).toEqual([ledger.id, tracer.id].sort());
+    });
+
+    const status = await fetch(
+      `${platform.apps.get('readiness-aggregator')!.base}/v1/registrations/${ledger.id}`,
+    ).then(
+      (r) =>
+        r.json() as Promise<{
+          state: string;
+          deprovision: { awaiting: string[]; released: Record<string, string> };
+        }>,
+    );
+    expect(status.state).toBe('deleted');
+    expect(status.deprovision.awaiting).toEqual([]);
+    expect(Object.keys(status.deprovision.released).sort()).toEqual(
+      ['credentials', 'migrations', 'mongodb', 'postgres', 'rabbitmq'].sort(),
+    );
+
+    // The names are not reused: a late offboarding of the old registration would name them too.
+    const again = await platform.api('POST', `/v1/tenants/${d}/services`, { product: 'ledger' });
+    expect(again.status).toBe(409);
+    expect(again.text).toMatch(/offboarded/);
+  }, 120_000);
+
   it('replaying every lifecycle topic from the beginning creates nothing new and changes no state', async () => {
-    const snapshot = () => replaySnapshot(platform, resources, [a, b]);
+    // Offboarded registrations included: a replay must not rebuild anything of them.
+    const snapshot = () =>
+      replaySnapshot(platform, resources, [a, b, `d-${platform.runId}`, `f-${platform.runId}`]);
     const before = await snapshot();
     const readyBefore = serviceReady.length;
     await platform.stopApps();

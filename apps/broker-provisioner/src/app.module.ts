@@ -6,6 +6,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_CONFIG } from './config/app-config.token';
 import { BrokerProvisionerConfig } from './config/broker-provisioner.config';
 import { CredentialsIssuedHandler } from './handlers/credentials-issued.handler';
+import { ServiceDeprovisionRequestedHandler } from './handlers/service-deprovision-requested.handler';
 import { RabbitMqReadinessProbe } from './health/rabbitmq.readiness-probe';
 import { brokerProvisioningProviders } from './provisioning/broker-provisioning.providers';
 
@@ -28,7 +29,7 @@ export class AppModule {
           RabbitMqReadinessProbe,
         ]),
       ],
-      controllers: [CredentialsIssuedHandler],
+      controllers: [CredentialsIssuedHandler, ServiceDeprovisionRequestedHandler],
       providers: [{ provide: APP_CONFIG, useValue: config }, ...brokerProvisioningProviders],
       exports: [APP_CONFIG],
     };

@@ -9,10 +9,14 @@ import { SecretStoreModule, SecretStoreReadinessProbe } from '@enclave/secret-st
 import { HealthModule, PostgresReadinessProbe, ServiceKitModule } from '@enclave/service-kit';
 import { DynamicModule, Module } from '@nestjs/common';
 import { CredentialServiceConfig } from './config/credential-service.config';
+import { credentialServiceMigrations } from './migrations/credential-service.migrations';
 import { CredentialsStageUseCase } from './credentials/credentials-stage.use-case';
 import { IssueCredentialsUseCase } from './credentials/issue-credentials.use-case';
+import { RevokeCredentialsUseCase } from './credentials/revoke-credentials.use-case';
+import { RevokedRegistrations } from './credentials/revoked-registrations';
 import { RotateCredentialsUseCase } from './credentials/rotate-credentials.use-case';
 import { CredentialsRotationRequestedHandler } from './handlers/credentials-rotation-requested.handler';
+import { ServiceDeprovisionRequestedHandler } from './handlers/service-deprovision-requested.handler';
 import { ServiceRegisteredHandler } from './handlers/service-registered.handler';
 import { ServiceRetryStartedHandler } from './handlers/service-retry-started.handler';
 
@@ -28,7 +32,11 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ServiceKitModule.forRoot({ service: SERVICE, config }),
+        ServiceKitModule.forRoot({
+          service: SERVICE,
+          config,
+          migrations: credentialServiceMigrations,
+        }),
         SecretStoreModule.forRoot(config),
         MessagingModule.forRoot(
           messagingOptionsFrom(SERVICE, config, platformEventCatalog, messaging),
@@ -42,9 +50,16 @@ export class AppModule {
       controllers: [
         ServiceRegisteredHandler,
         ServiceRetryStartedHandler,
+        ServiceDeprovisionRequestedHandler,
         CredentialsRotationRequestedHandler,
       ],
-      providers: [IssueCredentialsUseCase, CredentialsStageUseCase, RotateCredentialsUseCase],
+      providers: [
+        IssueCredentialsUseCase,
+        CredentialsStageUseCase,
+        RotateCredentialsUseCase,
+        RevokeCredentialsUseCase,
+        RevokedRegistrations,
+      ],
     };
   }
 }

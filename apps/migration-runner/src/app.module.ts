@@ -5,6 +5,7 @@ import { HealthModule, PostgresReadinessProbe, ServiceKitModule } from '@enclave
 import { DynamicModule, Module } from '@nestjs/common';
 import { MigrationRunnerConfig } from './config/migration-runner.config';
 import { PostgresProvisionedHandler } from './handlers/postgres-provisioned.handler';
+import { ServiceDeprovisionRequestedHandler } from './handlers/service-deprovision-requested.handler';
 import { CreateTenantSchemaVersion1764300000000 } from './migrations/1764300000000-create-tenant-schema-version.migration';
 import { TenantMigrator } from './migrations/tenant-migrator';
 import { TenantPostgresEndpoint } from './migrations/tenant-postgres.endpoint';
@@ -31,7 +32,7 @@ export class AppModule {
           SecretStoreReadinessProbe,
         ]),
       ],
-      controllers: [PostgresProvisionedHandler],
+      controllers: [PostgresProvisionedHandler, ServiceDeprovisionRequestedHandler],
       providers: [
         TenantMigrator,
         TenantSchemaVersionStore,

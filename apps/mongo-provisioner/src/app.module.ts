@@ -6,6 +6,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_CONFIG } from './config/app-config.token';
 import { MongoProvisionerConfig } from './config/mongo-provisioner.config';
 import { CredentialsIssuedHandler } from './handlers/credentials-issued.handler';
+import { ServiceDeprovisionRequestedHandler } from './handlers/service-deprovision-requested.handler';
 import { MongoReadinessProbe } from './health/mongo.readiness-probe';
 import { MongoTenantProvisioner } from './provisioning/mongo-tenant.provisioner';
 
@@ -28,7 +29,7 @@ export class AppModule {
           MongoReadinessProbe,
         ]),
       ],
-      controllers: [CredentialsIssuedHandler],
+      controllers: [CredentialsIssuedHandler, ServiceDeprovisionRequestedHandler],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         {

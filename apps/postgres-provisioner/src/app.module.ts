@@ -5,6 +5,7 @@ import { HealthModule, PostgresReadinessProbe, ServiceKitModule } from '@enclave
 import { DynamicModule, Module } from '@nestjs/common';
 import { PostgresProvisionerConfig } from './config/postgres-provisioner.config';
 import { CredentialsIssuedHandler } from './handlers/credentials-issued.handler';
+import { ServiceDeprovisionRequestedHandler } from './handlers/service-deprovision-requested.handler';
 import { TenantPostgresReadinessProbe } from './health/tenant-postgres.readiness-probe';
 import { PostgresTenantProvisioner } from './provisioning/postgres-tenant.provisioner';
 
@@ -27,7 +28,7 @@ export class AppModule {
           TenantPostgresReadinessProbe,
         ]),
       ],
-      controllers: [CredentialsIssuedHandler],
+      controllers: [CredentialsIssuedHandler, ServiceDeprovisionRequestedHandler],
       providers: [
         {
           provide: PostgresTenantProvisioner,

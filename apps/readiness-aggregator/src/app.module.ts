@@ -14,14 +14,17 @@ import { CredentialsIssuedHandler } from './handlers/credentials-issued.handler'
 import { MigrationsAppliedHandler } from './handlers/migrations-applied.handler';
 import { MongoProvisionedHandler } from './handlers/mongo-provisioned.handler';
 import { PostgresProvisionedHandler } from './handlers/postgres-provisioned.handler';
+import { ServiceDeprovisionRequestedHandler } from './handlers/service-deprovision-requested.handler';
 import { ServiceRegisteredHandler } from './handlers/service-registered.handler';
 import { ServiceRetryRequestedHandler } from './handlers/service-retry-requested.handler';
 import { StageFailedHandler } from './handlers/stage-failed.handler';
+import { StageReleasedHandler } from './handlers/stage-released.handler';
 import { readinessAggregatorMigrations } from './migrations/readiness-aggregator.migrations';
 import { TrackRotationUseCase } from './rotation/track-rotation.use-case';
 import { RecordStageOutcomeUseCase } from './status/record-stage-outcome.use-case';
 import { ReopenFailedServiceUseCase } from './status/reopen-failed-service.use-case';
 import { ServiceStatusEntity } from './status/service-status.entity';
+import { TrackReleaseUseCase } from './status/track-release.use-case';
 import { StatusController } from './status/status.controller';
 
 export const SERVICE = 'readiness-aggregator';
@@ -57,8 +60,15 @@ export class AppModule {
         MigrationsAppliedHandler,
         StageFailedHandler,
         ServiceRetryRequestedHandler,
+        ServiceDeprovisionRequestedHandler,
+        StageReleasedHandler,
       ],
-      providers: [RecordStageOutcomeUseCase, TrackRotationUseCase, ReopenFailedServiceUseCase],
+      providers: [
+        RecordStageOutcomeUseCase,
+        TrackRotationUseCase,
+        ReopenFailedServiceUseCase,
+        TrackReleaseUseCase,
+      ],
     };
   }
 }

@@ -13,6 +13,7 @@ import { CredentialsIssuedHandler } from './handlers/credentials-issued.handler'
 import { CredentialsRotatedHandler } from './handlers/credentials-rotated.handler';
 import { CredentialsRotationFailedHandler } from './handlers/credentials-rotation-failed.handler';
 import { TenantRegistryConfig } from './config/tenant-registry.config';
+import { ServiceDeprovisionedHandler } from './handlers/service-deprovisioned.handler';
 import { ServiceStatusChangedHandler } from './handlers/service-status-changed.handler';
 import { UnavailableFilter } from './http/unavailable.filter';
 import { tenantRegistryMigrations } from './migrations/tenant-registry.migrations';
@@ -24,6 +25,7 @@ import { RecordRotationOutcomeUseCase } from './registrations/record-rotation-ou
 import { RegisterServiceUseCase } from './registrations/register-service.use-case';
 import { RequestCredentialRotationUseCase } from './registrations/request-credential-rotation.use-case';
 import { RetryRegistrationUseCase } from './registrations/retry-registration.use-case';
+import { DeprovisionRegistrationUseCase } from './registrations/deprovision-registration.use-case';
 import { RegistrationsController } from './registrations/registrations.controller';
 import { ServiceRegistrationEntity } from './registrations/service-registration.entity';
 import { ChangeTenantStatusUseCase } from './tenants/change-tenant-status.use-case';
@@ -62,6 +64,7 @@ export class AppModule {
         CredentialsIssuedHandler,
         CredentialsRotatedHandler,
         CredentialsRotationFailedHandler,
+        ServiceDeprovisionedHandler,
       ],
       providers: [
         CreateTenantUseCase,
@@ -69,6 +72,7 @@ export class AppModule {
         ChangeTenantStatusUseCase,
         RequestCredentialRotationUseCase,
         RetryRegistrationUseCase,
+        DeprovisionRegistrationUseCase,
         RecordAppliedCredentialsUseCase,
         RecordRotationOutcomeUseCase,
         ResolveTenantConnectionUseCase,

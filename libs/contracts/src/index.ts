@@ -27,5 +27,8 @@ export * from './lib/events/service-failed.event';
 export * from './lib/events/service-status-changed.event';
 export * from './lib/events/service-retry-requested.event';
 export * from './lib/events/service-retry-started.event';
+export * from './lib/events/service-deprovision-requested.event';
+export * from './lib/events/stage-released.event';
+export * from './lib/events/service-deprovisioned.event';
 export * from './lib/events/platform-event.catalog';
 export * from './lib/product-api/tenant-connection.schema';

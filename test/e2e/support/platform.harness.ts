@@ -64,6 +64,8 @@ export class PlatformHarness {
   /** The embedded vault's key: tests read tenants' credentials the way a product's SDK would. */
   readonly encryptionKeyForTests = randomBytes(32).toString('base64');
   private collectors: { stop(): Promise<void> }[] = [];
+  /** `<app> <topic>` pairs a rewind took back to the start: each must be read to the end again. */
+  private readonly rewound = new Set<string>();
 
   async start(): Promise<void> {
     this.db = await createTestDatabase(this.infra.pgAdminUrl, `platform_${this.runId}`);
@@ -146,19 +148,24 @@ export class PlatformHarness {
     return `${this.topicPrefix}enclave.${app}`;
   }
 
-  /** Moves every platform consumer group back to the start of this run's topics (groups idle). */
+  /**
+   * Moves every platform consumer group back to the start of this run's topics (groups idle). The
+   * groups are deleted, which the consumers (`fromBeginning`) read as "start at the beginning": one
+   * call, where resetting offsets makes kafkajs join each group once per topic (about a second each).
+   * What each group had read is remembered, so the wait below cannot pass before it is read again.
+   */
   async rewindConsumerGroups(): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
+      const topics = await this.lifecycleTopics(admin);
       for (const app of APPS) {
-        for (const topic of await this.lifecycleTopics(admin)) {
-          const committed = await this.committedOffsets(admin, app, topic);
-          if (committed.partitions.some((p) => Number(p.offset) >= 0)) {
-            await admin.resetOffsets({ groupId: this.groupOf(app), topic, earliest: true });
-          }
+        const offsets = await admin.fetchOffsets({ groupId: this.groupOf(app), topics });
+        for (const { topic, partitions } of offsets) {
+          if (partitions.some((p) => Number(p.offset) >= 0)) this.rewound.add(`${app} ${topic}`);
         }
       }
+      await admin.deleteGroups(APPS.map((app) => this.groupOf(app)));
     } finally {
       await admin.disconnect();
     }
@@ -174,7 +181,14 @@ export class PlatformHarness {
           for (const app of APPS) {
             for (const topic of await this.lifecycleTopics(admin)) {
               const committed = await this.committedOffsets(admin, app, topic);
-              if (committed.partitions.every((p) => Number(p.offset) < 0)) continue;
+              if (committed.partitions.every((p) => Number(p.offset) < 0)) {
+                // Nothing committed: nothing to read, unless a rewind took the group back here.
+                const pair = `${app} ${topic}`;
+                expect(this.rewound.has(pair) ? `${pair}: rewound, not read again yet` : 'ok').toBe(
+                  'ok',
+                );
+                continue;
+              }
               const high = await admin.fetchTopicOffsets(topic);
               for (const p of committed.partitions) {
                 const { high: end, low } = high.find((h) => h.partition === p.partition)!;
@@ -229,7 +243,7 @@ export class PlatformHarness {
   async waitForState(
     tenantId: string,
     product: string,
-    state: 'ready' | 'failed',
+    state: 'ready' | 'failed' | 'deleted',
     timeoutMs = 60_000,
   ) {
     return expectEventually(

@@ -29,6 +29,8 @@ export async function replaySnapshot(
         product,
         postgres: await resources.postgres(names),
         vhost: product === 'ledger' ? await resources.vhostExists(names.vhost) : null,
+        mongo:
+          product === 'ledger' ? await resources.mongoDatabaseExists(names.mongoDatabase) : null,
       });
     }
   }

@@ -30,6 +30,7 @@ export class TenantResources {
       await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [names.pgDatabase])
     ).rowCount;
     await admin.end();
+    if (databases === 0) return { roles, databases, schemas: 0, tables: 0 };
     const inside = await this.connect(this.urlFor(names.pgDatabase));
     try {
       const schemas = (
@@ -64,14 +65,12 @@ export class TenantResources {
     }
   }
 
-  async vhostExists(vhost: string): Promise<boolean> {
-    const url = new URL(this.infra.rabbitmqMgmtUrl);
-    const response = await fetch(`${url.origin}/api/vhosts/${encodeURIComponent(vhost)}`, {
-      headers: {
-        authorization: `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`,
-      },
-    });
-    return response.status === 200;
+  vhostExists(vhost: string): Promise<boolean> {
+    return this.rabbitHas(`vhosts/${encodeURIComponent(vhost)}`);
+  }
+
+  rabbitUserExists(user: string): Promise<boolean> {
+    return this.rabbitHas(`users/${encodeURIComponent(user)}`);
   }
 
   tenantUrl(credential: Credential, database: string): string {
@@ -147,6 +146,16 @@ export class TenantResources {
     const url = new URL(this.infra.pgAdminUrl);
     url.pathname = `/${database}`;
     return url.toString();
+  }
+
+  private async rabbitHas(apiPath: string): Promise<boolean> {
+    const url = new URL(this.infra.rabbitmqMgmtUrl);
+    const response = await fetch(`${url.origin}/api/${apiPath}`, {
+      headers: {
+        authorization: `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`,
+      },
+    });
+    return response.status === 200;
   }
 
   private async connect(url: string): Promise<Client> {

@@ -10,6 +10,8 @@ import { CredentialsStageUseCase } from '../../../apps/credential-service/src/cr
 import { IssueCredentialsUseCase } from '../../../apps/credential-service/src/credentials/issue-credentials.use-case';
 import { NoCredentialsToRotateError } from '../../../apps/credential-service/src/credentials/no-credentials-to-rotate.error';
 import { RotateCredentialsUseCase } from '../../../apps/credential-service/src/credentials/rotate-credentials.use-case';
+import { RevokedRegistrations } from '../../../apps/credential-service/src/credentials/revoked-registrations';
+import { credentialServiceMigrations } from '../../../apps/credential-service/src/migrations/credential-service.migrations';
 import { CredentialsRotationRequestedHandler } from '../../../apps/credential-service/src/handlers/credentials-rotation-requested.handler';
 import { ServiceRegisteredHandler } from '../../../apps/credential-service/src/handlers/service-registered.handler';
 import { StageHandlerHarness } from '../support/stage-handler.harness';
@@ -54,10 +56,10 @@ describe('credential-service CredentialsRotationRequestedHandler', () => {
     Promise.all(paths.map(async (p) => (await secrets.get(p, version)).data.password));
 
   beforeAll(async () => {
-    await harness.setUp();
+    await harness.setUp(credentialServiceMigrations);
     secrets = await embeddedVaultOn(harness.dataSource);
     const registered = new ServiceRegisteredHandler(
-      new CredentialsStageUseCase(new IssueCredentialsUseCase(secrets)),
+      new CredentialsStageUseCase(new IssueCredentialsUseCase(secrets), new RevokedRegistrations()),
     );
     const rotation = new CredentialsRotationRequestedHandler(new RotateCredentialsUseCase(secrets));
     register = registered.handle.bind(registered);

@@ -30,4 +30,12 @@ export class TenantSchemaVersionStore {
       [v.registrationId, v.tenantId, v.product, v.isolationMode, v.database, v.schema, v.version],
     );
   }
+
+  /** An offboarded registration has no schema left to track. Idempotent. */
+  async forget(tx: Queryable, registrationId: string): Promise<void> {
+    await tx.query(
+      'DELETE FROM migration_runner.tenant_schema_version WHERE registration_id = $1',
+      [registrationId],
+    );
+  }
 }

@@ -59,6 +59,8 @@ export class RecordStageOutcomeUseCase {
 
   /** Returns false when the event changes nothing (a repeat, or news about a settled stage). */
   private apply(status: ServiceStatusEntity, event: EventEnvelope, outcome: StageOutcome): boolean {
+    // Offboarded: a late or replayed provisioning report is history, not news.
+    if (status.state === 'deprovisioning' || status.state === 'deleted') return false;
     if (outcome.kind === 'registered') {
       if (status.required) return false;
       status.required = outcome.required;

@@ -1,7 +1,8 @@
-import type { IsolationMode, ServiceState, Stage } from '@enclave/contracts';
+import type { IsolationMode, Stage } from '@enclave/contracts';
 import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import type { CredentialReport } from '../rotation/credential.report';
 import type { RotationRecord } from '../rotation/rotation.record';
+import type { AggregatedState } from './aggregated-state';
 
 export interface StageRecord {
   status: 'done' | 'failed';
@@ -34,13 +35,21 @@ export class ServiceStatusEntity {
   stages!: Partial<Record<Stage, StageRecord>>;
 
   @Column({ type: 'text', default: 'provisioning' })
-  state!: ServiceState;
+  state!: AggregatedState;
 
   @Column({ name: 'schema_version', type: 'int', nullable: true })
   schemaVersion!: number | null;
 
   @Column({ type: 'int', default: 0 })
   revision!: number;
+
+  /** When an operator asked to offboard it; null while it is not being offboarded. */
+  @Column({ name: 'deprovision_requested_at', type: 'timestamptz', nullable: true })
+  deprovisionRequestedAt!: Date | null;
+
+  /** Stage → when it released the registration (removed what it made), in any order. */
+  @Column({ type: 'jsonb', default: {} })
+  released!: Partial<Record<Stage, string>>;
 
   /** The last operator retry this registration was reopened for (0: never retried). */
   @Column({ type: 'int', default: 0 })

@@ -1,7 +1,7 @@
-import { serviceStateSchema } from '@enclave/contracts';
 import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { aggregatedStateSchema } from './aggregated-state';
 import { conditionsOf } from './record-stage-outcome.use-case';
 import { ServiceStatusEntity } from './service-status.entity';
 
@@ -21,7 +21,7 @@ export class StatusController {
 
   @Get('products/:product/tenants')
   async tenantsOf(@Param('product') product: string, @Query('state') state?: string) {
-    const where = { product, ...(state ? { state: serviceStateSchema.parse(state) } : {}) };
+    const where = { product, ...(state ? { state: aggregatedStateSchema.parse(state) } : {}) };
     const rows = await this.dataSource
       .getRepository(ServiceStatusEntity)
       .find({ where, order: { registeredAt: 'ASC' }, take: 1_000 });
@@ -48,6 +48,11 @@ function view(status: ServiceStatusEntity) {
     registeredAt: status.registeredAt,
     schemaVersion: status.schemaVersion,
     retries: status.retries,
+    deprovision: status.deprovisionRequestedAt && {
+      requestedAt: status.deprovisionRequestedAt,
+      released: status.released,
+      awaiting: (status.required ?? []).filter((stage) => !status.released[stage]),
+    },
     conditions: conditionsOf(status),
     rotation: status.rotation && {
       rotationId: status.rotation.rotationId,

@@ -24,7 +24,14 @@ export class ServiceStatusChangedHandler {
       .createQueryBuilder()
       .update(ServiceRegistrationEntity)
       .set({ state, conditions, statusRevision: revision })
-      .where('id = :registrationId AND status_revision < :revision', { registrationId, revision })
+      // An offboarding outranks any status still in flight: the aggregator publishes none after it.
+      .where(
+        "id = :registrationId AND status_revision < :revision AND state NOT IN ('deprovisioning', 'deleted')",
+        {
+          registrationId,
+          revision,
+        },
+      )
       .execute();
   }
 }

@@ -27,7 +27,13 @@ export class ResolveTenantConnectionUseCase {
       this.dataSource.getRepository(TenantEntity).findOneBy({ id: tenantId }),
       this.dataSource.getRepository(ServiceRegistrationEntity).findOneBy({ tenantId, product }),
     ]);
-    if (!tenant || !registration) {
+    // Offboarded, or being offboarded, is as good as gone: its resources are going away.
+    if (
+      !tenant ||
+      !registration ||
+      registration.state === 'deprovisioning' ||
+      registration.state === 'deleted'
+    ) {
       throw new NotFoundException(`${product} is not registered for tenant ${tenantId}`);
     }
     const base = { tenantId, product, isolationMode: registration.isolationMode };

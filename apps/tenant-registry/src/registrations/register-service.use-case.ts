@@ -52,6 +52,13 @@ export class RegisterServiceUseCase {
         product: input.product,
       });
       if (existing) {
+        if (existing.state === 'deprovisioning' || existing.state === 'deleted') {
+          // Its resource names would be reused, and a late or replayed offboarding of the old
+          // registration names the same resources: it could remove the new one's.
+          throw new ConflictException(
+            `${input.product} was offboarded from ${tenantId} (${existing.state}); it cannot be registered again for this tenant`,
+          );
+        }
         if (existing.isolationMode !== isolationMode) {
           throw new ConflictException(
             `${input.product} is already registered for ${tenantId} in ${existing.isolationMode} mode`,

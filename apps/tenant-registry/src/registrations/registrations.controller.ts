@@ -1,6 +1,7 @@
 import {
   Body,
   Controller,
+  Delete,
   Get,
   HttpCode,
   NotFoundException,
@@ -15,6 +16,7 @@ import { DataSource } from 'typeorm';
 import { TraceContext } from '@enclave/service-kit';
 import { RegisterServiceDto } from './register-service.dto';
 import { RegisterServiceUseCase } from './register-service.use-case';
+import { DeprovisionRegistrationUseCase } from './deprovision-registration.use-case';
 import { RequestCredentialRotationUseCase } from './request-credential-rotation.use-case';
 import { RetryRegistrationUseCase } from './retry-registration.use-case';
 import { ServiceRegistrationEntity } from './service-registration.entity';
@@ -27,6 +29,7 @@ export class RegistrationsController {
     private readonly registerService: RegisterServiceUseCase,
     private readonly requestRotation: RequestCredentialRotationUseCase,
     private readonly retryRegistration: RetryRegistrationUseCase,
+    private readonly deprovisionRegistration: DeprovisionRegistrationUseCase,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -98,5 +101,22 @@ export class RegistrationsController {
   @ApiResponse({ status: 409, description: 'The registration is not failed.' })
   retry(@Param('tenantId') tenantId: string, @Param('product') product: string) {
     return this.retryRegistration.execute(tenantId, product, TraceContext.current().correlationId);
+  }
+
+  @Delete(':product')
+  @HttpCode(202)
+  @ApiOperation({
+    summary:
+      'Offboard a product from a tenant: every stage removes what it made (databases or schemas, roles, Mongo database and user, vhost and user, secrets); then the registration is `deleted`. Idempotent; the product cannot be registered again for the tenant.',
+  })
+  @ApiResponse({ status: 202, description: 'Accepted: the registration, deprovisioning.' })
+  @ApiResponse({ status: 404, description: 'Not registered.' })
+  @ApiResponse({ status: 409, description: 'A stage is still provisioning it.' })
+  deprovision(@Param('tenantId') tenantId: string, @Param('product') product: string) {
+    return this.deprovisionRegistration.execute(
+      tenantId,
+      product,
+      TraceContext.current().correlationId,
+    );
   }
 }

@@ -2,11 +2,11 @@ import type {
   CredentialsIssuedPayload,
   IsolationMode,
   ResourceKind,
-  ServiceState,
   StageCondition,
 } from '@enclave/contracts';
 import { Column, CreateDateColumn, Entity, PrimaryColumn, Unique, UpdateDateColumn } from 'typeorm';
 import type { RegistrationRotation } from './registration-rotation';
+import type { RegistrationState } from './registration-state';
 
 @Entity({ name: 'service_registration' })
 @Unique('service_registration_tenant_product', ['tenantId', 'product'])
@@ -30,7 +30,7 @@ export class ServiceRegistrationEntity {
   resources!: ResourceKind[];
 
   @Column({ type: 'text', default: 'provisioning' })
-  state!: ServiceState;
+  state!: RegistrationState;
 
   /** Per-stage conditions as last reported by the readiness-aggregator. */
   @Column({ type: 'jsonb', default: [] })

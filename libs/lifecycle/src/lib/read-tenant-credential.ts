@@ -4,7 +4,7 @@ import {
   ServiceRegisteredPayload,
   tenantResourceNames,
 } from '@enclave/contracts';
-import { SecretStore } from '@enclave/secret-store';
+import { SecretNotFoundError, SecretStore } from '@enclave/secret-store';
 import { PermanentStageError } from './permanent.error';
 
 type Registration = Pick<ServiceRegisteredPayload, 'tenantId' | 'product' | 'isolationMode'>;
@@ -35,7 +35,12 @@ export async function readTenantCredential(
       `${resource} credentials reference ${ref.path}, expected ${expected}`,
     );
   }
-  const { data } = await secrets.get(ref.path, ref.version);
+  const { data } = await secrets.get(ref.path, ref.version).catch((error: unknown) => {
+    // The credential-service vaults a secret before it names it, so a missing one was revoked (the
+    // registration was offboarded): waiting will not bring it back.
+    if (error instanceof SecretNotFoundError) throw new PermanentStageError(error.message);
+    throw error;
+  });
   const { username, password } = data;
   if (typeof username !== 'string' || typeof password !== 'string' || password === '') {
     throw new PermanentStageError(

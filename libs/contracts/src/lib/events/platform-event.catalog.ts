@@ -7,6 +7,8 @@ import { CredentialsRotationRequested } from './credentials-rotation-requested.e
 import { MigrationsApplied } from './migrations-applied.event';
 import { MongoProvisioned } from './mongo-provisioned.event';
 import { PostgresProvisioned } from './postgres-provisioned.event';
+import { ServiceDeprovisionRequested } from './service-deprovision-requested.event';
+import { ServiceDeprovisioned } from './service-deprovisioned.event';
 import { ServiceFailed } from './service-failed.event';
 import { ServiceReady } from './service-ready.event';
 import { ServiceRegistered } from './service-registered.event';
@@ -14,6 +16,7 @@ import { ServiceRetryRequested } from './service-retry-requested.event';
 import { ServiceRetryStarted } from './service-retry-started.event';
 import { ServiceStatusChanged } from './service-status-changed.event';
 import { StageFailed } from './stage-failed.event';
+import { StageReleased } from './stage-released.event';
 import { TenantCreated } from './tenant-created.event';
 import { TenantStatusChanged } from './tenant-status-changed.event';
 
@@ -36,6 +39,9 @@ export const PlatformEvents = {
   ServiceStatusChanged,
   ServiceRetryRequested,
   ServiceRetryStarted,
+  ServiceDeprovisionRequested,
+  StageReleased,
+  ServiceDeprovisioned,
 } as const;
 
 export const platformEventCatalog = new EventCatalog(Object.values(PlatformEvents));

@@ -17,6 +17,9 @@ export const Topics = {
   ServiceStatusChanged: 'enclave.service.status-changed',
   ServiceRetryRequested: 'enclave.service.retry-requested',
   ServiceRetryStarted: 'enclave.service.retry-started',
+  ServiceDeprovisionRequested: 'enclave.service.deprovision-requested',
+  StageReleased: 'enclave.stage.released',
+  ServiceDeprovisioned: 'enclave.service.deprovisioned',
 } as const;
 
 export type Topic = (typeof Topics)[keyof typeof Topics];

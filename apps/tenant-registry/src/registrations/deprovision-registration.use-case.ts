@@ -1,0 +1,60 @@
+import { ServiceDeprovisionRequested } from '@enclave/contracts';
+import { OutboxWriter } from '@enclave/messaging';
+import { ConflictException, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { lockRegistration } from './lock-registration';
+import { ServiceRegistrationEntity } from './service-registration.entity';
+
+/** The stages that make resources; migrations only fill them, and wait on PostgreSQL. */
+const MAKERS = new Set(['credentials', 'postgres', 'mongodb', 'rabbitmq']);
+
+/**
+ * Offboards a product from a tenant: the registration shows `deprovisioning` and
+ * ServiceDeprovisionRequested commits with it; every stage removes what it made, and once all have,
+ * the aggregator's ServiceDeprovisioned marks it `deleted`. Refused while a stage that makes
+ * resources has not reported yet: it could make them after the teardown passed. Repeating it is safe.
+ */
+@Injectable()
+export class DeprovisionRegistrationUseCase {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxWriter,
+  ) {}
+
+  execute(
+    tenantId: string,
+    product: string,
+    correlationId?: string,
+  ): Promise<ServiceRegistrationEntity> {
+    return this.dataSource.transaction(async (tx) => {
+      const registration = await lockRegistration(tx, tenantId, product);
+      if (registration.state === 'deprovisioning' || registration.state === 'deleted') {
+        return registration;
+      }
+      const running = registration.conditions
+        .filter((c) => MAKERS.has(c.stage) && c.status === 'pending')
+        .map((c) => c.stage);
+      if (registration.state === 'provisioning' || running.length > 0) {
+        throw new ConflictException(
+          `${product} for ${tenantId} is ${registration.state} and ${running.join(', ') || 'a stage'} ` +
+            'has not reported yet; offboard it once it is ready or failed',
+        );
+      }
+      registration.state = 'deprovisioning';
+      await tx.save(registration);
+      await this.outbox.append(
+        tx,
+        ServiceDeprovisionRequested,
+        {
+          tenantId,
+          registrationId: registration.id,
+          product,
+          isolationMode: registration.isolationMode,
+          resources: registration.resources,
+        },
+        { tenantId, correlationId },
+      );
+      return registration;
+    });
+  }
+}

@@ -1,0 +1,25 @@
+import { ServiceRegisteredPayload, Stage, StageReleased } from '@enclave/contracts';
+import { EventContext } from '@enclave/messaging';
+
+type Registration = Pick<
+  ServiceRegisteredPayload,
+  'tenantId' | 'registrationId' | 'product' | 'isolationMode'
+>;
+
+/**
+ * Runs one stage's part of an offboarding, then says the stage released the registration. The
+ * work must be idempotent (a repeat finds nothing left and says so again). A failure is not a stage
+ * failure: the registration is going away either way, so it is retried by the consumer and, when it
+ * can never succeed (a name someone else owns), dead-lettered with its cause for an operator, while
+ * the registration stays `deprovisioning` with the stage among those awaited.
+ */
+export async function releaseStage(
+  ctx: EventContext,
+  stage: Stage,
+  registration: Registration,
+  work: () => Promise<void>,
+): Promise<void> {
+  await work();
+  const { tenantId, registrationId, product, isolationMode } = registration;
+  await ctx.publish(StageReleased, { tenantId, registrationId, product, isolationMode, stage });
+}
