@@ -1,4 +1,9 @@
-import { TenantStatusChanged, Topics, tenantResourceNames } from '@enclave/contracts';
+import {
+  ServiceDeprovisioned,
+  TenantStatusChanged,
+  Topics,
+  tenantResourceNames,
+} from '@enclave/contracts';
 import { TenantLifecycleListener } from '@enclave/tenancy-sdk';
 import { expectEventually, recordExercised, recordNotExercised } from '@enclave/testing';
 import amqp from 'amqplib';
@@ -276,6 +281,10 @@ describe('tenant operations', () => {
     await platform.stopApps(['migration-runner']);
     try {
       await platform.api('POST', `/v1/tenants/${pending}/services`, { product: 'tracer' });
+      // Nor can it be offboarded while a stage may still be making its resources.
+      const offboard = await platform.api('DELETE', `/v1/tenants/${pending}/services/tracer`);
+      expect(offboard.status).toBe(409);
+      expect(offboard.text).toMatch(/has not reported yet/);
       expect(
         (await platform.api('POST', `/v1/tenants/${pending}/services/tracer/credentials/rotate`))
           .status,
@@ -286,6 +295,41 @@ describe('tenant operations', () => {
     await platform.waitForState(pending, 'tracer', 'ready');
     await resources.cleanUp([pending]);
   }, 120_000);
+
+  it('offboards a product: products are told, the tenant is no longer handed out, its login is gone', async () => {
+    const before = await connection('tracer', other, tracerToken);
+    expect(before.status).toBe(200);
+    const invalidated: string[] = [];
+    const deprovisioned: string[] = [];
+    const listener = new TenantLifecycleListener({
+      brokers: platform.infra.kafkaBrokers,
+      product: 'tracer',
+      topicPrefix: platform.topicPrefix,
+      connections: { invalidate: (tenantId) => invalidated.push(tenantId) },
+    });
+    listener.on(ServiceDeprovisioned, (payload) => {
+      deprovisioned.push(payload.tenantId);
+    });
+    await listener.start();
+    try {
+      const accepted = await platform.api('DELETE', `/v1/tenants/${other}/services/tracer`);
+      expect(accepted.status).toBe(202);
+      // From the request on, the product gets 404 for it, as for a tenant it never had.
+      expect((await connection('tracer', other, tracerToken)).status).toBe(404);
+      await platform.waitForState(other, 'tracer', 'deleted');
+      await expectEventually(() => expect(deprovisioned).toEqual([other]));
+      // Told at the request (stop serving) and at the end (gone).
+      expect(invalidated).toEqual([other, other]);
+    } finally {
+      await listener.stop();
+    }
+    const names = tenantResourceNames(other, 'tracer', 'DATABASE');
+    const stale = new Client({
+      connectionString: resources.tenantUrl(before.body.postgres, names.pgDatabase),
+    });
+    await expect(stale.connect()).rejects.toThrow(/does not exist/);
+    await stale.end().catch(() => undefined);
+  }, 90_000);
 
   it('never logs a password it handed out, nor a product token', async () => {
     expect(handedOut.size).toBe(6);

@@ -3,6 +3,8 @@ import {
   EventDefinition,
   EventEnvelope,
   PayloadOf,
+  ServiceDeprovisionRequested,
+  ServiceDeprovisioned,
   ServiceFailed,
   ServiceReady,
   TenantStatusChanged,
@@ -24,6 +26,8 @@ export const productLifecycleEvents = [
   ServiceFailed,
   CredentialsRotated,
   TenantStatusChanged,
+  ServiceDeprovisionRequested,
+  ServiceDeprovisioned,
 ] as const;
 
 type LifecycleEvent = (typeof productLifecycleEvents)[number];
@@ -48,7 +52,10 @@ export interface TenantLifecycleListenerOptions {
   readonly fromBeginning?: boolean;
   /** The platform's KAFKA_TOPIC_PREFIX, if any. */
   readonly topicPrefix?: string;
-  /** Invalidated on suspension, resumption and completed credential rotation of a tenant. */
+  /**
+   * Invalidated on suspension, resumption, completed credential rotation and offboarding of a
+   * tenant (from then on the platform answers 404 for it).
+   */
   readonly connections?: InvalidatesTenants;
   /** Told about events that cannot be decoded or whose handler threw; default console.error. */
   readonly onError?: (error: Error, topic: string) => void;
@@ -56,10 +63,10 @@ export interface TenantLifecycleListenerOptions {
 
 /**
  * A product's view of the platform's lifecycle on Kafka: typed handlers for ServiceReady,
- * ServiceFailed, CredentialsRotated and TenantStatusChanged (validated and upcast with the platform's
- * own event catalog), and cache invalidation wired in: a suspended tenant stops being served, a
- * rotated one logs in with its new credentials, and requests in flight finish on the connections
- * they hold.
+ * ServiceFailed, CredentialsRotated, TenantStatusChanged and offboarding (ServiceDeprovisionRequested,
+ * ServiceDeprovisioned), validated and upcast with the platform's own event catalog, and cache
+ * invalidation wired in: a suspended or offboarded tenant stops being served, a rotated one logs in
+ * with its new credentials, and requests in flight finish on the connections they hold.
  */
 export class TenantLifecycleListener {
   private readonly handlers = new Map<string, LifecycleHandler<LifecycleEvent>[]>();
@@ -135,7 +142,11 @@ export class TenantLifecycleListener {
     const payload = envelope.payload as { tenantId: string; product?: string };
     if (payload.product !== undefined && payload.product !== this.options.product) return;
     // Before the product's handlers: they may want to use the tenant's fresh connections.
-    if (envelope.type === TenantStatusChanged.type) {
+    if (
+      envelope.type === TenantStatusChanged.type ||
+      envelope.type === ServiceDeprovisionRequested.type ||
+      envelope.type === ServiceDeprovisioned.type
+    ) {
       this.options.connections?.invalidate(payload.tenantId);
     } else if (envelope.type === CredentialsRotated.type) {
       const { credentials } = envelope.payload as PayloadOf<typeof CredentialsRotated>;
