@@ -61,7 +61,10 @@ describe('credential-service CredentialsRotationRequestedHandler', () => {
     const registered = new ServiceRegisteredHandler(
       new CredentialsStageUseCase(new IssueCredentialsUseCase(secrets), new RevokedRegistrations()),
     );
-    const rotation = new CredentialsRotationRequestedHandler(new RotateCredentialsUseCase(secrets));
+    const rotation = new CredentialsRotationRequestedHandler(
+      new RotateCredentialsUseCase(secrets),
+      new RevokedRegistrations(),
+    );
     register = registered.handle.bind(registered);
     rotate = rotation.handle.bind(rotation);
     await harness.deliver(

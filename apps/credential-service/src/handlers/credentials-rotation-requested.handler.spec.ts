@@ -6,13 +6,14 @@ import {
 import { EventContext } from '@enclave/messaging';
 import { randomUUID } from 'node:crypto';
 import { NoCredentialsToRotateError } from '../credentials/no-credentials-to-rotate.error';
+import { RevokedRegistrations } from '../credentials/revoked-registrations';
 import {
   RotateCredentialsUseCase,
   RotationResult,
 } from '../credentials/rotate-credentials.use-case';
 import { CredentialsRotationRequestedHandler } from './credentials-rotation-requested.handler';
 
-function setup(execute: jest.Mock) {
+function setup(execute: jest.Mock, revoked = false) {
   const published: Array<{ type: string; payload: unknown }> = [];
   const ctx = {
     delivery: { attempt: 1, finalAttempt: true },
@@ -20,9 +21,13 @@ function setup(execute: jest.Mock) {
       published.push({ type: def.type, payload });
     }),
   } as unknown as EventContext;
-  const handler = new CredentialsRotationRequestedHandler({
-    execute,
-  } as unknown as RotateCredentialsUseCase);
+  const handler = new CredentialsRotationRequestedHandler(
+    { execute } as unknown as RotateCredentialsUseCase,
+    {
+      lock: async () => undefined,
+      isRevoked: async () => revoked,
+    } as unknown as RevokedRegistrations,
+  );
   return { handler, ctx, published };
 }
 
@@ -47,6 +52,14 @@ function event(): EventEnvelope<CredentialsRotationRequestedPayload> {
 }
 
 describe('CredentialsRotationRequestedHandler', () => {
+  it('rotates nothing for an offboarded registration (a replayed request)', async () => {
+    const execute = jest.fn();
+    const { handler, ctx, published } = setup(execute, true);
+    await handler.handle(event(), ctx);
+    expect(execute).not.toHaveBeenCalled();
+    expect(published).toEqual([]);
+  });
+
   it('publishes CredentialsIssued v2 with the new references and the rotation id', async () => {
     const credentials = { postgres: { path: 'tenants/acme/ledger/postgres', version: 2 } };
     const { handler, ctx, published } = setup(

@@ -7,6 +7,7 @@ import {
 import { EventContext, HandlesEvent } from '@enclave/messaging';
 import { Controller, Logger } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
+import { RevokedRegistrations } from '../credentials/revoked-registrations';
 import { RotateCredentialsUseCase } from '../credentials/rotate-credentials.use-case';
 
 /**
@@ -23,7 +24,10 @@ import { RotateCredentialsUseCase } from '../credentials/rotate-credentials.use-
 export class CredentialsRotationRequestedHandler {
   private readonly logger = new Logger(CredentialsRotationRequestedHandler.name);
 
-  constructor(private readonly rotateCredentials: RotateCredentialsUseCase) {}
+  constructor(
+    private readonly rotateCredentials: RotateCredentialsUseCase,
+    private readonly revoked: RevokedRegistrations,
+  ) {}
 
   @HandlesEvent(CredentialsRotationRequested)
   async handle(
@@ -31,6 +35,12 @@ export class CredentialsRotationRequestedHandler {
     @Ctx() ctx: EventContext,
   ): Promise<void> {
     const { tenantId, registrationId, product, isolationMode, rotationId } = event.payload;
+    // A replayed request for an offboarded registration: its secrets stay revoked.
+    await this.revoked.lock(ctx.tx, registrationId);
+    if (await this.revoked.isRevoked(ctx.tx, registrationId)) {
+      this.logger.log({ rotationId, registrationId }, 'registration offboarded: nothing to rotate');
+      return;
+    }
     const result = await this.rotateCredentials.execute(event.payload);
     if (result.kind === 'superseded') {
       this.logger.warn({ rotationId, product }, 'rotation request superseded by a later rotation');

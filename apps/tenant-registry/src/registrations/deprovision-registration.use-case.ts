@@ -1,4 +1,4 @@
-import { ServiceDeprovisionRequested } from '@enclave/contracts';
+import { ServiceDeprovisionRequested, StageCondition } from '@enclave/contracts';
 import { OutboxWriter } from '@enclave/messaging';
 import { ConflictException, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -7,6 +7,15 @@ import { ServiceRegistrationEntity } from './service-registration.entity';
 
 /** The stages that make resources; migrations only fill them, and wait on PostgreSQL. */
 const MAKERS = new Set(['credentials', 'postgres', 'mongodb', 'rabbitmq']);
+
+/** The maker stages that may still be at work: pending ones, unless credentials failed before them. */
+function stillMaking(conditions: StageCondition[]): string[] {
+  // The provisioners start from the vaulted credentials: if that stage failed, none ever runs.
+  if (conditions.some((c) => c.stage === 'credentials' && c.status === 'failed')) return [];
+  return conditions
+    .filter((c) => MAKERS.has(c.stage) && c.status === 'pending')
+    .map((c) => c.stage);
+}
 
 /**
  * Offboards a product from a tenant: the registration shows `deprovisioning` and
@@ -31,9 +40,7 @@ export class DeprovisionRegistrationUseCase {
       if (registration.state === 'deprovisioning' || registration.state === 'deleted') {
         return registration;
       }
-      const running = registration.conditions
-        .filter((c) => MAKERS.has(c.stage) && c.status === 'pending')
-        .map((c) => c.stage);
+      const running = stillMaking(registration.conditions);
       if (registration.state === 'provisioning' || running.length > 0) {
         throw new ConflictException(
           `${product} for ${tenantId} is ${registration.state} and ${running.join(', ') || 'a stage'} ` +
