@@ -1,9 +1,4 @@
-import {
-  BrokerProvisioned,
-  CredentialsIssued,
-  CredentialsIssuedPayload,
-  EventEnvelope,
-} from '@enclave/contracts';
+import { BrokerProvisioned, CredentialsIssued, EventOf } from '@enclave/contracts';
 import { PermanentStageError, runStage, readTenantCredential } from '@enclave/lifecycle';
 import { EventContext, HandlesEvent } from '@enclave/messaging';
 import { productCatalog } from '@enclave/product-catalog';
@@ -26,7 +21,7 @@ export class CredentialsIssuedHandler {
 
   @HandlesEvent(CredentialsIssued)
   async handle(
-    @Payload() event: EventEnvelope<CredentialsIssuedPayload>,
+    @Payload() event: EventOf<typeof CredentialsIssued>,
     @Ctx() ctx: EventContext,
   ): Promise<void> {
     const ref = event.payload.credentials.rabbitmq;

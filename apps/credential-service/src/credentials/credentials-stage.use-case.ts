@@ -1,14 +1,11 @@
-import { CredentialsIssued, ServiceRegisteredPayload } from '@enclave/contracts';
+import { CredentialsIssued, RegistrationRef, ServiceRegisteredPayload } from '@enclave/contracts';
 import { runStage } from '@enclave/lifecycle';
 import { EventContext } from '@enclave/messaging';
 import { Injectable, Logger } from '@nestjs/common';
 import { IssueCredentialsUseCase } from './issue-credentials.use-case';
 import { RevokedRegistrations } from './revoked-registrations';
 
-type Registration = Pick<
-  ServiceRegisteredPayload,
-  'tenantId' | 'registrationId' | 'product' | 'isolationMode' | 'resources'
->;
+type Registration = RegistrationRef & Pick<ServiceRegisteredPayload, 'resources'>;
 
 /**
  * The credentials stage of a registration, first run or operator retry alike: vault what is missing,

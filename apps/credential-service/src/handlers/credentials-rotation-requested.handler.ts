@@ -1,9 +1,4 @@
-import {
-  CredentialsIssued,
-  CredentialsRotationRequested,
-  CredentialsRotationRequestedPayload,
-  EventEnvelope,
-} from '@enclave/contracts';
+import { CredentialsIssued, CredentialsRotationRequested, EventOf } from '@enclave/contracts';
 import { EventContext, HandlesEvent } from '@enclave/messaging';
 import { Controller, Logger } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
@@ -31,7 +26,7 @@ export class CredentialsRotationRequestedHandler {
 
   @HandlesEvent(CredentialsRotationRequested)
   async handle(
-    @Payload() event: EventEnvelope<CredentialsRotationRequestedPayload>,
+    @Payload() event: EventOf<typeof CredentialsRotationRequested>,
     @Ctx() ctx: EventContext,
   ): Promise<void> {
     const { tenantId, registrationId, product, isolationMode, rotationId } = event.payload;

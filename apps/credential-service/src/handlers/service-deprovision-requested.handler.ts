@@ -1,8 +1,4 @@
-import {
-  EventEnvelope,
-  ServiceDeprovisionRequested,
-  ServiceDeprovisionRequestedPayload,
-} from '@enclave/contracts';
+import { EventOf, ServiceDeprovisionRequested } from '@enclave/contracts';
 import { EventContext, HandlesEvent } from '@enclave/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
@@ -14,7 +10,7 @@ export class ServiceDeprovisionRequestedHandler {
 
   @HandlesEvent(ServiceDeprovisionRequested)
   async handle(
-    @Payload() event: EventEnvelope<ServiceDeprovisionRequestedPayload>,
+    @Payload() event: EventOf<typeof ServiceDeprovisionRequested>,
     @Ctx() ctx: EventContext,
   ): Promise<void> {
     await this.revokeCredentials.execute(ctx, event.payload);

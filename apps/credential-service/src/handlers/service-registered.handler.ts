@@ -1,4 +1,4 @@
-import { EventEnvelope, ServiceRegistered, ServiceRegisteredPayload } from '@enclave/contracts';
+import { EventOf, ServiceRegistered } from '@enclave/contracts';
 import { EventContext, HandlesEvent } from '@enclave/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
@@ -9,10 +9,7 @@ export class ServiceRegisteredHandler {
   constructor(private readonly credentialsStage: CredentialsStageUseCase) {}
 
   @HandlesEvent(ServiceRegistered)
-  async handle(
-    @Payload() event: EventEnvelope<ServiceRegisteredPayload>,
-    @Ctx() ctx: EventContext,
-  ) {
+  async handle(@Payload() event: EventOf<typeof ServiceRegistered>, @Ctx() ctx: EventContext) {
     await this.credentialsStage.execute(ctx, event.payload);
   }
 }

@@ -1,4 +1,4 @@
-import { EventEnvelope, ServiceRetryStarted, ServiceRetryStartedPayload } from '@enclave/contracts';
+import { EventOf, ServiceRetryStarted } from '@enclave/contracts';
 import { EventContext, HandlesEvent } from '@enclave/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
@@ -14,10 +14,7 @@ export class ServiceRetryStartedHandler {
   constructor(private readonly credentialsStage: CredentialsStageUseCase) {}
 
   @HandlesEvent(ServiceRetryStarted)
-  async handle(
-    @Payload() event: EventEnvelope<ServiceRetryStartedPayload>,
-    @Ctx() ctx: EventContext,
-  ) {
+  async handle(@Payload() event: EventOf<typeof ServiceRetryStarted>, @Ctx() ctx: EventContext) {
     await this.credentialsStage.execute(ctx, event.payload);
   }
 }

@@ -1,9 +1,4 @@
-import {
-  EventEnvelope,
-  MigrationsApplied,
-  PostgresProvisioned,
-  PostgresProvisionedPayload,
-} from '@enclave/contracts';
+import { EventOf, MigrationsApplied, PostgresProvisioned } from '@enclave/contracts';
 import { PermanentStageError, runStage, readTenantCredential } from '@enclave/lifecycle';
 import { EventContext, HandlesEvent } from '@enclave/messaging';
 import { productCatalog } from '@enclave/product-catalog';
@@ -30,7 +25,7 @@ export class PostgresProvisionedHandler {
 
   @HandlesEvent(PostgresProvisioned)
   async handle(
-    @Payload() event: EventEnvelope<PostgresProvisionedPayload>,
+    @Payload() event: EventOf<typeof PostgresProvisioned>,
     @Ctx() ctx: EventContext,
   ): Promise<void> {
     const provisioned = event.payload;

@@ -1,8 +1,4 @@
-import {
-  EventEnvelope,
-  ServiceDeprovisionRequested,
-  ServiceDeprovisionRequestedPayload,
-} from '@enclave/contracts';
+import { EventOf, ServiceDeprovisionRequested } from '@enclave/contracts';
 import { releaseStage } from '@enclave/lifecycle';
 import { EventContext, HandlesEvent } from '@enclave/messaging';
 import { Controller } from '@nestjs/common';
@@ -19,7 +15,7 @@ export class ServiceDeprovisionRequestedHandler {
 
   @HandlesEvent(ServiceDeprovisionRequested)
   async handle(
-    @Payload() event: EventEnvelope<ServiceDeprovisionRequestedPayload>,
+    @Payload() event: EventOf<typeof ServiceDeprovisionRequested>,
     @Ctx() ctx: EventContext,
   ): Promise<void> {
     if (!event.payload.resources.includes('postgres')) return;

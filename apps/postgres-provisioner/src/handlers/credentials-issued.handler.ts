@@ -1,9 +1,4 @@
-import {
-  CredentialsIssued,
-  CredentialsIssuedPayload,
-  EventEnvelope,
-  PostgresProvisioned,
-} from '@enclave/contracts';
+import { CredentialsIssued, EventOf, PostgresProvisioned } from '@enclave/contracts';
 import { readTenantCredential, runStage } from '@enclave/lifecycle';
 import { EventContext, HandlesEvent } from '@enclave/messaging';
 import { SECRET_STORE, SecretStore } from '@enclave/secret-store';
@@ -25,7 +20,7 @@ export class CredentialsIssuedHandler {
 
   @HandlesEvent(CredentialsIssued)
   async handle(
-    @Payload() event: EventEnvelope<CredentialsIssuedPayload>,
+    @Payload() event: EventOf<typeof CredentialsIssued>,
     @Ctx() ctx: EventContext,
   ): Promise<void> {
     const ref = event.payload.credentials.postgres;

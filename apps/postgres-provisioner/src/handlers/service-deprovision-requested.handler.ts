@@ -1,8 +1,4 @@
-import {
-  EventEnvelope,
-  ServiceDeprovisionRequested,
-  ServiceDeprovisionRequestedPayload,
-} from '@enclave/contracts';
+import { EventOf, ServiceDeprovisionRequested } from '@enclave/contracts';
 import { releaseStage } from '@enclave/lifecycle';
 import { EventContext, HandlesEvent } from '@enclave/messaging';
 import { Controller, Inject } from '@nestjs/common';
@@ -21,7 +17,7 @@ export class ServiceDeprovisionRequestedHandler {
 
   @HandlesEvent(ServiceDeprovisionRequested)
   async handle(
-    @Payload() event: EventEnvelope<ServiceDeprovisionRequestedPayload>,
+    @Payload() event: EventOf<typeof ServiceDeprovisionRequested>,
     @Ctx() ctx: EventContext,
   ): Promise<void> {
     const { tenantId, product, isolationMode, resources } = event.payload;

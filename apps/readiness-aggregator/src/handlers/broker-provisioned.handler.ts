@@ -1,4 +1,4 @@
-import { BrokerProvisioned, BrokerProvisionedPayload, EventEnvelope } from '@enclave/contracts';
+import { BrokerProvisioned, EventOf } from '@enclave/contracts';
 import { EventContext, HandlesEvent } from '@enclave/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
@@ -13,10 +13,7 @@ export class BrokerProvisionedHandler {
   ) {}
 
   @HandlesEvent(BrokerProvisioned)
-  async handle(
-    @Payload() event: EventEnvelope<BrokerProvisionedPayload>,
-    @Ctx() ctx: EventContext,
-  ) {
+  async handle(@Payload() event: EventOf<typeof BrokerProvisioned>, @Ctx() ctx: EventContext) {
     const status = await this.recordOutcome.execute(ctx, event, {
       kind: 'done',
       stage: 'rabbitmq',

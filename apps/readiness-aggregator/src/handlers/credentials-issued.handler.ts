@@ -1,4 +1,4 @@
-import { CredentialsIssued, CredentialsIssuedPayload, EventEnvelope } from '@enclave/contracts';
+import { CredentialsIssued, EventOf } from '@enclave/contracts';
 import { EventContext, HandlesEvent } from '@enclave/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
@@ -13,7 +13,7 @@ export class CredentialsIssuedHandler {
   ) {}
 
   @HandlesEvent(CredentialsIssued)
-  handle(@Payload() event: EventEnvelope<CredentialsIssuedPayload>, @Ctx() ctx: EventContext) {
+  handle(@Payload() event: EventOf<typeof CredentialsIssued>, @Ctx() ctx: EventContext) {
     const { rotationId, credentials } = event.payload;
     // A rotation replaces credentials of a provisioned registration: no news about the stage.
     if (rotationId !== null) {

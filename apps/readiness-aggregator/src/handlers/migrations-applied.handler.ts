@@ -1,4 +1,4 @@
-import { EventEnvelope, MigrationsApplied, MigrationsAppliedPayload } from '@enclave/contracts';
+import { EventOf, MigrationsApplied } from '@enclave/contracts';
 import { EventContext, HandlesEvent } from '@enclave/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
@@ -9,7 +9,7 @@ export class MigrationsAppliedHandler {
   constructor(private readonly recordOutcome: RecordStageOutcomeUseCase) {}
 
   @HandlesEvent(MigrationsApplied)
-  handle(@Payload() event: EventEnvelope<MigrationsAppliedPayload>, @Ctx() ctx: EventContext) {
+  handle(@Payload() event: EventOf<typeof MigrationsApplied>, @Ctx() ctx: EventContext) {
     return this.recordOutcome.execute(ctx, event, {
       kind: 'done',
       stage: 'migrations',

@@ -1,4 +1,4 @@
-import { EventEnvelope, MongoProvisioned, MongoProvisionedPayload } from '@enclave/contracts';
+import { EventOf, MongoProvisioned } from '@enclave/contracts';
 import { EventContext, HandlesEvent } from '@enclave/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
@@ -13,7 +13,7 @@ export class MongoProvisionedHandler {
   ) {}
 
   @HandlesEvent(MongoProvisioned)
-  async handle(@Payload() event: EventEnvelope<MongoProvisionedPayload>, @Ctx() ctx: EventContext) {
+  async handle(@Payload() event: EventOf<typeof MongoProvisioned>, @Ctx() ctx: EventContext) {
     const status = await this.recordOutcome.execute(ctx, event, { kind: 'done', stage: 'mongodb' });
     // The same event, caused by a rotation's CredentialsIssued, says the new password is applied.
     await this.trackRotation.execute(ctx, event, { kind: 'applied', stage: 'mongodb' }, status);

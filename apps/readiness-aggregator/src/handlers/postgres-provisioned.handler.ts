@@ -1,4 +1,4 @@
-import { EventEnvelope, PostgresProvisioned, PostgresProvisionedPayload } from '@enclave/contracts';
+import { EventOf, PostgresProvisioned } from '@enclave/contracts';
 import { EventContext, HandlesEvent } from '@enclave/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
@@ -13,10 +13,7 @@ export class PostgresProvisionedHandler {
   ) {}
 
   @HandlesEvent(PostgresProvisioned)
-  async handle(
-    @Payload() event: EventEnvelope<PostgresProvisionedPayload>,
-    @Ctx() ctx: EventContext,
-  ) {
+  async handle(@Payload() event: EventOf<typeof PostgresProvisioned>, @Ctx() ctx: EventContext) {
     const status = await this.recordOutcome.execute(ctx, event, {
       kind: 'done',
       stage: 'postgres',

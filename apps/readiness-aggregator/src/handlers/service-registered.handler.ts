@@ -1,9 +1,4 @@
-import {
-  EventEnvelope,
-  ServiceRegistered,
-  ServiceRegisteredPayload,
-  requiredStages,
-} from '@enclave/contracts';
+import { EventOf, ServiceRegistered, requiredStages } from '@enclave/contracts';
 import { EventContext, HandlesEvent } from '@enclave/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
@@ -14,7 +9,7 @@ export class ServiceRegisteredHandler {
   constructor(private readonly recordOutcome: RecordStageOutcomeUseCase) {}
 
   @HandlesEvent(ServiceRegistered)
-  handle(@Payload() event: EventEnvelope<ServiceRegisteredPayload>, @Ctx() ctx: EventContext) {
+  handle(@Payload() event: EventOf<typeof ServiceRegistered>, @Ctx() ctx: EventContext) {
     return this.recordOutcome.execute(ctx, event, {
       kind: 'registered',
       required: requiredStages(event.payload.resources),

@@ -1,8 +1,4 @@
-import {
-  EventEnvelope,
-  ServiceRetryRequested,
-  ServiceRetryRequestedPayload,
-} from '@enclave/contracts';
+import { EventOf, ServiceRetryRequested } from '@enclave/contracts';
 import { EventContext, HandlesEvent } from '@enclave/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
@@ -14,7 +10,7 @@ export class ServiceRetryRequestedHandler {
 
   @HandlesEvent(ServiceRetryRequested)
   async handle(
-    @Payload() event: EventEnvelope<ServiceRetryRequestedPayload>,
+    @Payload() event: EventOf<typeof ServiceRetryRequested>,
     @Ctx() ctx: EventContext,
   ): Promise<void> {
     await this.reopen.execute(ctx, event);

@@ -1,4 +1,4 @@
-import { EventEnvelope, StageFailed, StageFailedPayload } from '@enclave/contracts';
+import { EventOf, StageFailed } from '@enclave/contracts';
 import { EventContext, HandlesEvent } from '@enclave/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
@@ -13,7 +13,7 @@ export class StageFailedHandler {
   ) {}
 
   @HandlesEvent(StageFailed)
-  async handle(@Payload() event: EventEnvelope<StageFailedPayload>, @Ctx() ctx: EventContext) {
+  async handle(@Payload() event: EventOf<typeof StageFailed>, @Ctx() ctx: EventContext) {
     const { stage, reason } = event.payload;
     const status = await this.recordOutcome.execute(ctx, event, { kind: 'failed', stage, reason });
     // A provisioner that gives up applying rotated credentials fails the rotation, not the

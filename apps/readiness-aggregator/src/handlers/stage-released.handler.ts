@@ -1,4 +1,4 @@
-import { EventEnvelope, StageReleased, StageReleasedPayload } from '@enclave/contracts';
+import { EventOf, StageReleased } from '@enclave/contracts';
 import { EventContext, HandlesEvent } from '@enclave/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
@@ -10,7 +10,7 @@ export class StageReleasedHandler {
 
   @HandlesEvent(StageReleased)
   async handle(
-    @Payload() event: EventEnvelope<StageReleasedPayload>,
+    @Payload() event: EventOf<typeof StageReleased>,
     @Ctx() ctx: EventContext,
   ): Promise<void> {
     await this.trackRelease.execute(ctx, event, { kind: 'released', stage: event.payload.stage });

@@ -1,7 +1,12 @@
-import { CredentialsRotated, CredentialsRotationFailed, EventEnvelope } from '@enclave/contracts';
+import {
+  CredentialsRotated,
+  CredentialsRotationFailed,
+  EventEnvelope,
+  RegistrationRef,
+} from '@enclave/contracts';
 import { EventContext } from '@enclave/messaging';
 import { Injectable, Logger } from '@nestjs/common';
-import { Registration, lockServiceStatus } from '../status/lock-service-status';
+import { lockServiceStatus } from '../status/lock-service-status';
 import { ServiceStatusEntity } from '../status/service-status.entity';
 import { RotationChange, RotationProgress } from './rotation.progress';
 import { RotationSignal } from './rotation-signal';
@@ -23,7 +28,7 @@ export class TrackRotationUseCase {
 
   async execute(
     ctx: EventContext,
-    event: EventEnvelope<Registration>,
+    event: EventEnvelope<RegistrationRef>,
     signal: RotationSignal,
     /** The row, when the caller already holds it locked in this transaction. */
     locked?: ServiceStatusEntity,

@@ -1,11 +1,6 @@
-import type { ServiceRegisteredPayload } from '@enclave/contracts';
+import type { RegistrationRef } from '@enclave/contracts';
 import { EntityManager } from 'typeorm';
 import { ServiceStatusEntity } from './service-status.entity';
-
-export type Registration = Pick<
-  ServiceRegisteredPayload,
-  'tenantId' | 'registrationId' | 'product' | 'isolationMode'
->;
 
 /**
  * A registration's status row, created if this is the first event about it, locked for the rest of
@@ -13,7 +8,7 @@ export type Registration = Pick<
  */
 export async function lockServiceStatus(
   tx: EntityManager,
-  { tenantId, registrationId, product, isolationMode }: Registration,
+  { tenantId, registrationId, product, isolationMode }: RegistrationRef,
 ): Promise<ServiceStatusEntity> {
   const repo = tx.getRepository(ServiceStatusEntity);
   await repo

@@ -1,5 +1,6 @@
 import {
   EventEnvelope,
+  RegistrationRef,
   ServiceFailed,
   ServiceReady,
   ServiceStatusChanged,
@@ -8,7 +9,7 @@ import {
 } from '@enclave/contracts';
 import { EventContext } from '@enclave/messaging';
 import { Injectable } from '@nestjs/common';
-import { Registration, lockServiceStatus } from './lock-service-status';
+import { lockServiceStatus } from './lock-service-status';
 import { ServiceStatusEntity } from './service-status.entity';
 import { StageOutcome } from './stage-outcome';
 
@@ -22,7 +23,7 @@ import { StageOutcome } from './stage-outcome';
 export class RecordStageOutcomeUseCase {
   async execute(
     ctx: EventContext,
-    event: EventEnvelope<Registration>,
+    event: EventEnvelope<RegistrationRef>,
     outcome: StageOutcome,
   ): Promise<ServiceStatusEntity> {
     const { tenantId, registrationId, product, isolationMode } = event.payload;

@@ -1,5 +1,6 @@
 import {
   EventEnvelope,
+  RegistrationRef,
   ResourceKind,
   ServiceDeprovisioned,
   Stage,
@@ -7,7 +8,7 @@ import {
 } from '@enclave/contracts';
 import { EventContext } from '@enclave/messaging';
 import { Injectable, Logger } from '@nestjs/common';
-import { Registration, lockServiceStatus } from './lock-service-status';
+import { lockServiceStatus } from './lock-service-status';
 import { ServiceStatusEntity } from './service-status.entity';
 
 /** What one offboarding event says about a registration. */
@@ -28,7 +29,7 @@ export class TrackReleaseUseCase {
 
   async execute(
     ctx: EventContext,
-    event: EventEnvelope<Registration>,
+    event: EventEnvelope<RegistrationRef>,
     signal: ReleaseSignal,
   ): Promise<void> {
     const status = await lockServiceStatus(ctx.tx, event.payload);
@@ -53,7 +54,7 @@ export class TrackReleaseUseCase {
   /** Returns false when the event changes nothing (a repeat). */
   private apply(
     status: ServiceStatusEntity,
-    event: EventEnvelope<Registration>,
+    event: EventEnvelope<RegistrationRef>,
     signal: ReleaseSignal,
   ): boolean {
     if (signal.kind === 'released') {

@@ -1,4 +1,4 @@
-import { CredentialsIssued, CredentialsIssuedPayload, EventEnvelope } from '@enclave/contracts';
+import { CredentialsIssued, EventOf } from '@enclave/contracts';
 import { EventContext, HandlesEvent } from '@enclave/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
@@ -13,10 +13,7 @@ export class CredentialsIssuedHandler {
   constructor(private readonly recordCredentials: RecordAppliedCredentialsUseCase) {}
 
   @HandlesEvent(CredentialsIssued)
-  async handle(
-    @Payload() event: EventEnvelope<CredentialsIssuedPayload>,
-    @Ctx() ctx: EventContext,
-  ) {
+  async handle(@Payload() event: EventOf<typeof CredentialsIssued>, @Ctx() ctx: EventContext) {
     if (event.payload.rotationId !== null) return;
     await this.recordCredentials.execute(
       ctx.tx,

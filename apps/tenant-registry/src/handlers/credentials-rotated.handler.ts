@@ -1,4 +1,4 @@
-import { CredentialsRotated, CredentialsRotatedPayload, EventEnvelope } from '@enclave/contracts';
+import { CredentialsRotated, EventOf } from '@enclave/contracts';
 import { EventContext, HandlesEvent } from '@enclave/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
@@ -14,10 +14,7 @@ export class CredentialsRotatedHandler {
   ) {}
 
   @HandlesEvent(CredentialsRotated)
-  async handle(
-    @Payload() event: EventEnvelope<CredentialsRotatedPayload>,
-    @Ctx() ctx: EventContext,
-  ) {
+  async handle(@Payload() event: EventOf<typeof CredentialsRotated>, @Ctx() ctx: EventContext) {
     await this.recordCredentials.execute(
       ctx.tx,
       event.payload.registrationId,

@@ -1,8 +1,4 @@
-import {
-  CredentialsRotationFailed,
-  CredentialsRotationFailedPayload,
-  EventEnvelope,
-} from '@enclave/contracts';
+import { CredentialsRotationFailed, EventOf } from '@enclave/contracts';
 import { EventContext, HandlesEvent } from '@enclave/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
@@ -15,7 +11,7 @@ export class CredentialsRotationFailedHandler {
 
   @HandlesEvent(CredentialsRotationFailed)
   async handle(
-    @Payload() event: EventEnvelope<CredentialsRotationFailedPayload>,
+    @Payload() event: EventOf<typeof CredentialsRotationFailed>,
     @Ctx() ctx: EventContext,
   ) {
     const { registrationId, rotationId, reason } = event.payload;

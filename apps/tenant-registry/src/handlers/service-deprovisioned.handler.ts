@@ -1,8 +1,4 @@
-import {
-  EventEnvelope,
-  ServiceDeprovisioned,
-  ServiceDeprovisionedPayload,
-} from '@enclave/contracts';
+import { EventOf, ServiceDeprovisioned } from '@enclave/contracts';
 import { EventContext, HandlesEvent } from '@enclave/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
@@ -15,10 +11,7 @@ import { ServiceRegistrationEntity } from '../registrations/service-registration
 @Controller()
 export class ServiceDeprovisionedHandler {
   @HandlesEvent(ServiceDeprovisioned)
-  async handle(
-    @Payload() event: EventEnvelope<ServiceDeprovisionedPayload>,
-    @Ctx() ctx: EventContext,
-  ) {
+  async handle(@Payload() event: EventOf<typeof ServiceDeprovisioned>, @Ctx() ctx: EventContext) {
     await ctx.tx
       .getRepository(ServiceRegistrationEntity)
       .update({ id: event.payload.registrationId, state: 'deprovisioning' }, { state: 'deleted' });

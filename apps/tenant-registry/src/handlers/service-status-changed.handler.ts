@@ -1,8 +1,4 @@
-import {
-  EventEnvelope,
-  ServiceStatusChanged,
-  ServiceStatusChangedPayload,
-} from '@enclave/contracts';
+import { EventOf, ServiceStatusChanged } from '@enclave/contracts';
 import { EventContext, HandlesEvent } from '@enclave/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
@@ -15,10 +11,7 @@ import { ServiceRegistrationEntity } from '../registrations/service-registration
 @Controller()
 export class ServiceStatusChangedHandler {
   @HandlesEvent(ServiceStatusChanged)
-  async handle(
-    @Payload() event: EventEnvelope<ServiceStatusChangedPayload>,
-    @Ctx() ctx: EventContext,
-  ) {
+  async handle(@Payload() event: EventOf<typeof ServiceStatusChanged>, @Ctx() ctx: EventContext) {
     const { registrationId, state, conditions, revision } = event.payload;
     await ctx.tx
       .createQueryBuilder()

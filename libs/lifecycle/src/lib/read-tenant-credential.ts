@@ -1,13 +1,6 @@
-import {
-  ResourceKind,
-  SecretRef,
-  ServiceRegisteredPayload,
-  tenantResourceNames,
-} from '@enclave/contracts';
+import { RegistrationRef, ResourceKind, SecretRef, tenantResourceNames } from '@enclave/contracts';
 import { SecretNotFoundError, SecretStore } from '@enclave/secret-store';
 import { PermanentStageError } from './permanent.error';
-
-type Registration = Pick<ServiceRegisteredPayload, 'tenantId' | 'product' | 'isolationMode'>;
 
 export interface TenantCredential {
   readonly username: string;
@@ -20,7 +13,7 @@ export interface TenantCredential {
  */
 export async function readTenantCredential(
   secrets: SecretStore,
-  registration: Registration,
+  registration: RegistrationRef,
   resource: ResourceKind,
   ref: SecretRef,
 ): Promise<TenantCredential> {

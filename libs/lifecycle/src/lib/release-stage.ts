@@ -1,10 +1,5 @@
-import { ServiceRegisteredPayload, Stage, StageReleased } from '@enclave/contracts';
+import { RegistrationRef, Stage, StageReleased } from '@enclave/contracts';
 import { EventContext } from '@enclave/messaging';
-
-type Registration = Pick<
-  ServiceRegisteredPayload,
-  'tenantId' | 'registrationId' | 'product' | 'isolationMode'
->;
 
 /**
  * Runs one stage's part of an offboarding, then says the stage released the registration. The
@@ -16,7 +11,7 @@ type Registration = Pick<
 export async function releaseStage(
   ctx: EventContext,
   stage: Stage,
-  registration: Registration,
+  registration: RegistrationRef,
   work: () => Promise<void>,
 ): Promise<void> {
   await work();

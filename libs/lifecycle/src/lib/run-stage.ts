@@ -1,11 +1,6 @@
-import { ServiceRegisteredPayload, Stage, StageFailed } from '@enclave/contracts';
+import { RegistrationRef, Stage, StageFailed } from '@enclave/contracts';
 import { EventContext, isInfrastructureFailure } from '@enclave/messaging';
 import { maskUrlCredentials } from '@enclave/service-kit';
-
-type Registration = Pick<
-  ServiceRegisteredPayload,
-  'tenantId' | 'registrationId' | 'product' | 'isolationMode'
->;
 
 /**
  * Runs one stage's work for a registration. A failure is retried by the consumer (backoff) until
@@ -18,7 +13,7 @@ type Registration = Pick<
 export async function runStage<T>(
   ctx: EventContext,
   stage: Stage,
-  registration: Registration,
+  registration: RegistrationRef,
   work: () => Promise<T>,
 ): Promise<T | undefined> {
   try {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EventEnvelope } from '../envelope/event-envelope.schema';
 
 /** One version of an event's payload; every version after the first says how to lift its predecessor. */
 export interface EventVersion<TSchema extends z.ZodTypeAny = z.ZodTypeAny> {
@@ -60,3 +61,6 @@ export function defineEvent<
     partitionKey: spec.partitionKey,
   };
 }
+
+/** The envelope a handler of event definition `D` receives: `EventOf<typeof ServiceRegistered>`. */
+export type EventOf<D> = EventEnvelope<PayloadOf<D>>;

@@ -12,6 +12,9 @@ export const serviceEventFields = {
   isolationMode: isolationModeSchema,
 };
 
+/** Names one registration: what every stage needs to act on it and to report about it. */
+export type RegistrationRef = z.infer<z.ZodObject<typeof serviceEventFields>>;
+
 /** What a retry of a Failed registration carries, from its request to the stages that run again. */
 export const serviceRetryFields = {
   ...serviceEventFields,

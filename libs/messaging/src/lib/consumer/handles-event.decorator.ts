@@ -1,4 +1,4 @@
-import { EventDefinition } from '@enclave/contracts';
+import { EventDefinition, EventOf } from '@enclave/contracts';
 import {
   ArgumentsHost,
   Catch,
@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { EventPattern } from '@nestjs/microservices';
 import { Observable, throwError } from 'rxjs';
+import { EventContext } from './event.context';
 
 /**
  * Nest's default RPC filter swallows an error into `{ status, message }`; the consumer needs the
@@ -20,7 +21,38 @@ class RethrowEventErrorFilter implements RpcExceptionFilter {
   }
 }
 
-/** Marks a method as the handler of one event type. One handler file per event. */
-export function HandlesEvent(def: EventDefinition<string, unknown>): MethodDecorator {
-  return applyDecorators(EventPattern(def.topic), UseFilters(new RethrowEventErrorFilter()));
+/** The shape of a handler method for event `D`. */
+export type EventHandlerMethod<D extends EventDefinition> = (
+  event: EventOf<D>,
+  ctx: EventContext,
+) => unknown;
+
+// True only when A and B are the same type (not merely assignable either way).
+type Same<A, B> =
+  (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+
+/** What the compiler reports when a handler's parameter is not the event it is decorated with. */
+interface HandlerMismatch<D extends EventDefinition> {
+  readonly handlerParameterMustBe: EventOf<D>;
+}
+
+/**
+ * Marks a method as the handler of one event type. One handler file per event. The method's event
+ * parameter must be exactly `EventOf<typeof def>`: a handler paired with the wrong event, or one
+ * that widens its parameter, does not compile (class methods are compared bivariantly, so the
+ * decorator checks equality itself and answers a type error through its return type).
+ */
+export function HandlesEvent<D extends EventDefinition>(def: D) {
+  const decorate = applyDecorators(
+    EventPattern(def.topic),
+    UseFilters(new RethrowEventErrorFilter()),
+  );
+  return <M extends EventHandlerMethod<D>>(
+    target: object,
+    key: string | symbol,
+    descriptor: TypedPropertyDescriptor<M>,
+  ): Same<Parameters<M>[0], EventOf<D>> extends true ? void : HandlerMismatch<D> => {
+    decorate(target, key, descriptor);
+    return undefined as Same<Parameters<M>[0], EventOf<D>> extends true ? void : HandlerMismatch<D>;
+  };
 }
