@@ -2,6 +2,7 @@ import {
   BrokerProvisioned,
   CredentialsRotationRequested,
   EventDefinition,
+  CredentialsIssued,
   EventEnvelope,
   MigrationsApplied,
   MongoProvisioned,
@@ -129,38 +130,45 @@ describe('credential rotation over Kafka', () => {
     return ((await response.json()) as { rotation: unknown }).rotation;
   };
 
-  const provisionedBy = (cause: string) => ({
-    postgres: () =>
-      send(
-        PostgresProvisioned,
-        {
-          ...registration,
-          database: names.pgDatabase,
-          schema: names.pgSchema,
-          role: names.pgRole,
-          credentials: { path: names.secretPath('postgres'), version: 1 },
-        },
-        cause,
-      ),
-    mongodb: () =>
-      send(
-        MongoProvisioned,
-        {
-          ...registration,
-          database: names.mongoDatabase,
-          user: names.mongoUser,
-          userManagement: 'enforced',
-          collections: 2,
-        },
-        cause,
-      ),
-    rabbitmq: () =>
-      send(
-        BrokerProvisioned,
-        { ...registration, vhost: names.vhost, user: names.rabbitUser },
-        cause,
-      ),
-  });
+  /** What the three provisioners publish after applying the CredentialsIssued `issued`. */
+  const provisionedBy = (issued: EventEnvelope) => {
+    const cause = issued.id;
+    const { rotationId } = CredentialsIssued.schema.parse(issued.payload);
+    return {
+      postgres: () =>
+        send(
+          PostgresProvisioned,
+          {
+            ...registration,
+            database: names.pgDatabase,
+            schema: names.pgSchema,
+            role: names.pgRole,
+            credentials: { path: names.secretPath('postgres'), version: 1 },
+            rotationId,
+          },
+          cause,
+        ),
+      mongodb: () =>
+        send(
+          MongoProvisioned,
+          {
+            ...registration,
+            database: names.mongoDatabase,
+            user: names.mongoUser,
+            userManagement: 'enforced',
+            collections: 2,
+            rotationId,
+          },
+          cause,
+        ),
+      rabbitmq: () =>
+        send(
+          BrokerProvisioned,
+          { ...registration, vhost: names.vhost, user: names.rabbitUser, rotationId },
+          cause,
+        ),
+    };
+  };
 
   beforeAll(async () => {
     db = await createTestDatabase(infra.pgAdminUrl, 'rotation_kafka');
@@ -216,7 +224,7 @@ describe('credential rotation over Kafka', () => {
     expect(first).toMatchObject({ version: 2, payload: { rotationId: null } });
 
     // The provisioners apply them and the migrations run: Ready.
-    const original = provisionedBy(first.id);
+    const original = provisionedBy(first);
     const pg = await original.postgres();
     await original.mongodb();
     await original.rabbitmq();
@@ -264,13 +272,12 @@ describe('credential rotation over Kafka', () => {
       await dataSource.destroy();
     }
 
-    // The provisioners re-apply: PostgreSQL and MongoDB first, plus events that must not count.
-    const rotation = provisionedBy(reissued[0].id);
+    // The provisioners re-apply: PostgreSQL and MongoDB first, plus an event that must not count.
+    const rotation = provisionedBy(reissued[0]);
     const noise = [
       await rotation.postgres(),
       await rotation.mongodb(),
-      await original.rabbitmq(), // a late event of the original provisioning
-      await provisionedBy(reissued[1].id).rabbitmq(), // answers the repeated CredentialsIssued
+      await original.rabbitmq(), // a late event of the original provisioning (no rotationId)
     ];
     await aggregatorSettled(noise);
     expect(await allOn(Topics.CredentialsRotated)).toHaveLength(0);
@@ -280,8 +287,9 @@ describe('credential rotation over Kafka', () => {
       awaiting: ['rabbitmq'],
     });
 
-    // RabbitMQ re-applies, then a duplicate report: CredentialsRotated once.
-    const last = await rotation.rabbitmq();
+    // RabbitMQ re-applies (answering the repeated CredentialsIssued: the same rotation, the same
+    // vault versions), then a duplicate report: CredentialsRotated once.
+    const last = await provisionedBy(reissued[1]).rabbitmq();
     const duplicate = await rotation.rabbitmq();
     await aggregatorSettled([last, duplicate]);
     const [rotated, ...more] = await allOn(Topics.CredentialsRotated);

@@ -50,6 +50,7 @@ describe('migration-runner PostgresProvisionedHandler', () => {
       schema: tenant.schema,
       role: tenant.role,
       credentials: ref,
+      rotationId: null,
     };
   });
 

@@ -111,36 +111,42 @@ describe('readiness-aggregator credential rotation', () => {
       rotationId ? randomUUID() : null,
     );
 
-  /** What the three provisioners publish after applying the CredentialsIssued `cause`. */
-  const provisioned = (r: Registration, cause: string) => ({
-    postgres: envelope(
-      PostgresProvisioned,
-      {
-        ...r,
-        database: names.pgDatabase,
-        schema: names.pgSchema,
-        role: names.pgRole,
-        credentials: refs(1).postgres!,
-      },
-      cause,
-    ),
-    mongodb: envelope(
-      MongoProvisioned,
-      {
-        ...r,
-        database: names.mongoDatabase,
-        user: names.mongoUser,
-        userManagement: 'enforced',
-        collections: 2,
-      },
-      cause,
-    ),
-    rabbitmq: envelope(
-      BrokerProvisioned,
-      { ...r, vhost: names.vhost, user: names.rabbitUser },
-      cause,
-    ),
-  });
+  /** What the three provisioners publish after applying the CredentialsIssued `issuedEvent`. */
+  const provisioned = (r: Registration, issuedEvent: EventEnvelope<CredentialsIssuedPayload>) => {
+    const cause = issuedEvent.id;
+    const rotationId = issuedEvent.payload.rotationId;
+    return {
+      postgres: envelope(
+        PostgresProvisioned,
+        {
+          ...r,
+          database: names.pgDatabase,
+          schema: names.pgSchema,
+          role: names.pgRole,
+          credentials: refs(1).postgres!,
+          rotationId,
+        },
+        cause,
+      ),
+      mongodb: envelope(
+        MongoProvisioned,
+        {
+          ...r,
+          database: names.mongoDatabase,
+          user: names.mongoUser,
+          userManagement: 'enforced',
+          collections: 2,
+          rotationId,
+        },
+        cause,
+      ),
+      rabbitmq: envelope(
+        BrokerProvisioned,
+        { ...r, vhost: names.vhost, user: names.rabbitUser, rotationId },
+        cause,
+      ),
+    };
+  };
 
   /** Provisions a ledger registration to Ready; returns the first CredentialsIssued. */
   const provisionToReady = async (r: Registration) => {
@@ -153,7 +159,7 @@ describe('readiness-aggregator credential rotation', () => {
       on.registered,
     );
     const first = await deliver(issued(r, null, 1), on.issued);
-    const events = provisioned(r, first.id);
+    const events = provisioned(r, first);
     for (const stage of ['postgres', 'mongodb', 'rabbitmq'] as const)
       await deliver(events[stage], on[stage]);
     await deliver(
@@ -200,17 +206,17 @@ describe('readiness-aggregator credential rotation', () => {
 
   it('publishes CredentialsRotated once, after every required stage re-applied the rotation', async () => {
     const r = newRegistration();
-    const { original } = await provisionToReady(r);
+    const { first, original } = await provisionToReady(r);
     const before = await statusRow(r);
     expect(await publishedFor(r, 'ServiceReady')).toHaveLength(1);
 
     const rotationId = randomUUID();
     const rotation = await deliver(issued(r, rotationId, 2), on.issued);
-    const reapplied = provisioned(r, rotation.id);
+    const reapplied = provisioned(r, rotation);
 
     // Late and duplicate events of the original provisioning say nothing about the rotation.
     await deliver(original.postgres, on.postgres);
-    await deliver(provisioned(r, original.postgres.causationId!).rabbitmq, on.rabbitmq);
+    await deliver(provisioned(r, first).rabbitmq, on.rabbitmq);
     await deliver(reapplied.postgres, on.postgres);
     await deliver(reapplied.postgres, on.postgres);
     await deliver(
@@ -228,7 +234,7 @@ describe('readiness-aggregator credential rotation', () => {
 
     await deliver(reapplied.rabbitmq, on.rabbitmq);
     // Afterwards: a late re-apply, another delivery of the rotation, the same rotation again.
-    await deliver(provisioned(r, rotation.id).rabbitmq, on.rabbitmq);
+    await deliver(provisioned(r, rotation).rabbitmq, on.rabbitmq);
     await deliver(rotation, on.issued);
     await deliver(envelope(CredentialsIssued, rotation.payload, rotation.causationId), on.issued);
 
@@ -260,7 +266,7 @@ describe('readiness-aggregator credential rotation', () => {
     const r = newRegistration();
     await provisionToReady(r);
     const rotation = issued(r, randomUUID(), 2);
-    const reapplied = provisioned(r, rotation.id);
+    const reapplied = provisioned(r, rotation);
     for (const stage of ['postgres', 'mongodb', 'rabbitmq'] as const)
       await deliver(reapplied[stage], on[stage]);
     expect(await publishedFor(r, 'CredentialsRotated')).toHaveLength(0);
@@ -270,8 +276,8 @@ describe('readiness-aggregator credential rotation', () => {
     expect(await publishedFor(r, 'CredentialsRotated')).toHaveLength(1);
     const row = await statusRow(r);
     expect(row.rotation.state).toBe('done');
-    expect(row.unclaimed_reports.map((x: { causationId: string }) => x.causationId)).not.toContain(
-      rotation.id,
+    expect(row.unclaimed_reports.map((x: { rotationId: string }) => x.rotationId)).not.toContain(
+      rotation.payload.rotationId,
     );
   });
 
@@ -289,7 +295,7 @@ describe('readiness-aggregator credential rotation', () => {
       ),
       on.issued,
     );
-    const pg = provisioned(r, first.id).postgres;
+    const pg = provisioned(r, first).postgres;
     await deliver(pg, on.postgres);
     await deliver(
       envelope(MigrationsApplied, { ...r, schemaVersion: 3, applied: ['0001-init'] }, pg.id),
@@ -320,13 +326,13 @@ describe('readiness-aggregator credential rotation', () => {
     const newer = await deliver(issued(r, randomUUID(), 3), on.issued);
 
     for (const stage of ['postgres', 'mongodb', 'rabbitmq'] as const)
-      await deliver(provisioned(r, older.id)[stage], on[stage]);
+      await deliver(provisioned(r, older)[stage], on[stage]);
     // A replay of the older rotation's CredentialsIssued does not reopen it either.
     await deliver(older, on.issued);
     expect(await publishedFor(r, 'CredentialsRotated')).toHaveLength(0);
 
     for (const stage of ['postgres', 'mongodb', 'rabbitmq'] as const)
-      await deliver(provisioned(r, newer.id)[stage], on[stage]);
+      await deliver(provisioned(r, newer)[stage], on[stage]);
     const rotated = await publishedFor(r, 'CredentialsRotated');
     expect(rotated.map((e) => e.payload.rotationId)).toEqual([newer.payload.rotationId]);
     expect(rotated[0].payload.credentials).toEqual(refs(3));
@@ -336,16 +342,21 @@ describe('readiness-aggregator credential rotation', () => {
     const r = newRegistration();
     await provisionToReady(r);
     const rotation = await deliver(issued(r, randomUUID(), 2), on.issued);
-    await deliver(provisioned(r, rotation.id).postgres, on.postgres);
+    await deliver(provisioned(r, rotation).postgres, on.postgres);
 
     const stageFailed = envelope(
       StageFailed,
-      { ...r, stage: 'rabbitmq', reason: 'user is owned by another vhost' },
+      {
+        ...r,
+        stage: 'rabbitmq',
+        reason: 'user is owned by another vhost',
+        rotationId: rotation.payload.rotationId,
+      },
       rotation.id,
     );
     await deliver(stageFailed, on.failed);
     await deliver({ ...stageFailed, id: randomUUID() }, on.failed);
-    await deliver(provisioned(r, rotation.id).mongodb, on.mongodb);
+    await deliver(provisioned(r, rotation).mongodb, on.mongodb);
 
     const view = await statusApi.registration(r.registrationId);
     expect(view.state).toBe('ready');
@@ -373,11 +384,15 @@ describe('readiness-aggregator credential rotation', () => {
       on.registered,
     );
     await deliver(
-      envelope(StageFailed, { ...r, stage: 'postgres', reason: 'owned elsewhere' }, null),
+      envelope(
+        StageFailed,
+        { ...r, stage: 'postgres', reason: 'owned elsewhere', rotationId: null },
+        null,
+      ),
       on.failed,
     );
     const rotation = await deliver(issued(r, randomUUID(), 2), on.issued);
-    await deliver(provisioned(r, rotation.id).postgres, on.postgres);
+    await deliver(provisioned(r, rotation).postgres, on.postgres);
 
     expect((await statusRow(r)).rotation).toBeNull();
     expect((await statusApi.registration(r.registrationId)).rotation).toBeNull();

@@ -83,6 +83,7 @@ describe('CredentialsIssuedHandler (broker-provisioner)', () => {
       isolationMode: 'SCHEMA',
       vhost: 't_acme_corp_ledger',
       user: 't_acme_corp_ledger',
+      rotationId: null,
     });
     expect(BrokerProvisioned.schema.safeParse(publish.mock.calls[0][1]).success).toBe(true);
     expect(JSON.stringify(publish.mock.calls)).not.toContain(PASSWORD);

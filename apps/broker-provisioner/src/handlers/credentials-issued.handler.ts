@@ -58,6 +58,7 @@ export class CredentialsIssuedHandler {
         isolationMode,
         vhost,
         user,
+        rotationId: event.payload.rotationId,
       });
     });
   }

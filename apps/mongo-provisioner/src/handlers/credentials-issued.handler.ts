@@ -58,6 +58,7 @@ export class CredentialsIssuedHandler {
         user: result.user,
         userManagement: result.userManagement,
         collections: result.collections,
+        rotationId: event.payload.rotationId,
       });
     });
   }

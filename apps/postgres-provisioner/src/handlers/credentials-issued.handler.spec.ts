@@ -102,13 +102,12 @@ describe('CredentialsIssuedHandler', () => {
           schema: 't_acme',
           role: 't_acme_ledger_s',
           credentials: ref,
+          rotationId: null,
         },
       },
     ]);
     // The payload must satisfy the contract (strict: no extra fields such as a password).
-    expect(PostgresProvisioned.versions[0].schema.safeParse(published[0].payload).success).toBe(
-      true,
-    );
+    expect(PostgresProvisioned.schema.safeParse(published[0].payload).success).toBe(true);
     expect(JSON.stringify(published)).not.toContain(PASSWORD);
   });
 

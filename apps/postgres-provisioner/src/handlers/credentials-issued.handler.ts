@@ -51,6 +51,7 @@ export class CredentialsIssuedHandler {
         schema: provisioned.schema,
         role: provisioned.role,
         credentials: ref,
+        rotationId: event.payload.rotationId,
       });
     });
   }

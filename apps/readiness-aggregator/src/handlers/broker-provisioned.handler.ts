@@ -19,6 +19,15 @@ export class BrokerProvisionedHandler {
       stage: 'rabbitmq',
     });
     // The same event, caused by a rotation's CredentialsIssued, says the new password is applied.
-    await this.trackRotation.execute(ctx, event, { kind: 'applied', stage: 'rabbitmq' }, status);
+    await this.trackRotation.execute(
+      ctx,
+      event,
+      {
+        kind: 'applied',
+        stage: 'rabbitmq',
+        rotationId: event.payload.rotationId,
+      },
+      status,
+    );
   }
 }

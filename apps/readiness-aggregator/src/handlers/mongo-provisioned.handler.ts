@@ -16,6 +16,15 @@ export class MongoProvisionedHandler {
   async handle(@Payload() event: EventOf<typeof MongoProvisioned>, @Ctx() ctx: EventContext) {
     const status = await this.recordOutcome.execute(ctx, event, { kind: 'done', stage: 'mongodb' });
     // The same event, caused by a rotation's CredentialsIssued, says the new password is applied.
-    await this.trackRotation.execute(ctx, event, { kind: 'applied', stage: 'mongodb' }, status);
+    await this.trackRotation.execute(
+      ctx,
+      event,
+      {
+        kind: 'applied',
+        stage: 'mongodb',
+        rotationId: event.payload.rotationId,
+      },
+      status,
+    );
   }
 }

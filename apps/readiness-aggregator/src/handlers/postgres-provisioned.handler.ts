@@ -19,6 +19,15 @@ export class PostgresProvisionedHandler {
       stage: 'postgres',
     });
     // The same event, caused by a rotation's CredentialsIssued, says the new password is applied.
-    await this.trackRotation.execute(ctx, event, { kind: 'applied', stage: 'postgres' }, status);
+    await this.trackRotation.execute(
+      ctx,
+      event,
+      {
+        kind: 'applied',
+        stage: 'postgres',
+        rotationId: event.payload.rotationId,
+      },
+      status,
+    );
   }
 }

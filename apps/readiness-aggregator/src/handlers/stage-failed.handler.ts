@@ -14,10 +14,15 @@ export class StageFailedHandler {
 
   @HandlesEvent(StageFailed)
   async handle(@Payload() event: EventOf<typeof StageFailed>, @Ctx() ctx: EventContext) {
-    const { stage, reason } = event.payload;
+    const { stage, reason, rotationId } = event.payload;
     const status = await this.recordOutcome.execute(ctx, event, { kind: 'failed', stage, reason });
     // A provisioner that gives up applying rotated credentials fails the rotation, not the
     // registration (whose stage is already done, so the line above changes nothing then).
-    await this.trackRotation.execute(ctx, event, { kind: 'failed', stage, reason }, status);
+    await this.trackRotation.execute(
+      ctx,
+      event,
+      { kind: 'failed', stage, reason, rotationId },
+      status,
+    );
   }
 }

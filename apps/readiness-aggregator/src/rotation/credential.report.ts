@@ -1,12 +1,11 @@
 import type { Stage } from '@enclave/contracts';
 
 /**
- * A stage applied (or gave up applying) the credentials of the CredentialsIssued `causationId`.
- * Kept until a rotation claims it, because it can arrive before that CredentialsIssued does
- * (different topics are consumed independently).
+ * A stage applied (or gave up applying) the credentials of rotation `rotationId`. Kept until the
+ * rotation's CredentialsIssued arrives when it comes first (topics are consumed independently).
  */
 export interface CredentialReport {
-  causationId: string;
+  rotationId: string;
   stage: Stage;
   status: 'done' | 'failed';
   at: string;

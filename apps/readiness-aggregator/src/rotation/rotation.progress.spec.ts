@@ -20,7 +20,6 @@ function status(required: Stage[] | null = ['credentials', 'postgres', 'migratio
 function issued(version = 2, overrides: Partial<IssuedRotation> = {}): IssuedRotation {
   return {
     rotationId: randomUUID(),
-    eventId: randomUUID(),
     credentials: { postgres: ref('postgres', version), rabbitmq: ref('rabbitmq', version) },
     occurredAt: '2026-01-01T00:00:00.000Z',
     ...overrides,
@@ -28,11 +27,11 @@ function issued(version = 2, overrides: Partial<IssuedRotation> = {}): IssuedRot
 }
 
 function report(
-  causationId: string,
+  rotationId: string,
   stage: Stage,
   overrides: Partial<CredentialReport> = {},
 ): CredentialReport {
-  return { causationId, stage, status: 'done', at: `at-${stage}`, reason: null, ...overrides };
+  return { rotationId, stage, status: 'done', at: `at-${stage}`, reason: null, ...overrides };
 }
 
 describe('RotationProgress', () => {
@@ -51,14 +50,13 @@ describe('RotationProgress', () => {
     expect(progress.issued(rotation)).toBe('updated');
     expect(s.rotation).toMatchObject({
       rotationId: rotation.rotationId,
-      issuedEventId: rotation.eventId,
       awaiting: ['postgres', 'rabbitmq'],
       state: 'pending',
       completedAt: null,
     });
-    expect(progress.report(report(rotation.eventId, 'postgres'))).toBe('updated');
+    expect(progress.report(report(rotation.rotationId, 'postgres'))).toBe('updated');
     expect(s.rotation!.awaiting).toEqual(['rabbitmq']);
-    expect(progress.report(report(rotation.eventId, 'rabbitmq'))).toBe('done');
+    expect(progress.report(report(rotation.rotationId, 'rabbitmq'))).toBe('done');
     expect(s.rotation).toMatchObject({ state: 'done', awaiting: [], completedAt: 'at-rabbitmq' });
   });
 
@@ -67,28 +65,28 @@ describe('RotationProgress', () => {
     const progress = new RotationProgress(s);
     const rotation = issued();
     progress.issued(rotation);
-    progress.report(report(rotation.eventId, 'postgres'));
+    progress.report(report(rotation.rotationId, 'postgres'));
 
-    expect(progress.report(report(rotation.eventId, 'postgres'))).toBe('none');
-    expect(progress.report(report(rotation.eventId, 'rabbitmq'))).toBe('done');
-    expect(progress.report(report(rotation.eventId, 'rabbitmq'))).toBe('none');
-    expect(progress.report(report(rotation.eventId, 'postgres', { status: 'failed' }))).toBe(
+    expect(progress.report(report(rotation.rotationId, 'postgres'))).toBe('none');
+    expect(progress.report(report(rotation.rotationId, 'rabbitmq'))).toBe('done');
+    expect(progress.report(report(rotation.rotationId, 'rabbitmq'))).toBe('none');
+    expect(progress.report(report(rotation.rotationId, 'postgres', { status: 'failed' }))).toBe(
       'none',
     );
     expect(s.rotation!.state).toBe('done');
     expect(s.unclaimedReports).toEqual([]);
   });
 
-  it('does not count reports caused by another CredentialsIssued (the original provisioning)', () => {
+  it('does not count reports of another rotation', () => {
     const s = status();
     const progress = new RotationProgress(s);
-    const original = randomUUID();
+    const another = randomUUID();
     const rotation = issued();
     progress.issued(rotation);
 
-    expect(progress.report(report(original, 'postgres'))).toBe('updated');
-    expect(progress.report(report(original, 'postgres'))).toBe('none');
-    expect(progress.report(report(original, 'rabbitmq'))).toBe('updated');
+    expect(progress.report(report(another, 'postgres'))).toBe('updated');
+    expect(progress.report(report(another, 'postgres'))).toBe('none');
+    expect(progress.report(report(another, 'rabbitmq'))).toBe('updated');
     expect(s.rotation).toMatchObject({ state: 'pending', awaiting: ['postgres', 'rabbitmq'] });
   });
 
@@ -97,9 +95,9 @@ describe('RotationProgress', () => {
     const progress = new RotationProgress(s);
     const rotation = issued();
     const other = randomUUID();
-    progress.report(report(rotation.eventId, 'postgres'));
+    progress.report(report(rotation.rotationId, 'postgres'));
     progress.report(report(other, 'postgres'));
-    progress.report(report(rotation.eventId, 'rabbitmq'));
+    progress.report(report(rotation.rotationId, 'rabbitmq'));
 
     expect(progress.issued(rotation)).toBe('done');
     expect(s.rotation).toMatchObject({ state: 'done', awaiting: [] });
@@ -128,11 +126,11 @@ describe('RotationProgress', () => {
     expect(progress.issued(newer)).toBe('updated');
     const tracked = s.rotation;
 
-    expect(progress.issued({ ...newer, eventId: randomUUID() })).toBe('none');
-    expect(progress.issued({ ...older, eventId: randomUUID() })).toBe('none');
+    expect(progress.issued({ ...newer })).toBe('none');
+    expect(progress.issued({ ...older })).toBe('none');
     expect(s.rotation).toBe(tracked);
     // The superseded rotation's reports no longer count.
-    expect(progress.report(report(older.eventId, 'postgres'))).toBe('updated');
+    expect(progress.report(report(older.rotationId, 'postgres'))).toBe('updated');
     expect(s.rotation!.awaiting).toEqual(['postgres', 'rabbitmq']);
   });
 
@@ -144,7 +142,10 @@ describe('RotationProgress', () => {
 
     expect(
       progress.report(
-        report(rotation.eventId, 'rabbitmq', { status: 'failed', reason: 'user owned elsewhere' }),
+        report(rotation.rotationId, 'rabbitmq', {
+          status: 'failed',
+          reason: 'user owned elsewhere',
+        }),
       ),
     ).toBe('failed');
     expect(s.rotation).toMatchObject({
@@ -152,7 +153,7 @@ describe('RotationProgress', () => {
       reason: 'rabbitmq: user owned elsewhere',
       completedAt: 'at-rabbitmq',
     });
-    expect(progress.report(report(rotation.eventId, 'postgres'))).toBe('none');
+    expect(progress.report(report(rotation.rotationId, 'postgres'))).toBe('none');
   });
 
   it('ignores failures of stages it does not wait for', () => {
@@ -160,7 +161,7 @@ describe('RotationProgress', () => {
     const progress = new RotationProgress(s);
     const rotation = issued();
     progress.issued(rotation);
-    expect(progress.report(report(rotation.eventId, 'migrations', { status: 'failed' }))).toBe(
+    expect(progress.report(report(rotation.rotationId, 'migrations', { status: 'failed' }))).toBe(
       'none',
     );
     expect(s.rotation!.state).toBe('pending');
@@ -171,6 +172,6 @@ describe('RotationProgress', () => {
     const progress = new RotationProgress(s);
     const ids = Array.from({ length: 20 }, () => randomUUID());
     for (const id of ids) progress.report(report(id, 'postgres'));
-    expect(s.unclaimedReports.map((r) => r.causationId)).toEqual(ids.slice(-12));
+    expect(s.unclaimedReports.map((r) => r.rotationId)).toEqual(ids.slice(-12));
   });
 });

@@ -9,7 +9,6 @@ type Tracked = Pick<ServiceStatusEntity, 'required' | 'rotation' | 'unclaimedRep
 
 export interface IssuedRotation {
   readonly rotationId: string;
-  readonly eventId: string;
   readonly credentials: Credentials;
   readonly occurredAt: string;
 }
@@ -20,15 +19,14 @@ export type RotationChange = 'none' | 'updated' | 'done' | 'failed';
 /** The stages that log in with a credential and so must re-apply a rotated one. */
 const CREDENTIAL_STAGES: readonly ResourceKind[] = ['postgres', 'mongodb', 'rabbitmq'];
 
-// Reports of the original provisioning are kept too (nothing tells them apart); a few per
-// registration are enough to cover a rotation's reports racing ahead of its CredentialsIssued.
+// Enough to hold a few rotations' reports racing ahead of their CredentialsIssued.
 const MAX_UNCLAIMED_REPORTS = 12;
 
 /**
- * Folds rotation events into a registration's status, in any order and any number of times: the
- * rotation's CredentialsIssued names the stages that must re-apply it, and each stage event whose
- * causation is that CredentialsIssued ticks one off. Only a newer rotation replaces the tracked one,
- * and a stage's first report wins, so repeats and late events change nothing.
+ * Folds rotation events into a registration's status, in any order and any number of times. The
+ * rotation's CredentialsIssued names the stages that must re-apply it; each stage report naming
+ * that rotation ticks one off. Only a newer rotation replaces the tracked one, and a stage's first
+ * report wins, so repeats and late events change nothing.
  */
 export class RotationProgress {
   constructor(private readonly status: Tracked) {}
@@ -39,7 +37,6 @@ export class RotationProgress {
     const required = this.status.required;
     const rotation: RotationRecord = {
       rotationId: issued.rotationId,
-      issuedEventId: issued.eventId,
       credentials: issued.credentials,
       // A stage without a new credential has nothing to re-apply, and would never report.
       awaiting: CREDENTIAL_STAGES.filter(
@@ -54,9 +51,9 @@ export class RotationProgress {
       rotation.state = 'done';
       rotation.completedAt = issued.occurredAt;
     }
-    const claimed = this.status.unclaimedReports.filter((r) => r.causationId === issued.eventId);
+    const claimed = this.status.unclaimedReports.filter((r) => r.rotationId === issued.rotationId);
     this.status.unclaimedReports = this.status.unclaimedReports.filter(
-      (r) => r.causationId !== issued.eventId,
+      (r) => r.rotationId !== issued.rotationId,
     );
     this.status.rotation = claimed.reduce(fold, rotation);
     return this.status.rotation.state === 'pending' ? 'updated' : this.status.rotation.state;
@@ -66,16 +63,15 @@ export class RotationProgress {
     // Other stages (migrations) never apply credentials: nothing to wait for or keep.
     if (!(CREDENTIAL_STAGES as readonly string[]).includes(report.stage)) return 'none';
     const current = this.status.rotation;
-    if (current?.issuedEventId === report.causationId) {
+    if (current?.rotationId === report.rotationId) {
       const next = fold(current, report);
       if (next === current) return 'none';
       this.status.rotation = next;
       return next.state === 'pending' ? 'updated' : next.state;
     }
-    // Not the tracked rotation: the original provisioning, an older rotation, or one whose
-    // CredentialsIssued has not been seen yet.
+    // Not the tracked rotation: an older one, or one whose CredentialsIssued has not been seen yet.
     const known = this.status.unclaimedReports.some(
-      (r) => r.causationId === report.causationId && r.stage === report.stage,
+      (r) => r.rotationId === report.rotationId && r.stage === report.stage,
     );
     if (known) return 'none';
     this.status.unclaimedReports = [...this.status.unclaimedReports, report].slice(

@@ -3,8 +3,6 @@ import type { CredentialsIssuedPayload, Stage } from '@enclave/contracts';
 /** Where the last credential rotation of a registration stands (one row keeps only the last). */
 export interface RotationRecord {
   rotationId: string;
-  /** Id of the CredentialsIssued that carried it: stages re-applying it name it as causation. */
-  issuedEventId: string;
   credentials: CredentialsIssuedPayload['credentials'];
   /** Stages that have not applied the new credentials yet. */
   awaiting: Stage[];

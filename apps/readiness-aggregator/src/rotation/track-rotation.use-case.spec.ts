@@ -62,8 +62,9 @@ describe('TrackRotationUseCase', () => {
     expect(save).toHaveBeenCalledTimes(1);
     expect(published).toEqual([]);
 
-    await useCase.execute(ctx, envelope(issuedEvent.id), { kind: 'applied', stage: 'postgres' });
-    await useCase.execute(ctx, envelope(issuedEvent.id), { kind: 'applied', stage: 'postgres' });
+    const applied = { kind: 'applied', stage: 'postgres', rotationId } as const;
+    await useCase.execute(ctx, envelope(issuedEvent.id), applied);
+    await useCase.execute(ctx, envelope(issuedEvent.id), applied);
 
     expect(published).toEqual([
       { type: CredentialsRotated.type, payload: { ...registration, rotationId, credentials } },
@@ -80,9 +81,13 @@ describe('TrackRotationUseCase', () => {
     expect(published).toEqual([]);
   });
 
-  it('ignores stage events caused by nothing', async () => {
+  it('ignores stage reports that name no rotation (a first provisioning or a retry)', async () => {
     const { ctx, save, useCase } = setup();
-    await useCase.execute(ctx, envelope(null), { kind: 'applied', stage: 'postgres' });
+    await useCase.execute(ctx, envelope(randomUUID()), {
+      kind: 'applied',
+      stage: 'postgres',
+      rotationId: null,
+    });
     expect(lockServiceStatus).not.toHaveBeenCalled();
     expect(save).not.toHaveBeenCalled();
   });
@@ -96,6 +101,7 @@ describe('TrackRotationUseCase', () => {
       kind: 'failed',
       stage: 'postgres',
       reason: 'role is owned elsewhere',
+      rotationId,
     } as const;
     await useCase.execute(ctx, failure, failed);
     await useCase.execute(ctx, { ...failure, id: randomUUID() }, failed);
@@ -111,17 +117,33 @@ describe('TrackRotationUseCase', () => {
     );
   });
 
-  it('writes nothing for stage reports of a registration still provisioning (no rotation can exist)', async () => {
+  it('writes nothing for the first provisioning reports of a registration still provisioning', async () => {
     const { ctx, row, save, published, useCase } = setup('provisioning');
-    await useCase.execute(ctx, envelope(randomUUID()), { kind: 'applied', stage: 'postgres' });
+    await useCase.execute(ctx, envelope(randomUUID()), {
+      kind: 'applied',
+      stage: 'postgres',
+      rotationId: null,
+    });
     expect(row.unclaimedReports).toEqual([]);
     expect(save).not.toHaveBeenCalled();
     expect(published).toEqual([]);
   });
 
+  it('keeps a rotation report while the registration looks provisioning (catching up out of order)', async () => {
+    const { ctx, row, save, useCase } = setup('provisioning');
+    await useCase.execute(ctx, envelope(randomUUID()), {
+      kind: 'applied',
+      stage: 'postgres',
+      rotationId,
+    });
+    expect(row.unclaimedReports).toMatchObject([{ rotationId, stage: 'postgres', status: 'done' }]);
+    expect(save).toHaveBeenCalledTimes(1);
+  });
+
   it('folds into the row the caller already locked, without locking it again', async () => {
     const { ctx, row, save, useCase } = setup();
-    await useCase.execute(ctx, envelope(randomUUID()), { kind: 'applied', stage: 'mongodb' }, row);
+    const applied = { kind: 'applied', stage: 'mongodb', rotationId: randomUUID() } as const;
+    await useCase.execute(ctx, envelope(randomUUID()), applied, row);
     expect(lockServiceStatus).not.toHaveBeenCalled();
     // A report ahead of its rotation's CredentialsIssued is kept for it.
     expect(row.unclaimedReports).toHaveLength(1);

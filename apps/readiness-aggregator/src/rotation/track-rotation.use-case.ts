@@ -12,15 +12,9 @@ import { RotationChange, RotationProgress } from './rotation.progress';
 import { RotationSignal } from './rotation-signal';
 
 /**
- * Tracks a credential rotation from its CredentialsIssued to the moment every stage that logs in
- * with a credential has applied the new one, matched by causation (the stages' events name the
- * CredentialsIssued that caused them), and then publishes CredentialsRotated, once; or, when a stage
- * gives up applying it, CredentialsRotationFailed with the cause, once.
- *
- * A rotation is tracked unless the registration failed. Provisioning is not a reason to drop it: the
- * registry asks only for ready registrations, so seeing one while provisioning means this aggregator
- * is catching up out of order (after a lag or a replay), and the provisioners apply the new
- * passwords whatever it thinks, so CredentialsRotated must still follow for products to get them.
+ * Tracks a credential rotation from its CredentialsIssued until every stage that logs in with a
+ * credential has applied it, then publishes CredentialsRotated once (or CredentialsRotationFailed
+ * once, with the cause, when a stage gives up). Stage reports name their rotation (`rotationId`).
  */
 @Injectable()
 export class TrackRotationUseCase {
@@ -33,12 +27,12 @@ export class TrackRotationUseCase {
     /** The row, when the caller already holds it locked in this transaction. */
     locked?: ServiceStatusEntity,
   ): Promise<void> {
-    // A stage event caused by nothing (an API call, a test) cannot belong to a rotation.
-    if (signal.kind !== 'issued' && !event.causationId) return;
+    // A first provisioning's or a retry's report: nothing to do with a rotation.
+    const rotationId = signal.rotationId;
+    if (rotationId === null) return;
+    // Kept even while the registration looks provisioning: that is this aggregator catching up
+    // out of order, and products still need CredentialsRotated once the stages applied it.
     const status = locked ?? (await lockServiceStatus(ctx.tx, event.payload));
-    // Rotations are asked for ready registrations only, and only this aggregator makes one ready:
-    // before that, a stage report belongs to the original provisioning and is not worth a write.
-    if (signal.kind !== 'issued' && status.state !== 'ready' && !status.rotation) return;
     if (signal.kind === 'issued' && status.state === 'failed') {
       this.logger.warn(
         { rotationId: signal.rotationId, registrationId: status.registrationId },
@@ -47,7 +41,7 @@ export class TrackRotationUseCase {
       return;
     }
 
-    const change = this.fold(new RotationProgress(status), event, signal);
+    const change = this.fold(new RotationProgress(status), event, signal, rotationId);
     if (change === 'none') return;
     await ctx.tx.getRepository(ServiceStatusEntity).save(status);
 
@@ -82,17 +76,17 @@ export class TrackRotationUseCase {
     progress: RotationProgress,
     event: EventEnvelope,
     signal: RotationSignal,
+    rotationId: string,
   ): RotationChange {
     if (signal.kind === 'issued') {
       return progress.issued({
-        rotationId: signal.rotationId,
-        eventId: event.id,
+        rotationId,
         credentials: signal.credentials,
         occurredAt: event.occurredAt,
       });
     }
     return progress.report({
-      causationId: event.causationId!,
+      rotationId,
       stage: signal.stage,
       status: signal.kind === 'applied' ? 'done' : 'failed',
       at: event.occurredAt,

@@ -13,7 +13,7 @@ import { maskUrlCredentials } from '@enclave/service-kit';
 export async function runStage<T>(
   ctx: EventContext,
   stage: Stage,
-  registration: RegistrationRef,
+  registration: RegistrationRef & { readonly rotationId?: string | null },
   work: () => Promise<T>,
 ): Promise<T | undefined> {
   try {
@@ -29,6 +29,7 @@ export async function runStage<T>(
       isolationMode: registration.isolationMode,
       stage,
       reason,
+      rotationId: registration.rotationId ?? null,
     });
     return undefined;
   }

@@ -28,6 +28,18 @@ export const serviceRetryFields = {
   resources: z.array(resourceKindSchema).min(1),
 };
 
+/**
+ * On a stage's report: the rotation whose credentials it applied (or failed to apply), from the
+ * CredentialsIssued it acted on; null for a first provisioning or a retry.
+ */
+export const reportRotationIdSchema = z.string().uuid().nullable();
+
+/** Lifts a stage report written before it carried `rotationId`: it cannot say, so it names none. */
+export const withoutRotation = <P extends object>(previous: P): P & { rotationId: null } => ({
+  ...previous,
+  rotationId: null,
+});
+
 export const serviceEventKey = (p: { tenantId: string; product: string }): string =>
   `${p.tenantId}/${p.product}`;
 

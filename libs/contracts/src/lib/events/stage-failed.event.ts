@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { defineEvent } from '../catalog/event-definition';
-import { serviceEventFields, serviceEventKey, stageSchema } from './service-event.fields';
+import {
+  reportRotationIdSchema,
+  serviceEventFields,
+  serviceEventKey,
+  stageSchema,
+  withoutRotation,
+} from './service-event.fields';
 import { Topics } from './topics';
 
 const v1 = z
@@ -12,12 +18,22 @@ const v1 = z
   })
   .strict();
 
+// v2: a report says which rotation it belongs to, instead of the aggregator matching causation.
+const v2 = v1.extend({ rotationId: reportRotationIdSchema });
+
 /** A stage gave up for good on a registration (after its retries, or at once for permanent errors). */
 export const StageFailed = defineEvent({
   type: 'StageFailed',
   topic: Topics.StageFailed,
-  versions: [{ version: 1, schema: v1 }],
+  versions: [
+    { version: 1, schema: v1 },
+    {
+      version: 2,
+      schema: v2,
+      upcast: (previous: z.output<typeof v1>) => withoutRotation(previous),
+    },
+  ],
   partitionKey: serviceEventKey,
 });
 
-export type StageFailedPayload = z.output<typeof v1>;
+export type StageFailedPayload = z.output<typeof v2>;
