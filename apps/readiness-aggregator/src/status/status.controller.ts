@@ -2,8 +2,8 @@ import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { aggregatedStateSchema } from './aggregated-state';
-import { conditionsOf } from './record-stage-outcome.use-case';
 import { ServiceStatusEntity } from './service-status.entity';
+import { ServiceStatusProgress } from './service-status.progress';
 
 /** The status view dashboards read: one registration's timeline, and tenants per product. */
 @Controller('v1')
@@ -39,6 +39,7 @@ export class StatusController {
 }
 
 function view(status: ServiceStatusEntity) {
+  const progress = new ServiceStatusProgress(status);
   return {
     registrationId: status.registrationId,
     tenantId: status.tenantId,
@@ -51,9 +52,9 @@ function view(status: ServiceStatusEntity) {
     deprovision: status.deprovisionRequestedAt && {
       requestedAt: status.deprovisionRequestedAt,
       released: status.released,
-      awaiting: (status.required ?? []).filter((stage) => !status.released[stage]),
+      awaiting: progress.awaitingRelease(),
     },
-    conditions: conditionsOf(status),
+    conditions: progress.conditions(),
     rotation: status.rotation && {
       rotationId: status.rotation.rotationId,
       state: status.rotation.state,
