@@ -12,15 +12,13 @@ import { RotationChange, RotationProgress } from './rotation.progress';
 import { RotationSignal } from './rotation-signal';
 
 /**
- * Tracks a credential rotation from its CredentialsIssued to the moment every stage that logs in
- * with a credential has applied the new one, matched by causation (the stages' events name the
- * CredentialsIssued that caused them), and then publishes CredentialsRotated, once; or, when a stage
- * gives up applying it, CredentialsRotationFailed with the cause, once.
+ * Tracks a rotation from its CredentialsIssued until every stage that logs in with a credential has
+ * applied it (matched by causation), then publishes CredentialsRotated once. If a stage gives up,
+ * it publishes CredentialsRotationFailed with the cause instead, once.
  *
- * A rotation is tracked unless the registration failed. Provisioning is not a reason to drop it: the
- * registry asks only for ready registrations, so seeing one while provisioning means this aggregator
- * is catching up out of order (after a lag or a replay), and the provisioners apply the new
- * passwords whatever it thinks, so CredentialsRotated must still follow for products to get them.
+ * Only a failed registration drops the rotation. The registry rotates only ready registrations, so
+ * one seen while provisioning means this aggregator is catching up (lag or replay). The
+ * provisioners apply the new passwords anyway, so products still need CredentialsRotated.
  */
 @Injectable()
 export class TrackRotationUseCase {
