@@ -20,7 +20,7 @@
 # and prints one summary line. Idempotent: with the server already up it takes well under a second.
 #
 # Settings (.cache/bench-postgres/data/bench.conf, rewritten and applied on every start):
-# - loopback TCP only (no Unix socket), trust for 127.0.0.1 only (pg_hba.conf), superuser `postgres`;
+# - loopback TCP only (no Unix socket), 127.0.0.1 trusted (pg_hba.conf), superuser `postgres`;
 # - shared_buffers 128MB and autovacuum off, as on the machine's shared server (latencies compare);
 # - fsync, synchronous_commit and full_page_writes OFF. Fine for a throwaway cluster (the benchmarks
 #   make and drop their own databases each run), wrong for anything else. A machine crash can
