@@ -3,12 +3,20 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
-/** Who may depend on whom, by Nx tag. */
+/**
+ * Who may depend on whom, by Nx tag. Stage apps (type:app) never see the product SDK: only a
+ * product (type:product, the sample ledger) builds on it.
+ */
 const depConstraints = [
   {
     sourceTag: 'type:app',
     onlyDependOnLibsWithTags: ['type:contracts', 'type:catalog', 'type:runtime'],
   },
+  {
+    sourceTag: 'type:product',
+    onlyDependOnLibsWithTags: ['type:contracts', 'type:runtime', 'type:sdk'],
+  },
+  { sourceTag: 'type:sdk', onlyDependOnLibsWithTags: ['type:contracts', 'type:runtime'] },
   { sourceTag: 'type:catalog', onlyDependOnLibsWithTags: ['type:contracts'] },
   { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:contracts', 'type:runtime'] },
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
@@ -40,7 +48,8 @@ export default [
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
       ],
-      // Apps never import apps; libs only through their root entry point; tags bound who uses what.
+      // Tags bound who uses what. The rule also rejects any import of an app, and any relative or
+      // absolute path into another project, so apps never import apps and libs never import apps.
       '@nx/enforce-module-boundaries': ['error', moduleBoundaries(depConstraints)],
       'no-restricted-imports': [
         'error',
@@ -50,23 +59,6 @@ export default [
               group: ['@enclave/*/*'],
               message: 'Import libs through their root entry point only.',
             },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['apps/**/*.ts', 'libs/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['@enclave/*/*'],
-              message: 'Import libs through their root entry point only.',
-            },
-            { group: ['**/apps/**'], message: 'Apps never import apps; libs never import apps.' },
           ],
         },
       ],

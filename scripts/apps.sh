@@ -1,11 +1,13 @@
-# The platform's apps and their default HTTP ports (sourced by platform-up/down).
+# The platform's apps and their default HTTP ports as `name:port` entries (sourced by platform-up/down).
+# scripts/platform-apps.json is the one list: the e2e harness reads it too, and a test holds
+# docker-compose.yml to it.
 # shellcheck disable=SC2034
-ENCLAVE_APPS=(
-  "tenant-registry:7100"
-  "credential-service:7101"
-  "postgres-provisioner:7102"
-  "mongo-provisioner:7103"
-  "broker-provisioner:7104"
-  "migration-runner:7105"
-  "readiness-aggregator:7106"
+ENCLAVE_APPS=()
+while IFS= read -r entry; do ENCLAVE_APPS+=("$entry"); done < <(
+  node -e 'for (const a of JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))) console.log(`${a.name}:${a.port}`)' \
+    "$(dirname "${BASH_SOURCE[0]}")/platform-apps.json"
 )
+if [ ${#ENCLAVE_APPS[@]} -eq 0 ]; then
+  echo "apps.sh: could not read scripts/platform-apps.json" >&2
+  exit 1
+fi

@@ -19,13 +19,12 @@
 # Writes .cache/bench-postgres/env (`export BENCH_PG_URL=postgres://postgres@127.0.0.1:<port>/postgres`)
 # and prints one summary line. Idempotent: with the server already up it takes well under a second.
 #
-# Settings (.cache/bench-postgres/data/bench.conf, rewritten on every start; applied at start):
-# loopback TCP only (no Unix socket), trust authentication for 127.0.0.1 only (pg_hba.conf), superuser
-# `postgres`; shared_buffers 128MB and autovacuum off, as on the machine's shared server, so latencies
-# compare; fsync, synchronous_commit and full_page_writes OFF. That is acceptable for a throwaway
-# benchmark cluster (the benchmarks create and drop their own databases each run) and wrong for
-# anything else: a machine crash can corrupt the cluster, and `BENCH_PG_WIPE=1 ... stop` followed by a
-# start re-creates it.
+# Settings (.cache/bench-postgres/data/bench.conf, rewritten and applied on every start):
+# - loopback TCP only (no Unix socket), 127.0.0.1 trusted (pg_hba.conf), superuser `postgres`;
+# - shared_buffers 128MB and autovacuum off, as on the machine's shared server (latencies compare);
+# - fsync, synchronous_commit and full_page_writes OFF. Fine for a throwaway cluster (the benchmarks
+#   make and drop their own databases each run), wrong for anything else. A machine crash can
+#   corrupt it: `BENCH_PG_WIPE=1 ... stop`, then a start, re-creates it.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -41,14 +41,13 @@ import {
  *    pools and BENCH_MAX_CONNECTIONS connections; caps checked from the manager's stats, a client-side
  *    socket count and pg_stat_activity; memory sampled (after a full GC) every 1,000 tenants.
  *
- * The server: BENCH_PG_URL (set by `npm run bench:tenancy` to the private cluster of
- * scripts/bench-postgres.sh, max_connections 450), else the infra PostgreSQL (PG_ADMIN_URL), which on
- * this machine is shared by the dev and test profiles and has max_connections = 100. The caps default
- * to the issue's scale, 200 pools and 300 connections (with 2-connection pools the connection cap binds
- * first, at 150 pools); the run checks the server's room first and refuses to start without it (on the
- * shared server: BENCH_MAX_POOLS=24 BENCH_MAX_CONNECTIONS=48).
- * Last output line: one JSON object; also written to bench/results/tenancy-sdk.json when every check
- * passes.
+ * The server: BENCH_PG_URL (`npm run bench:tenancy` sets it to the private cluster of
+ * scripts/bench-postgres.sh, max_connections 450), else the infra PostgreSQL (PG_ADMIN_URL). On
+ * this machine the latter is shared by the dev and test profiles, with max_connections = 100. The
+ * caps default to the issue's scale, 200 pools and 300 connections (with 2-connection pools the
+ * connection cap binds first, at 150 pools). The run refuses to start when the server lacks the
+ * room (on the shared server use BENCH_MAX_POOLS=24 BENCH_MAX_CONNECTIONS=48). Last output line:
+ * one JSON object, also written to bench/results/tenancy-sdk.json when every check passes.
  */
 const TENANTS = intEnv('BENCH_TENANTS', 10_000);
 const COLD_N = intEnv('BENCH_COLD_N', 300);

@@ -52,6 +52,7 @@ describe('platform boot', () => {
         (app) => !isProductAppReadme(fs.readFileSync(path.join(appsDir, app, 'README.md'), 'utf8')),
       );
     expect(platformApps.sort()).toEqual([...APPS].sort());
+    expect(Object.keys(DEPENDENCIES).sort()).toEqual([...APPS].sort());
     expect(fs.readdirSync(appsDir)).toContain('sample-ledger');
   });
 

@@ -6,11 +6,11 @@ import { TenantResources } from './support/tenant-resources';
 const STAGE_APPS = APPS.filter((app) => app !== 'tenant-registry');
 
 /**
- * The brief's reliability bar, on real servers: every stage app runs as two replicas in one consumer
- * group; while onboardings are under way every primary (and the registry) is killed with SIGKILL and
- * started again, then, mid-way through a second batch, every replica is killed for good. Every
- * registration must still become Ready, with each resource, secret, migration and ServiceReady made
- * exactly once and nothing left over.
+ * The brief's reliability bar, on real servers. Every stage app runs as two replicas in one
+ * consumer group. While onboardings are under way, every primary (and the registry) is killed with
+ * SIGKILL and started again; mid-way through a second batch, every replica is killed for good.
+ * Every registration must still become Ready, with each resource, secret, migration and
+ * ServiceReady made exactly once and nothing left over.
  */
 // RELIABILITY_ONBOARDINGS=500 runs the brief's bar; the waits grow with the batch.
 const ONBOARDINGS = OnboardingBatch.size(40);

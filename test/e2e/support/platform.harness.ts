@@ -15,18 +15,21 @@ import {
 import { randomBytes } from 'node:crypto';
 import { Admin, Kafka } from 'kafkajs';
 import { Client } from 'pg';
+import platformApps from '../../../scripts/platform-apps.json';
 
-export const APPS = [
-  'tenant-registry',
-  'credential-service',
-  'postgres-provisioner',
-  'mongo-provisioner',
-  'broker-provisioner',
-  'migration-runner',
-  'readiness-aggregator',
-] as const;
+/** The platform's apps, in port order, from the one list (scripts/platform-apps.json). */
+export const APPS: readonly string[] = platformApps.map((app) => app.name);
+// They take +0..+6 of a run's port slot (see basePort): an eighth app needs that layout changed.
+if (APPS.length > 7) throw new Error(`${APPS.length} apps do not fit the harness's port slot`);
 
-export type AppName = (typeof APPS)[number];
+export type AppName = string;
+
+/** Names come from tests as plain strings: a typo fails here, not as a missing process later. */
+function known(apps: readonly AppName[]): readonly AppName[] {
+  const unknown = apps.filter((app) => !APPS.includes(app));
+  if (unknown.length) throw new Error(`not platform apps: ${unknown.join(', ')}`);
+  return apps;
+}
 
 /**
  * The whole platform as real processes on real servers, isolated per run: its own platform
@@ -79,7 +82,7 @@ export class PlatformHarness {
   }
 
   async startApps(only: readonly AppName[] = APPS): Promise<void> {
-    for (const app of only) this.apps.get(app)!.process.start();
+    for (const app of known(only)) this.apps.get(app)!.process.start();
     for (const app of only) {
       const { process, base } = this.apps.get(app)!;
       await process.waitForHttp(`${base}/health/ready`, 90_000);
@@ -91,7 +94,7 @@ export class PlatformHarness {
     signal: NodeJS.Signals = 'SIGTERM',
   ): Promise<void> {
     // An app may never have been created (start() failed early): nothing to stop then.
-    await Promise.all(only.map((app) => this.apps.get(app)?.process.stop(signal)));
+    await Promise.all(known(only).map((app) => this.apps.get(app)?.process.stop(signal)));
   }
 
   async stop(): Promise<void> {

@@ -2,15 +2,16 @@
  * Structure of the container deployment: docker-compose.yml, deploy/docker/Dockerfile and .dockerignore.
  *
  * This machine has no Docker engine and no `docker compose` plugin, so the files are checked by parsing
- * them: the compose file must define the infrastructure and exactly one service per app in apps/, wire
- * each app to what its config requires (the app's own ConfigDefinition decides what is required, and
- * the compose environment must pass its validation), publish on loopback only, gate start-up on healthy
- * infrastructure, and take every secret from `${...}` interpolation.
+ * them. The compose file must define the infrastructure and exactly one service per platform app (as
+ * listed in scripts/platform-apps.json, which is held to apps/). Each app must be wired to what its
+ * own ConfigDefinition requires (the compose environment must pass its validation), publish on
+ * loopback only, wait for healthy infrastructure, and take every secret from `${...}` interpolation.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { isProductAppReadme } from '../../../scripts/docs/generate-asyncapi';
+import platformApps from '../../../scripts/platform-apps.json';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const COMPOSE_FILE = path.join(ROOT, 'docker-compose.yml');
@@ -30,16 +31,10 @@ const INFRA: Record<string, RegExp> = {
   openbao: /^openbao\/openbao:\d+\.\d+(\.\d+)?$/,
 };
 
-/** Default HTTP ports of the apps known today (a new app only needs a unique one). */
-const DEFAULT_PORTS: Record<string, number> = {
-  'tenant-registry': 7100,
-  'credential-service': 7101,
-  'postgres-provisioner': 7102,
-  'mongo-provisioner': 7103,
-  'broker-provisioner': 7104,
-  'migration-runner': 7105,
-  'readiness-aggregator': 7106,
-};
+/** The platform's apps and default HTTP ports: the list platform-up and the e2e harness read too. */
+const DEFAULT_PORTS: Record<string, number> = Object.fromEntries(
+  platformApps.map((app) => [app.name, app.port]),
+);
 
 const COMMON_REQUIRED = ['HTTP_PORT', 'DATABASE_URL', 'KAFKA_BROKERS'];
 
@@ -75,10 +70,10 @@ function loadCompose(): { services: Record<string, Dict>; doc: Dict } {
 }
 
 /**
- * The platform's apps: every apps/<name> with a src/main.ts, except sample products (their README
- * starts with `**Product:**`), which are users of the platform, not part of its stack.
+ * The platform's apps as found in apps/: every apps/<name> with a src/main.ts, except sample products
+ * (their README starts with `**Product:**`), which are users of the platform, not part of its stack.
  */
-function appNames(): string[] {
+function appDirectories(): string[] {
   const isProduct = (name: string) =>
     isProductAppReadme(fs.readFileSync(path.join(ROOT, 'apps', name, 'README.md'), 'utf8'));
   return fs
@@ -246,7 +241,7 @@ async function appConfigs(app: string): Promise<ConfigDefinitionLike[]> {
 
 describe('docker-compose.yml', () => {
   const { services, doc } = loadCompose();
-  const apps = appNames();
+  const apps = Object.keys(DEFAULT_PORTS).sort();
   const noVars: Env = {};
   const overrides: Env = {
     POSTGRES_USER: 'prod_owner',
@@ -263,9 +258,11 @@ describe('docker-compose.yml', () => {
     expect(doc).not.toHaveProperty('version');
   });
 
-  it('finds the apps of the monorepo', () => {
-    // Guards the test itself: an empty list would make the per-app checks vacuous.
-    expect(apps).toEqual(expect.arrayContaining(Object.keys(DEFAULT_PORTS)));
+  it('lists every platform app in apps/ once, each on its own port', () => {
+    // Also guards the test itself: an empty list would make the per-app checks vacuous.
+    expect(apps.length).toBeGreaterThan(0);
+    expect(platformApps.map((app) => app.name).sort()).toEqual(appDirectories());
+    expect(new Set(Object.values(DEFAULT_PORTS)).size).toBe(platformApps.length);
   });
 
   it('defines the infrastructure services with their images and healthchecks', () => {
@@ -286,7 +283,7 @@ describe('docker-compose.yml', () => {
     expect(healthTest(services.openbao)).toMatch(/\bbao status\b/);
   });
 
-  it('has exactly one service per app in apps/, besides the infrastructure', () => {
+  it('has exactly one service per listed app, besides the infrastructure', () => {
     const appServices = Object.keys(services)
       .filter((s) => !(s in INFRA))
       .sort();
@@ -370,7 +367,7 @@ describe('docker-compose.yml', () => {
     it('listens on 0.0.0.0 in the container and publishes its port on 127.0.0.1 only', () => {
       expect(env.HTTP_HOST).toBe('0.0.0.0');
       const port = Number(interpolate(env.HTTP_PORT ?? '', noVars));
-      if (app in DEFAULT_PORTS) expect(port).toBe(DEFAULT_PORTS[app]);
+      expect(port).toBe(DEFAULT_PORTS[app]);
       const ports = portsOf(service);
       expect(ports.map((p) => p.target)).toContain(port);
       for (const p of ports) expect(p.hostIp).toBe('127.0.0.1');

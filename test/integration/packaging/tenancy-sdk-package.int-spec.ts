@@ -1,10 +1,10 @@
 /**
- * The tenancy SDK as a product gets it from npm. `scripts/pack-sdk.mjs` compiles and packs
- * @enclave/contracts and @enclave/tenancy-sdk into dist/packages/*.tgz; the tarballs are installed
- * into an empty directory outside the repository (npm fetches the peer dependencies: NestJS, pg,
- * mongodb, amqplib, kafkajs, rxjs), then the SDK is loaded with require() from a CommonJS script and
- * its declarations are type-checked from a TypeScript consumer with tsc (skipLibCheck off), under
- * both node16 (`exports`) and node10 (`main`/`types`) module resolution. No servers are involved.
+ * The tenancy SDK as a product gets it from npm. `scripts/pack-sdk.mjs` packs @enclave/contracts
+ * and @enclave/tenancy-sdk into dist/packages/*.tgz, which are installed into an empty directory
+ * outside the repository (npm fetches the peer dependencies: NestJS, pg, mongodb, amqplib, kafkajs,
+ * rxjs). Then a CommonJS script loads the SDK with require(), and tsc type-checks a TypeScript
+ * consumer (skipLibCheck off) under node16 (`exports`) and node10 (`main`/`types`) resolution.
+ * No servers are involved.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';

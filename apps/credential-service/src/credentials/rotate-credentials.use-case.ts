@@ -28,12 +28,12 @@ const LOOKBACK_VERSIONS = 50;
 
 /**
  * Rotates every credential a registration has: a new vault version per resource, same login name,
- * fresh password, tagged with the rotation id. The resources are the ones with a secret at their
- * path: they are what was issued at registration and what the provisioners applied, whereas the
- * catalog may have changed since. Idempotent per rotation id: a version already tagged with it is
- * reused, so a redelivered or replayed request rotates once, and a request older than the latest
- * rotation writes nothing. Each write is a check-and-set on the version read, so concurrent
- * deliveries of one request add one version between them.
+ * fresh password, tagged with the rotation id. The resources are those with a secret at their path
+ * (what was issued and applied), since the catalog may have changed since.
+ *
+ * Idempotent per rotation id: a version already tagged with it is reused, so a redelivered or
+ * replayed request rotates once, and a request older than the latest rotation writes nothing. Each
+ * write is a check-and-set on the version read: concurrent deliveries add one version in all.
  */
 @Injectable()
 export class RotateCredentialsUseCase {

@@ -6,14 +6,13 @@ import { RevokedRegistrations } from '../credentials/revoked-registrations';
 import { RotateCredentialsUseCase } from '../credentials/rotate-credentials.use-case';
 
 /**
- * Rotation of a ready registration's credentials: new vault versions, then CredentialsIssued v2
- * with their references and the rotation id, so the provisioners re-apply the passwords and the
- * aggregator can announce CredentialsRotated once they all have.
+ * Rotates a ready registration's credentials: new vault versions, then CredentialsIssued v2 with
+ * the rotation id. The provisioners re-apply them; the aggregator announces CredentialsRotated.
  *
- * Not a stage: a failure here must not publish StageFailed, which would say provisioning failed
- * (and could flip a registration to Failed) while the registration keeps serving with the
- * credentials in force. Transient failures are retried by the consumer; a request that can never
- * succeed (nothing to rotate) is dead-lettered with its cause, for an operator to look at and replay.
+ * Not a stage, so it never publishes StageFailed: that would say provisioning failed (and could
+ * flip the registration to Failed) while it keeps serving with the credentials in force. Transient
+ * failures are retried; a request that can never succeed (nothing to rotate) is dead-lettered with
+ * its cause, for an operator to look at and replay.
  */
 @Controller()
 export class CredentialsRotationRequestedHandler {

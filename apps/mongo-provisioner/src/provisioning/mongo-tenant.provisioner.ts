@@ -207,10 +207,10 @@ export class MongoTenantProvisioner implements OnApplicationBootstrap, OnApplica
   }
 
   /**
-   * Runs one tenant database's provisioning after the previous one in this process. A real mongod makes
-   * concurrent createCollection calls converge (NamespaceExists), but compatible servers such as
-   * mongo-java-server can create the same collection twice when two calls race; across processes the
-   * consumer's per-key partitioning already keeps one tenant-service on one consumer at a time.
+   * Runs one tenant database's provisioning after the previous one in this process. A real mongod
+   * makes concurrent createCollection calls converge (NamespaceExists), but mongo-java-server and
+   * other compatible servers can create the same collection twice when two calls race. Across
+   * processes, partitioning by key already keeps one tenant-service on one consumer at a time.
    */
   private async serialized<T>(key: string, work: () => Promise<T>): Promise<T> {
     const previous = this.queues.get(key) ?? Promise.resolve();

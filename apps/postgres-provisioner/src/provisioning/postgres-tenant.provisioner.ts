@@ -67,15 +67,13 @@ interface RoleRow {
 }
 
 /**
- * Creates and removes a tenant's PostgreSQL resources on the tenant server: a login role that owns
- * either its own database (DATABASE mode) or its own schema in the product's shared database (SCHEMA
- * mode), and nothing else.
+ * Creates and removes a tenant's PostgreSQL resources: a login role that owns its own database
+ * (DATABASE mode) or its own schema in the product's shared database (SCHEMA mode), nothing else.
  *
- * Every step checks before it acts and tolerates losing a race, and all work on one (tenant, product)
- * is serialized by an advisory lock, so a retry, a replayed event or two replicas at once converge to
- * the same result. Names that exist but belong to someone else are never taken over: that is a
- * PermanentStageError. Roles carry a comment naming the (tenant, product, mode) they were made for,
- * because two tenants' derived role names can coincide and a role has no owner to check.
+ * Every step checks before it acts and tolerates losing a race. An advisory lock per (tenant,
+ * product) serializes the work, so retries, replays and concurrent replicas converge. A name owned
+ * by someone else is never taken over (PermanentStageError). Roles carry a comment naming their
+ * (tenant, product, mode): derived role names can coincide, and a role has no owner to check.
  */
 export class PostgresTenantProvisioner {
   private readonly maintenance: Pool;

@@ -12,11 +12,11 @@ export type ReleaseSignal =
   | { readonly kind: 'released'; readonly stage: Stage };
 
 /**
- * Follows an offboarding: the operator's request puts the registration in `deprovisioning`, each
- * stage's StageReleased ticks it off (in any order, even before the request is seen here: topics are
- * consumed independently), and once every stage the registration needed has released it, it is
- * `deleted` and ServiceDeprovisioned is published, once (ServiceStatusProgress decides). Provisioning
- * reports are ignored from the request on, so no late one can bring a registration back.
+ * Follows an offboarding. The operator's request puts the registration in `deprovisioning`, and
+ * each stage's StageReleased ticks it off, in any order (even before the request is seen here:
+ * topics are consumed independently). Once every stage it needed has released it, the registration
+ * is `deleted` and ServiceDeprovisioned is published, once. Provisioning reports are ignored from
+ * the request on (ServiceStatusProgress decides), so no late one can bring it back.
  */
 @Injectable()
 export class TrackReleaseUseCase {

@@ -19,10 +19,10 @@ import { LedgerProduct } from '../ledger/ledger-product';
 export type LifecycleState = 'disabled' | 'starting' | 'listening' | 'stopped';
 
 /**
- * The platform's tenant lifecycle, as this product sees it (multi-tenant mode only): suspension,
- * resumption and credential rotation invalidate the tenant's connections (the SDK's listener does it
- * for the TenantConnectionManager), so the next request resolves again and a suspended tenant gets
- * 403; ServiceReady and ServiceFailed of the ledger are logged.
+ * The platform's tenant lifecycle, as this product sees it (multi-tenant mode only). Suspension,
+ * resumption and credential rotation invalidate the tenant's connections (the SDK's listener does
+ * it for the TenantConnectionManager): the next request resolves again, and a suspended tenant gets
+ * 403. ServiceReady and ServiceFailed of the ledger are logged.
  */
 @Injectable()
 export class LedgerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {

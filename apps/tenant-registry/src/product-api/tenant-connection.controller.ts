@@ -16,8 +16,8 @@ export class TenantConnectionController {
   @Get('connection')
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
-    summary:
-      "One tenant's registration of this product: state, and when it may be served, its resources' names and credentials.",
+    summary: "One tenant's registration of this product.",
+    description: "Its state and, when it may be served, its resources' names and credentials.",
   })
   @ApiResponse({
     status: 200,

@@ -27,8 +27,8 @@ export class ProductsController {
   @Post(':product/api-token')
   @HttpCode(200)
   @ApiOperation({
-    summary:
-      "The API token a product's deployment uses to resolve its tenants (the same every time for one PRODUCT_TOKEN_SECRET).",
+    summary: "The API token a product's deployment uses to resolve its tenants.",
+    description: 'The same every time for one PRODUCT_TOKEN_SECRET.',
   })
   @ApiResponse({ status: 200, description: '`{ product, token }`.' })
   @ApiResponse({ status: 404, description: 'Unknown product.' })

@@ -80,8 +80,8 @@ export class RegistrationsController {
   @Post(':product/credentials/rotate')
   @HttpCode(202)
   @ApiOperation({
-    summary:
-      'Rotate every credential of a ready registration; CredentialsRotated is published once all resources applied them.',
+    summary: 'Rotate every credential of a ready registration.',
+    description: 'CredentialsRotated is published once all resources applied the new ones.',
   })
   @ApiResponse({ status: 202, description: 'Accepted: `{ rotationId }`.' })
   @ApiResponse({ status: 404, description: 'Not registered.' })
@@ -93,8 +93,8 @@ export class RegistrationsController {
   @Post(':product/retry')
   @HttpCode(202)
   @ApiOperation({
-    summary:
-      'Provision a failed registration again once its cause is dealt with: failed stages run again, finished ones are kept.',
+    summary: 'Provision a failed registration again, once its cause is dealt with.',
+    description: 'Failed stages run again; finished ones are kept.',
   })
   @ApiResponse({ status: 202, description: 'Accepted: the registration, provisioning again.' })
   @ApiResponse({ status: 404, description: 'Not registered.' })
@@ -106,8 +106,9 @@ export class RegistrationsController {
   @Delete(':product')
   @HttpCode(202)
   @ApiOperation({
-    summary:
-      'Offboard a product from a tenant: every stage removes what it made (databases or schemas, roles, Mongo database and user, vhost and user, secrets); then the registration is `deleted`. Idempotent; the product cannot be registered again for the tenant.',
+    summary: 'Offboard a product from a tenant. Idempotent.',
+    description:
+      'Every stage removes what it made (databases or schemas, roles, Mongo database and user, vhost and user, secrets). Then the registration is `deleted`, and the product cannot be registered again for the tenant.',
   })
   @ApiResponse({ status: 202, description: 'Accepted: the registration, deprovisioning.' })
   @ApiResponse({ status: 404, description: 'Not registered.' })

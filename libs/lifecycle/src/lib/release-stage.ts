@@ -2,11 +2,11 @@ import { RegistrationRef, Stage, StageReleased } from '@enclave/contracts';
 import { EventContext } from '@enclave/messaging';
 
 /**
- * Runs one stage's part of an offboarding, then says the stage released the registration. The
- * work must be idempotent (a repeat finds nothing left and says so again). A failure is not a stage
- * failure: the registration is going away either way, so it is retried by the consumer and, when it
- * can never succeed (a name someone else owns), dead-lettered with its cause for an operator, while
- * the registration stays `deprovisioning` with the stage among those awaited.
+ * Runs one stage's part of an offboarding, then says the stage released the registration. The work
+ * must be idempotent (a repeat finds nothing left and says so again). A failure is not a stage
+ * failure, since the registration is going away either way: the consumer retries it, and
+ * dead-letters one that can never succeed (a name someone else owns) with its cause, for an
+ * operator. The registration then stays `deprovisioning`, with the stage among those awaited.
  */
 export async function releaseStage(
   ctx: EventContext,

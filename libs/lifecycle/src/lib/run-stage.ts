@@ -3,12 +3,10 @@ import { EventContext, isInfrastructureFailure } from '@enclave/messaging';
 import { maskUrlCredentials } from '@enclave/service-kit';
 
 /**
- * Runs one stage's work for a registration. A failure is retried by the consumer (backoff) until
- * the last attempt, or at once when the error says it is permanent; then the stage publishes
- * StageFailed with the cause (credentials masked) instead of going silent, so the registration ends
- * Failed rather than hanging. A server that is away or saturated (connection refused or reset, too
- * many connections) says nothing about the registration: that is never final, and the consumer
- * retries it until the server is back, instead of failing tenants for the weather.
+ * Runs one stage's work for a registration. When the consumer's retries run out, or at once for a
+ * permanent error, it publishes StageFailed with the cause (credentials masked), so the
+ * registration ends Failed instead of hanging. A server that is away or saturated (refused, reset,
+ * too many connections) is never final: the consumer retries until it is back.
  */
 export async function runStage<T>(
   ctx: EventContext,

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 
 /**
- * A tenant id is the `tenantId` JWT claim and the seed of every resource name derived for the tenant,
- * so it is kept to a small, quoting-safe alphabet, short enough that derived PostgreSQL names stay
- * under 63 bytes, and without doubled dashes (derived names use `__` as the tenant/product separator).
+ * A tenant id is the `tenantId` JWT claim and the seed of every resource name derived for the
+ * tenant. So it is kept to a small, quoting-safe alphabet, short enough that derived PostgreSQL
+ * names stay under 63 bytes, and without doubled dashes (derived names use `__` between tenant and
+ * product).
  */
 export const tenantIdSchema = z
   .string()

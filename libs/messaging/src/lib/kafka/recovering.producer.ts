@@ -20,11 +20,10 @@ interface Slot {
 
 /**
  * An idempotent kafkajs producer that survives a broker crash. kafkajs rolls a failed batch's
- * sequence numbers back even when the broker had written the batch before the connection died; the
- * next, different, batch then carries numbers the broker has already seen, and the producer is stuck
- * for good. On such an answer this drops the producer for a new one (a new producer id, sequences
- * from 0) and rethrows: the caller sends again, and a message repeated this way is dropped by the
- * consumers' dedupe on the event id.
+ * sequence numbers back even when the broker had written it, so the next batch repeats numbers the
+ * broker has seen and the producer is stuck for good. On that answer this swaps in a new producer
+ * (new producer id, sequences from 0) and rethrows. The caller sends again; consumers drop a
+ * message repeated this way by its event id.
  */
 export class RecoveringProducer {
   private readonly logger = new Logger(RecoveringProducer.name);

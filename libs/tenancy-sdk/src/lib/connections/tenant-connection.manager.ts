@@ -73,11 +73,10 @@ const STORES = ['postgres', 'mongodb', 'rabbitmq'] as const;
 
 /**
  * Per-tenant connections for one product, under hard caps (see TenantResourceCache): PostgreSQL
- * pools, and MongoClients and AMQP connections when configured. The warm path is one Map lookup plus
- * a pool checkout. Each tenant's resources are built from what the resolver returns (its own
- * database, or the product database with the tenant's schema pinned; its Mongo database; its vhost)
- * and log in as the tenant's own users, so a connection can reach nothing but that tenant. One
- * resolve per cold tenant serves all three stores.
+ * pools, and MongoClients and AMQP connections when configured. The warm path is one Map lookup
+ * plus a pool checkout. Each resource is built from what the resolver returns for the tenant (its
+ * database or pinned schema, its Mongo database, its vhost) and logs in as the tenant's own user,
+ * so it can reach nothing else. One resolve per cold tenant serves all three stores.
  */
 export class TenantConnectionManager {
   readonly multiTenant: boolean;
@@ -206,10 +205,9 @@ export class TenantConnectionManager {
    * Forgets the tenant's connections (credentials rotated, tenant suspended or offboarded): the next
    * request resolves again; work in flight finishes on the old pool, which then closes.
    *
-   * `minimumSecretVersions` (from CredentialsRotated) makes the next resolution wait until the
-   * resolver answers credentials at least that new: the platform's directory learns of a rotation
-   * from the same event, possibly after this process does, and a resolution that still answers the
-   * old password would fail to log in.
+   * `minimumSecretVersions` (from CredentialsRotated) makes the next resolution wait for
+   * credentials at least that new. The platform's directory learns of a rotation from the same
+   * event, maybe after this process; resolving the old password then would fail to log in.
    */
   invalidate(tenantId: string, minimumSecretVersions?: MinimumSecretVersions): void {
     if (minimumSecretVersions) this.raiseFloor(tenantId, minimumSecretVersions);

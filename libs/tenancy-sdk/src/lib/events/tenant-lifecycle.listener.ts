@@ -64,9 +64,9 @@ export interface TenantLifecycleListenerOptions {
 /**
  * A product's view of the platform's lifecycle on Kafka: typed handlers for ServiceReady,
  * ServiceFailed, CredentialsRotated, TenantStatusChanged and offboarding (ServiceDeprovisionRequested,
- * ServiceDeprovisioned), validated and upcast with the platform's own event catalog, and cache
- * invalidation wired in: a suspended or offboarded tenant stops being served, a rotated one logs in
- * with its new credentials, and requests in flight finish on the connections they hold.
+ * ServiceDeprovisioned), validated and upcast with the platform's own event catalog. Cache
+ * invalidation is wired in: a suspended or offboarded tenant stops being served, and a rotated one
+ * logs in with its new credentials. Requests in flight finish on the connections they hold.
  */
 export class TenantLifecycleListener {
   private readonly handlers = new Map<string, LifecycleHandler<LifecycleEvent>[]>();
