@@ -1,35 +1,24 @@
-import { tenantResourceNames } from '@enclave/contracts';
 import { productCatalog } from '@enclave/product-catalog';
 import {
   ServiceProcess,
-  TestDatabase,
   createTestDatabase,
   expectEventually,
   recordExercised,
-  recordNotExercised,
-  withPgClient,
 } from '@enclave/testing';
 import amqp from 'amqplib';
-import { SignJWT } from 'jose';
 import { MongoClient } from 'mongodb';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { PlatformHarness } from './support/platform.harness';
+import {
+  AUDIENCE,
+  ENTRY,
+  ISSUER,
+  Reply,
+  SampleLedgerHarness,
+} from './support/sample-ledger.harness';
 import { TenantCredentials } from './support/tenant-credentials';
-import { TenantResources } from './support/tenant-resources';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-interface Reply {
-  readonly status: number;
-  readonly body: Json;
-  readonly text: string;
-  readonly headers: Headers;
-}
-
-const ISSUER = 'https://id.sample-ledger.test';
-const AUDIENCE = 'ledger';
-const ENTRY = 'apps/sample-ledger/src/main.ts';
 
 /**
  * A product on the platform, end to end: the sample ledger (apps/sample-ledger) runs as a real
@@ -38,166 +27,21 @@ const ENTRY = 'apps/sample-ledger/src/main.ts';
  * vhost the platform provisioned for it. Tokens decide the tenant; lifecycle events suspend it.
  */
 describe('sample-ledger: a product served by the tenancy SDK on the real platform', () => {
-  const platform = new PlatformHarness();
-  const resources = new TenantResources(platform.infra);
-  const a = `sla-${platform.runId}`; // SCHEMA mode
-  const b = `slb-${platform.runId}`; // DATABASE mode
-  const c = `slc-${platform.runId}`; // registered while migrations are held back
-  const unregistered = `slu-${platform.runId}`; // a tenant without a ledger registration
-  const ghost = `slg-${platform.runId}`; // no tenant at all
-  const jwtSecret = randomBytes(32).toString('hex');
-  const singleMongoDatabase = `sample_ledger_single_${platform.runId}`;
+  const ledgerApp = new SampleLedgerHarness();
+  const { platform, resources, a, b, c, unregistered, ghost, jwtSecret, singleMongoDatabase } =
+    ledgerApp;
+  const { names, sign, http, as, transfer, adminQuery, portAfterRegistry } = ledgerApp;
   let credentials: TenantCredentials;
   let productToken: string;
   let ledger: ServiceProcess;
   let ledgerBase: string;
-  let single: ServiceProcess | undefined;
-  let singleDb: TestDatabase | undefined;
-
-  const names = (tenantId: string) =>
-    tenantResourceNames(tenantId, 'ledger', tenantId === b ? 'DATABASE' : 'SCHEMA');
-
-  const sign = (
-    claims: Record<string, unknown>,
-    options: { secret?: string; issuer?: string; audience?: string; exp?: number | string } = {},
-  ) =>
-    new SignJWT(claims)
-      .setProtectedHeader({ alg: 'HS256' })
-      .setIssuer(options.issuer ?? ISSUER)
-      .setAudience(options.audience ?? AUDIENCE)
-      .setIssuedAt()
-      .setExpirationTime(options.exp ?? '10m')
-      .sign(new TextEncoder().encode(options.secret ?? jwtSecret));
-
-  const http = async (
-    base: string,
-    method: string,
-    path: string,
-    options: { tenant?: string; authorization?: string; body?: unknown } = {},
-  ): Promise<Reply> => {
-    const authorization =
-      options.authorization ??
-      (options.tenant ? `Bearer ${await sign({ tenantId: options.tenant })}` : undefined);
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: {
-        'content-type': 'application/json',
-        ...(authorization !== undefined && { authorization }),
-      },
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      // A hung request fails naming itself, well before the test's own timeout.
-      signal: AbortSignal.timeout(20_000),
-    }).catch((error: Error) => {
-      throw new Error(`${method} ${base}${path}: ${error.message}`);
-    });
-    const text = await response.text();
-    return {
-      status: response.status,
-      body: text ? JSON.parse(text) : undefined,
-      text,
-      headers: response.headers,
-    };
-  };
-  const as = (tenant: string, method: string, path: string, body?: unknown) =>
-    http(ledgerBase, method, path, { tenant, body });
-
-  const transfer = (tenant: string, amount: number, description: string) =>
-    as(tenant, 'POST', '/v1/transactions', {
-      description,
-      entries: [
-        { accountAlias: 'cash', amount: -amount },
-        { accountAlias: 'revenue', amount: String(amount) },
-      ],
-    });
-
-  /** As the server's superuser, inside the tenant's database (and schema, in SCHEMA mode). */
-  const adminQuery = <T>(tenantId: string, sql: string): Promise<T[]> =>
-    withPgClient(platform.infra.pgAdminUrl, names(tenantId).pgDatabase, async (client) => {
-      await client.query(`SET search_path TO "${names(tenantId).pgSchema}"`);
-      return (await client.query(sql)).rows as T[];
-    });
-
-  const portAfterRegistry = (offset: number) =>
-    Number(new URL(platform.apps.get('tenant-registry')!.base).port) + offset;
 
   beforeAll(async () => {
-    await platform.start();
-    credentials = new TenantCredentials(platform.db.url, platform.encryptionKeyForTests);
-
-    // The operator hands the product its API token; nothing else of the platform's.
-    const issued = await platform.api('POST', '/v1/products/ledger/api-token');
-    expect(issued.status).toBe(200);
-    productToken = issued.body.token;
-    const mongoUsers = await mongoEnforcesUsers(platform.infra.mongoUrl);
-    if (!mongoUsers) {
-      recordNotExercised(
-        'MongoDB',
-        'sample-ledger login as the tenant user',
-        `${platform.infra.mongoServerKind} has no user management: the app runs with TENANT_MONGO_AUTHENTICATE=false`,
-      );
-    }
-
-    const port = portAfterRegistry(7);
-    ledgerBase = `http://127.0.0.1:${port}`;
-    // Only what a product deployment gets: no platform database, vault key or operator token.
-    const { HTTP_PORT, KAFKA_BROKERS, KAFKA_TOPIC_PREFIX } = platform.appEnv(port);
-    const pg = new URL(platform.infra.pgAdminUrl);
-    const rabbit = new URL(platform.infra.rabbitmqUrl);
-    ledger = new ServiceProcess(ENTRY, {
-      HTTP_PORT,
-      LOG_LEVEL: 'info',
-      KAFKA_BROKERS,
-      KAFKA_TOPIC_PREFIX,
-      MULTI_TENANT_ENABLED: 'true',
-      JWT_SECRET: jwtSecret,
-      JWT_ISSUER: ISSUER,
-      JWT_AUDIENCE: AUDIENCE,
-      ENCLAVE_REGISTRY_URL: platform.apps.get('tenant-registry')!.base,
-      ENCLAVE_PRODUCT_TOKEN: productToken,
-      TENANT_PG_HOST: pg.hostname,
-      TENANT_PG_PORT: pg.port || '5432',
-      TENANT_MONGO_URL: platform.infra.mongoUrl,
-      TENANT_MONGO_AUTHENTICATE: String(mongoUsers),
-      TENANT_AMQP_HOST: rabbit.hostname,
-      TENANT_AMQP_PORT: rabbit.port || '5672',
-    }).start();
-
-    const provision = async (tenantId: string, isolationMode: 'SCHEMA' | 'DATABASE') => {
-      expect(
-        (await platform.api('POST', '/v1/tenants', { id: tenantId, displayName: tenantId })).status,
-      ).toBe(201);
-      const registered = await platform.api('POST', `/v1/tenants/${tenantId}/services`, {
-        product: 'ledger',
-        isolationMode,
-      });
-      expect([registered.status, registered.body.isolationMode]).toEqual([202, isolationMode]);
-      await platform.waitForState(tenantId, 'ledger', 'ready', 90_000);
-    };
-    // The app is ready once its lifecycle listener has joined: it hears these tenants' ServiceReady.
-    await ledger.waitForHttp(`${ledgerBase}/health/ready`, 60_000);
-    await Promise.all([
-      provision(a, 'SCHEMA'),
-      provision(b, 'DATABASE'),
-      platform.api('POST', '/v1/tenants', { id: unregistered, displayName: 'no ledger' }),
-    ]);
+    await ledgerApp.start();
+    ({ credentials, productToken, ledger, ledgerBase } = ledgerApp);
   }, 180_000);
 
-  afterAll(async () => {
-    await Promise.all([ledger?.stop(), single?.stop()]);
-    await platform.stop();
-    await resources.cleanUp(
-      [a, b, c],
-      [
-        ['ledger', 'SCHEMA'],
-        ['ledger', 'DATABASE'],
-      ],
-    );
-    await singleDb?.drop();
-    const mongo = await new MongoClient(platform.infra.mongoUrl).connect();
-    await mongo.db(singleMongoDatabase).dropDatabase();
-    await mongo.close();
-    await credentials?.close();
-  }, 90_000);
+  afterAll(() => ledgerApp.stop(), 90_000);
 
   it('keeps two tenants (SCHEMA and DATABASE mode) apart under 40 interleaved concurrent requests, in PostgreSQL, MongoDB and RabbitMQ', async () => {
     // The same aliases in both tenants, plus one of each tenant's own.
@@ -594,7 +438,10 @@ describe('sample-ledger: a product served by the tenancy SDK on the real platfor
   }, 30_000);
 
   it('single-tenant mode: serves one pre-created database with no token, registry or Kafka', async () => {
-    singleDb = await createTestDatabase(platform.infra.pgAdminUrl, 'sample_ledger_single');
+    const singleDb = (ledgerApp.singleDb = await createTestDatabase(
+      platform.infra.pgAdminUrl,
+      'sample_ledger_single',
+    ));
     const client = new Client({ connectionString: singleDb.url });
     await client.connect();
     try {
@@ -607,7 +454,7 @@ describe('sample-ledger: a product served by the tenancy SDK on the real platfor
     }
     const port = portAfterRegistry(8);
     const base = `http://127.0.0.1:${port}`;
-    single = new ServiceProcess(ENTRY, {
+    const single = (ledgerApp.single = new ServiceProcess(ENTRY, {
       HTTP_PORT: String(port),
       LOG_LEVEL: 'info',
       MULTI_TENANT_ENABLED: 'false',
@@ -621,7 +468,7 @@ describe('sample-ledger: a product served by the tenancy SDK on the real platfor
       ENCLAVE_PRODUCT_TOKEN: '',
       JWT_SECRET: '',
       JWT_ISSUER: '',
-    }).start();
+    }).start());
     await single.waitForHttp(`${base}/health/ready`, 30_000);
 
     for (const alias of ['cash', 'revenue']) {
@@ -686,19 +533,4 @@ async function rabbitConnections(mgmtUrl: string, vhost: string): Promise<string
   );
   expect(response.status).toBe(200);
   return ((await response.json()) as { name: string }[]).map((c) => c.name);
-}
-
-/** Whether MongoDB enforces users (the mongo-provisioner only creates tenant users then). */
-async function mongoEnforcesUsers(url: string): Promise<boolean> {
-  const client = await new MongoClient(url).connect();
-  try {
-    const admin = client.db('admin');
-    await admin.command({ usersInfo: 1 });
-    const status = await admin.command({ connectionStatus: 1 });
-    return ((status.authInfo?.authenticatedUsers ?? []) as unknown[]).length > 0;
-  } catch {
-    return false;
-  } finally {
-    await client.close();
-  }
 }

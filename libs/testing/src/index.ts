@@ -6,3 +6,5 @@ export * from './lib/service-process';
 export * from './lib/kafka-probe';
 export * from './lib/pg-client';
 export * from './lib/port-slot';
+export * from './lib/envelope-of';
+export * from './lib/fake-event.context';

@@ -1,12 +1,12 @@
 import {
   BrokerProvisioned,
+  CredentialsIssued,
   CredentialsIssuedPayload,
-  EventEnvelope,
   StageFailed,
 } from '@enclave/contracts';
-import { EventContext } from '@enclave/messaging';
 import { productCatalog } from '@enclave/product-catalog';
 import { SecretStore } from '@enclave/secret-store';
+import { envelopeOf, fakeEventContext } from '@enclave/testing';
 import { RabbitMqApiError } from '../provisioning/rabbitmq-api.error';
 import { RabbitMqTenantProvisioner } from '../provisioning/rabbitmq-tenant.provisioner';
 import { CredentialsIssuedHandler } from './credentials-issued.handler';
@@ -41,17 +41,13 @@ function setUp(
   const provisioner = {
     provision: jest.fn(async () => ({ vhost: 't_acme_corp_ledger', user: 't_acme_corp_ledger' })),
   };
-  const publish = jest.fn(async (..._args: unknown[]) => undefined);
-  const ctx = {
-    delivery: { attempt: 1, finalAttempt: options.finalAttempt ?? false },
-    publish,
-  } as unknown as EventContext;
+  const ctx = fakeEventContext({ delivery: { finalAttempt: options.finalAttempt ?? false } });
   const handler = new CredentialsIssuedHandler(
     secrets as unknown as SecretStore,
     provisioner as unknown as RabbitMqTenantProvisioner,
   );
-  const event = { payload } as EventEnvelope<CredentialsIssuedPayload>;
-  return { handler, event, ctx, secrets, provisioner, publish, payload };
+  const event = envelopeOf(CredentialsIssued, payload);
+  return { handler, event, ctx, secrets, provisioner, publish: ctx.publish, payload };
 }
 
 describe('CredentialsIssuedHandler (broker-provisioner)', () => {

@@ -1,9 +1,5 @@
-import {
-  CredentialsIssued,
-  CredentialsRotationRequestedPayload,
-  EventEnvelope,
-} from '@enclave/contracts';
-import { EventContext } from '@enclave/messaging';
+import { CredentialsIssued, CredentialsRotationRequested } from '@enclave/contracts';
+import { envelopeOf, fakeEventContext } from '@enclave/testing';
 import { randomUUID } from 'node:crypto';
 import { NoCredentialsToRotateError } from '../credentials/no-credentials-to-rotate.error';
 import { RevokedRegistrations } from '../credentials/revoked-registrations';
@@ -14,13 +10,7 @@ import {
 import { CredentialsRotationRequestedHandler } from './credentials-rotation-requested.handler';
 
 function setup(execute: jest.Mock, revoked = false) {
-  const published: Array<{ type: string; payload: unknown }> = [];
-  const ctx = {
-    delivery: { attempt: 1, finalAttempt: true },
-    publish: jest.fn(async (def: { type: string }, payload: unknown) => {
-      published.push({ type: def.type, payload });
-    }),
-  } as unknown as EventContext;
+  const ctx = fakeEventContext({ delivery: { finalAttempt: true } });
   const handler = new CredentialsRotationRequestedHandler(
     { execute } as unknown as RotateCredentialsUseCase,
     {
@@ -28,27 +18,17 @@ function setup(execute: jest.Mock, revoked = false) {
       isRevoked: async () => revoked,
     } as unknown as RevokedRegistrations,
   );
-  return { handler, ctx, published };
+  return { handler, ctx, published: ctx.published };
 }
 
-function event(): EventEnvelope<CredentialsRotationRequestedPayload> {
-  return {
-    id: randomUUID(),
-    type: 'CredentialsRotationRequested',
-    version: 1,
+function event() {
+  return envelopeOf(CredentialsRotationRequested, {
     tenantId: 'acme',
-    correlationId: randomUUID(),
-    causationId: null,
-    occurredAt: new Date().toISOString(),
-    producer: 'tenant-registry',
-    payload: {
-      tenantId: 'acme',
-      registrationId: randomUUID(),
-      product: 'ledger',
-      isolationMode: 'SCHEMA',
-      rotationId: randomUUID(),
-    },
-  };
+    registrationId: randomUUID(),
+    product: 'ledger',
+    isolationMode: 'SCHEMA',
+    rotationId: randomUUID(),
+  });
 }
 
 describe('CredentialsRotationRequestedHandler', () => {

@@ -1,12 +1,12 @@
 import {
+  CredentialsIssued,
   CredentialsIssuedPayload,
-  EventEnvelope,
   PostgresProvisioned,
   StageFailed,
 } from '@enclave/contracts';
 import { PermanentStageError } from '@enclave/lifecycle';
-import { EventContext } from '@enclave/messaging';
 import { SecretStore } from '@enclave/secret-store';
+import { envelopeOf, fakeEventContext } from '@enclave/testing';
 import { randomUUID } from 'node:crypto';
 import { PostgresTenantProvisioner } from '../provisioning/postgres-tenant.provisioner';
 import { CredentialsIssuedHandler } from './credentials-issued.handler';
@@ -25,43 +25,25 @@ function setup(
     data: options.data ?? { username: 't_acme_ledger_s', password: PASSWORD },
   }));
   const secrets = { get } as unknown as SecretStore;
-  const published: Array<{ type: string; payload: unknown }> = [];
-  const ctx = {
-    delivery: { attempt: 1, finalAttempt: options.finalAttempt ?? false },
-    publish: jest.fn(async (def: { type: string }, payload: unknown) => {
-      published.push({ type: def.type, payload });
-    }),
-  } as unknown as EventContext;
+  const ctx = fakeEventContext({ delivery: { finalAttempt: options.finalAttempt ?? false } });
   return {
     handler: new CredentialsIssuedHandler(provisioner, secrets),
     provision,
     get,
     ctx,
-    published,
+    published: ctx.published,
   };
 }
 
-function event(
-  credentials: CredentialsIssuedPayload['credentials'],
-): EventEnvelope<CredentialsIssuedPayload> {
-  return {
-    id: randomUUID(),
-    type: 'CredentialsIssued',
-    version: 1,
+function event(credentials: CredentialsIssuedPayload['credentials']) {
+  return envelopeOf(CredentialsIssued, {
     tenantId: 'acme',
-    correlationId: randomUUID(),
-    causationId: null,
-    occurredAt: new Date().toISOString(),
-    producer: 'credential-service',
-    payload: {
-      tenantId: 'acme',
-      registrationId: randomUUID(),
-      product: 'ledger',
-      isolationMode: 'SCHEMA',
-      rotationId: null,
-      credentials,
-    },
-  };
+    registrationId: randomUUID(),
+    product: 'ledger',
+    isolationMode: 'SCHEMA',
+    rotationId: null,
+    credentials,
+  });
 }
 
 describe('CredentialsIssuedHandler', () => {

@@ -7,7 +7,9 @@ import {
   tenantResourceNames,
 } from '@enclave/contracts';
 import { PermanentStageError } from '@enclave/lifecycle';
-import { Client, ClientBase, Pool, PoolClient, escapeIdentifier, escapeLiteral } from 'pg';
+import { ClientBase, escapeIdentifier, escapeLiteral } from 'pg';
+import { PostgresAdminSessions, PostgresAdminSessionsOptions } from './postgres-admin.sessions';
+import { AdminRole, RoleRow, pgCatalog } from './postgres-catalog.queries';
 import { scramSha256Verifier } from './scram-verifier';
 
 export interface PostgresTenantTarget {
@@ -27,48 +29,17 @@ export interface ProvisionedPostgres {
   readonly role: string;
 }
 
-export interface PostgresTenantProvisionerOptions {
-  /** Connections to the maintenance database: one per provisioning in flight. */
-  readonly maintenancePoolSize?: number;
-  /** Connections per product database. */
-  readonly productPoolSize?: number;
-  /** How long to wait for a lock (another replica working on the same tenant) before retrying later. */
-  readonly lockTimeoutMs?: number;
+export interface PostgresTenantProvisionerOptions extends PostgresAdminSessionsOptions {
   readonly roleConnectionLimit?: number;
 }
-
-// Advisory-lock namespaces (first key of the two-key form), so tenant and database locks never collide.
-const TENANT_LOCK = 0x454e4301;
-const DATABASE_LOCK = 0x454e4302;
 
 const DUPLICATE = new Set(['42710', '42P04', '42P06', '23505']);
 const MARKER = 'enclave:postgres-provisioner';
 
 /**
- * Admin sessions resolve names in pg_catalog only. A tenant owns `public` of its database: with the
- * default search_path, a function it plants there (say `public.acldefault(text, oid)`, a better match
- * for an untyped literal than the built-in) would run with the admin's rights on the next re-run.
- */
-const ADMIN_SESSION = {
-  application_name: 'enclave-postgres-provisioner',
-  options: '-c search_path=pg_catalog',
-};
-
-interface AdminRole {
-  readonly name: string;
-  readonly superuser: boolean;
-}
-
-interface RoleRow {
-  readonly rolsuper: boolean;
-  readonly rolreplication: boolean;
-  readonly rolbypassrls: boolean;
-  readonly marker: string | null;
-}
-
-/**
- * Creates and removes a tenant's PostgreSQL resources: a login role that owns its own database
- * (DATABASE mode) or its own schema in the product's shared database (SCHEMA mode), nothing else.
+ * Creates and removes a tenant's PostgreSQL resources on the tenant server: a login role that owns
+ * either its own database (DATABASE mode) or its own schema in the product's shared database (SCHEMA
+ * mode), and nothing else.
  *
  * Every step checks before it acts and tolerates losing a race. An advisory lock per (tenant,
  * product) serializes the work, so retries, replays and concurrent replicas converge. A name owned
@@ -76,15 +47,14 @@ interface RoleRow {
  * (tenant, product, mode): derived role names can coincide, and a role has no owner to check.
  */
 export class PostgresTenantProvisioner {
-  private readonly maintenance: Pool;
-  private readonly productPools = new Map<string, Pool>();
+  private readonly sessions: PostgresAdminSessions;
   private adminRole?: Promise<AdminRole>;
 
   constructor(
-    private readonly adminUrl: string,
+    adminUrl: string,
     private readonly options: PostgresTenantProvisionerOptions = {},
   ) {
-    this.maintenance = this.createPool(undefined, options.maintenancePoolSize ?? 4);
+    this.sessions = new PostgresAdminSessions(adminUrl, options);
   }
 
   async provision(request: PostgresTenantCredentials): Promise<ProvisionedPostgres> {
@@ -104,7 +74,7 @@ export class PostgresTenantProvisioner {
       );
     }
 
-    return this.withLock(TENANT_LOCK, `${target.tenantId}/${target.product}`, async (admin) => {
+    return this.sessions.withTenantLock(`${target.tenantId}/${target.product}`, async (admin) => {
       const self = await this.admin(admin);
       await this.assertNoForeignObjects(admin, self, target.mode, names);
       await this.ensureRole(admin, self, names.pgRole, markerOf(target), verifier);
@@ -118,8 +88,8 @@ export class PostgresTenantProvisioner {
   async deprovision(request: PostgresTenantTarget): Promise<void> {
     const { target, names } = this.resolve(request);
     const role = names.pgRole;
-    await this.withLock(TENANT_LOCK, `${target.tenantId}/${target.product}`, async (admin) => {
-      const existing = await roleOf(admin, role);
+    await this.sessions.withTenantLock(`${target.tenantId}/${target.product}`, async (admin) => {
+      const existing = await pgCatalog.role(admin, role);
       if (existing) assertOurRole(role, existing, markerOf(target));
       // Open sessions would hold locks on what is dropped below, and must not outlive the role.
       if (existing)
@@ -129,15 +99,15 @@ export class PostgresTenantProvisioner {
         );
 
       if (target.mode === 'DATABASE') {
-        const owner = await databaseOwner(admin, names.pgDatabase);
+        const owner = await pgCatalog.databaseOwner(admin, names.pgDatabase);
         if (owner !== undefined && owner !== role)
           throw foreign('database', names.pgDatabase, owner, role);
         await admin.query(`DROP DATABASE IF EXISTS ${ident(names.pgDatabase)} WITH (FORCE)`);
-      } else if ((await databaseOwner(admin, names.pgDatabase)) !== undefined) {
+      } else if ((await pgCatalog.databaseOwner(admin, names.pgDatabase)) !== undefined) {
         // DROP OWNED revokes CONNECT, rewriting the product database's shared ACL row.
-        await this.withLockOn(admin, DATABASE_LOCK, names.pgDatabase, () =>
-          this.withProductDatabase(names.pgDatabase, async (db) => {
-            const owner = await schemaOwner(db, names.pgSchema);
+        await this.sessions.withDatabaseLock(admin, names.pgDatabase, () =>
+          this.sessions.withProductDatabase(names.pgDatabase, async (db) => {
+            const owner = await pgCatalog.schemaOwner(db, names.pgSchema);
             if (owner !== undefined && owner !== role)
               throw foreign('schema', names.pgSchema, owner, role);
             await db.query(`DROP SCHEMA IF EXISTS ${ident(names.pgSchema)} CASCADE`);
@@ -154,14 +124,12 @@ export class PostgresTenantProvisioner {
   }
 
   async close(): Promise<void> {
-    const pools = [this.maintenance, ...this.productPools.values()];
-    this.productPools.clear();
-    await Promise.all(pools.map((pool) => pool.end()));
+    await this.sessions.close();
   }
 
   /** Readiness: the tenant server answers on the maintenance database. */
   async ping(): Promise<void> {
-    await this.maintenance.query('SELECT 1');
+    await this.sessions.ping();
   }
 
   /**
@@ -201,14 +169,16 @@ export class PostgresTenantProvisioner {
     names: TenantResourceNames,
   ): Promise<void> {
     const { pgDatabase: database, pgSchema: schema, pgRole: role } = names;
-    const owner = await databaseOwner(admin, database);
+    const owner = await pgCatalog.databaseOwner(admin, database);
     if (mode === 'DATABASE') {
       if (owner !== undefined && owner !== role) throw foreign('database', database, owner, role);
       return;
     }
     if (owner === undefined) return;
     if (owner !== self.name) throw foreign('database', database, owner, self.name);
-    const schemaOwnedBy = await this.withProductDatabase(database, (db) => schemaOwner(db, schema));
+    const schemaOwnedBy = await this.sessions.withProductDatabase(database, (db) =>
+      pgCatalog.schemaOwner(db, schema),
+    );
     if (schemaOwnedBy !== undefined && schemaOwnedBy !== role)
       throw foreign('schema', schema, schemaOwnedBy, role);
   }
@@ -222,7 +192,7 @@ export class PostgresTenantProvisioner {
     raced = false,
   ): Promise<void> {
     const attributes = `LOGIN NOCREATEDB NOCREATEROLE NOINHERIT CONNECTION LIMIT ${this.options.roleConnectionLimit ?? 50}`;
-    const existing = await roleOf(admin, role);
+    const existing = await pgCatalog.role(admin, role);
     if (existing) {
       assertOurRole(role, existing, marker);
       // Converge: attributes and the vaulted password, every time. (SUPERUSER, REPLICATION and
@@ -252,30 +222,25 @@ export class PostgresTenantProvisioner {
 
   private async ensureTenantDatabase(admin: ClientBase, names: TenantResourceNames) {
     const { pgDatabase: database, pgRole: role } = names;
-    let owner = await databaseOwner(admin, database);
+    let owner = await pgCatalog.databaseOwner(admin, database);
     if (owner === undefined) {
       // CREATE DATABASE cannot run in a transaction: check first, and accept losing a race.
       await admin
         .query(`CREATE DATABASE ${ident(database)} OWNER ${ident(role)}`)
         .catch(ignoreDuplicate);
-      owner = await databaseOwner(admin, database);
+      owner = await pgCatalog.databaseOwner(admin, database);
     }
     if (owner !== role) throw foreign('database', database, owner, role);
-    if (await publicHasAccess(admin, 'database', database)) {
+    if (await pgCatalog.publicHasAccess(admin, 'database', database)) {
       await admin.query(`REVOKE ALL ON DATABASE ${ident(database)} FROM PUBLIC`);
     }
     await admin.query(
       `ALTER ROLE ${ident(role)} IN DATABASE ${ident(database)} SET search_path = public`,
     );
 
-    // Tenant databases are many and touched once each: a short-lived connection, not a pool.
-    const db = new Client({ connectionString: this.urlFor(database), ...ADMIN_SESSION });
-    await db.connect();
-    try {
-      await this.ensurePublicSchemaOwnedBy(db, role);
-    } finally {
-      await db.end();
-    }
+    await this.sessions.withTenantDatabase(database, (db) =>
+      this.ensurePublicSchemaOwnedBy(db, role),
+    );
   }
 
   /**
@@ -286,9 +251,9 @@ export class PostgresTenantProvisioner {
    * already belongs to the tenant (its data lives there).
    */
   private async ensurePublicSchemaOwnedBy(db: ClientBase, role: string): Promise<void> {
-    const owner = await schemaOwner(db, 'public');
+    const owner = await pgCatalog.schemaOwner(db, 'public');
     if (owner === role) {
-      if (await publicHasAccess(db, 'schema', 'public')) {
+      if (await pgCatalog.publicHasAccess(db, 'schema', 'public')) {
         await db.query('BEGIN');
         await db.query(`SET LOCAL ROLE ${ident(role)}`);
         await db.query('REVOKE ALL ON SCHEMA public FROM PUBLIC');
@@ -312,14 +277,14 @@ export class PostgresTenantProvisioner {
     const { pgDatabase: database, pgSchema: schema, pgRole: role } = names;
     // The product database and its ACL are shared by every tenant of the product: one writer at a
     // time, or concurrent GRANTs fail with "tuple concurrently updated".
-    await this.withLockOn(admin, DATABASE_LOCK, database, async () => {
-      let owner = await databaseOwner(admin, database);
+    await this.sessions.withDatabaseLock(admin, database, async () => {
+      let owner = await pgCatalog.databaseOwner(admin, database);
       if (owner === undefined) {
         await admin.query(`CREATE DATABASE ${ident(database)}`).catch(ignoreDuplicate);
-        owner = await databaseOwner(admin, database);
+        owner = await pgCatalog.databaseOwner(admin, database);
       }
       if (owner !== self.name) throw foreign('database', database, owner, self.name);
-      if (await publicHasAccess(admin, 'database', database)) {
+      if (await pgCatalog.publicHasAccess(admin, 'database', database)) {
         await admin.query(`REVOKE ALL ON DATABASE ${ident(database)} FROM PUBLIC`);
       }
       const { rows } = await admin.query<{ connect: boolean }>(
@@ -328,20 +293,20 @@ export class PostgresTenantProvisioner {
       );
       if (!rows[0].connect)
         await admin.query(`GRANT CONNECT ON DATABASE ${ident(database)} TO ${ident(role)}`);
-      await this.withProductDatabase(database, async (db) => {
+      await this.sessions.withProductDatabase(database, async (db) => {
         // Tenants may create only inside their own schema.
-        if (await publicHasAccess(db, 'schema', 'public'))
+        if (await pgCatalog.publicHasAccess(db, 'schema', 'public'))
           await db.query('REVOKE ALL ON SCHEMA public FROM PUBLIC');
       });
     });
 
-    await this.withProductDatabase(database, async (db) => {
-      let owner = await schemaOwner(db, schema);
+    await this.sessions.withProductDatabase(database, async (db) => {
+      let owner = await pgCatalog.schemaOwner(db, schema);
       if (owner === undefined) {
         await db
           .query(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)} AUTHORIZATION ${ident(role)}`)
           .catch(ignoreDuplicate);
-        owner = await schemaOwner(db, schema);
+        owner = await pgCatalog.schemaOwner(db, schema);
       }
       if (owner !== role) throw foreign('schema', schema, owner, role);
     });
@@ -350,91 +315,10 @@ export class PostgresTenantProvisioner {
     );
   }
 
-  /**
-   * Runs `work` on one maintenance connection holding a session advisory lock. Advisory locks are
-   * per database, so every replica takes them in the maintenance database of the same server.
-   */
-  private async withLock<T>(
-    namespace: number,
-    key: string,
-    work: (admin: PoolClient) => Promise<T>,
-  ): Promise<T> {
-    const admin = await this.maintenance.connect();
-    try {
-      const result = await this.withLockOn(admin, namespace, key, () => work(admin));
-      admin.release();
-      return result;
-    } catch (error) {
-      // It may still hold a lock or an aborted transaction: end the session rather than pool it.
-      admin.release(error as Error);
-      throw error;
-    }
-  }
-
-  private async withLockOn<T>(
-    client: ClientBase,
-    namespace: number,
-    key: string,
-    work: () => Promise<T>,
-  ): Promise<T> {
-    await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [namespace, key]);
-    let result: T;
-    try {
-      result = await work();
-    } catch (error) {
-      await client
-        .query('SELECT pg_advisory_unlock($1, hashtext($2))', [namespace, key])
-        .catch(() => undefined);
-      throw error;
-    }
-    await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [namespace, key]);
-    return result;
-  }
-
-  private async withProductDatabase<T>(
-    database: string,
-    work: (db: PoolClient) => Promise<T>,
-  ): Promise<T> {
-    let pool = this.productPools.get(database);
-    if (!pool) {
-      pool = this.createPool(database, this.options.productPoolSize ?? 2);
-      this.productPools.set(database, pool);
-    }
-    const db = await pool.connect();
-    try {
-      return await work(db);
-    } finally {
-      db.release();
-    }
-  }
-
   private admin(client: ClientBase): Promise<AdminRole> {
-    this.adminRole ??= client
-      .query<{ name: string; superuser: boolean }>(
-        'SELECT current_user AS name, rolsuper AS superuser FROM pg_roles WHERE rolname = current_user',
-      )
-      .then(({ rows }) => rows[0]);
+    this.adminRole ??= pgCatalog.currentRole(client);
     this.adminRole.catch(() => (this.adminRole = undefined));
     return this.adminRole;
-  }
-
-  private createPool(database: string | undefined, max: number): Pool {
-    const pool = new Pool({
-      connectionString: database === undefined ? this.adminUrl : this.urlFor(database),
-      max,
-      idleTimeoutMillis: 30_000,
-      lock_timeout: this.options.lockTimeoutMs ?? 30_000,
-      ...ADMIN_SESSION,
-    });
-    // An idle connection dropped by the server is replaced on next use; it must not crash the process.
-    pool.on('error', () => undefined);
-    return pool;
-  }
-
-  private urlFor(database: string): string {
-    const url = new URL(this.adminUrl);
-    url.pathname = `/${encodeURIComponent(database)}`;
-    return url.toString();
   }
 }
 
@@ -474,47 +358,6 @@ function foreign(
   return new PermanentStageError(
     `${kind} "${name}" already exists and is owned by "${owner}", not "${expected}"; refusing to take it over`,
   );
-}
-
-async function roleOf(client: ClientBase, role: string): Promise<RoleRow | undefined> {
-  const { rows } = await client.query<RoleRow>(
-    `SELECT rolsuper, rolreplication, rolbypassrls, shobj_description(oid, 'pg_authid') AS marker
-       FROM pg_roles WHERE rolname = $1`,
-    [role],
-  );
-  return rows[0];
-}
-
-async function databaseOwner(client: ClientBase, database: string): Promise<string | undefined> {
-  const { rows } = await client.query<{ owner: string }>(
-    'SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1',
-    [database],
-  );
-  return rows[0]?.owner;
-}
-
-async function schemaOwner(client: ClientBase, schema: string): Promise<string | undefined> {
-  const { rows } = await client.query<{ owner: string }>(
-    'SELECT pg_get_userbyid(nspowner) AS owner FROM pg_namespace WHERE nspname = $1',
-    [schema],
-  );
-  return rows[0]?.owner;
-}
-
-/** Whether PUBLIC holds any privilege on it; checked first because a no-op REVOKE still rewrites the row. */
-async function publicHasAccess(
-  client: ClientBase,
-  kind: 'database' | 'schema',
-  name: string,
-): Promise<boolean> {
-  const sql =
-    kind === 'database'
-      ? `SELECT EXISTS (SELECT 1 FROM pg_database d, aclexplode(coalesce(d.datacl, acldefault('d'::"char", d.datdba))) a
-                         WHERE d.datname = $1 AND a.grantee = 0) AS public`
-      : `SELECT EXISTS (SELECT 1 FROM pg_namespace n, aclexplode(coalesce(n.nspacl, acldefault('n'::"char", n.nspowner))) a
-                         WHERE n.nspname = $1 AND a.grantee = 0) AS public`;
-  const { rows } = await client.query<{ public: boolean }>(sql, [name]);
-  return rows[0].public;
 }
 
 function isDuplicate(error: unknown): boolean {

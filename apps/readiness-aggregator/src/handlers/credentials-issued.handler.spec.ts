@@ -1,5 +1,5 @@
-import { CredentialsIssuedPayload, EventEnvelope } from '@enclave/contracts';
-import { EventContext } from '@enclave/messaging';
+import { CredentialsIssued } from '@enclave/contracts';
+import { envelopeOf, fakeEventContext } from '@enclave/testing';
 import { randomUUID } from 'node:crypto';
 import { TrackRotationUseCase } from '../rotation/track-rotation.use-case';
 import { RecordStageOutcomeUseCase } from '../status/record-stage-outcome.use-case';
@@ -12,20 +12,13 @@ function setup() {
     recordOutcome as unknown as RecordStageOutcomeUseCase,
     trackRotation as unknown as TrackRotationUseCase,
   );
-  return { handler, recordOutcome, trackRotation, ctx: {} as EventContext };
+  return { handler, recordOutcome, trackRotation, ctx: fakeEventContext() };
 }
 
-function event(rotationId: string | null): EventEnvelope<CredentialsIssuedPayload> {
-  return {
-    id: randomUUID(),
-    type: 'CredentialsIssued',
-    version: 2,
-    tenantId: 'acme',
-    correlationId: randomUUID(),
-    causationId: randomUUID(),
-    occurredAt: new Date().toISOString(),
-    producer: 'credential-service',
-    payload: {
+function event(rotationId: string | null) {
+  return envelopeOf(
+    CredentialsIssued,
+    {
       tenantId: 'acme',
       registrationId: randomUUID(),
       product: 'ledger',
@@ -33,7 +26,8 @@ function event(rotationId: string | null): EventEnvelope<CredentialsIssuedPayloa
       credentials: { postgres: { path: 'tenants/acme/ledger/postgres', version: 2 } },
       rotationId,
     },
-  };
+    { causationId: randomUUID(), producer: 'credential-service' },
+  );
 }
 
 describe('CredentialsIssuedHandler', () => {

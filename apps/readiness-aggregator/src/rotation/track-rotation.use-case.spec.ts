@@ -1,5 +1,9 @@
-import { CredentialsRotated, CredentialsRotationFailed, EventEnvelope } from '@enclave/contracts';
-import { EventContext } from '@enclave/messaging';
+import {
+  CredentialsRotated,
+  CredentialsRotationFailed,
+  ServiceDeprovisioned,
+} from '@enclave/contracts';
+import { envelopeOf, fakeEventContext } from '@enclave/testing';
 import { randomUUID } from 'node:crypto';
 import { lockServiceStatus } from '../status/lock-service-status';
 import { ServiceStatusEntity } from '../status/service-status.entity';
@@ -25,29 +29,13 @@ function setup(state: ServiceStatusEntity['state'] = 'ready') {
   });
   jest.mocked(lockServiceStatus).mockResolvedValue(row);
   const save = jest.fn(async () => row);
-  const published: Array<{ type: string; payload: unknown }> = [];
-  const ctx = {
-    tx: { getRepository: () => ({ save }) },
-    publish: jest.fn(async (def: { type: string }, payload: unknown) => {
-      published.push({ type: def.type, payload });
-    }),
-  } as unknown as EventContext;
-  return { row, save, ctx, published, useCase: new TrackRotationUseCase() };
+  const ctx = fakeEventContext({ tx: { getRepository: () => ({ save }) } });
+  return { row, save, ctx, published: ctx.published, useCase: new TrackRotationUseCase() };
 }
 
-function envelope(causationId: string | null = null): EventEnvelope<typeof registration> {
-  return {
-    id: randomUUID(),
-    type: 'Test',
-    version: 1,
-    tenantId: 'acme',
-    correlationId: randomUUID(),
-    causationId,
-    occurredAt: new Date().toISOString(),
-    producer: 'test',
-    payload: registration,
-  };
-}
+// The use case reads only the envelope and the registration it names: any registration event will do.
+const envelope = (causationId: string | null = null) =>
+  envelopeOf(ServiceDeprovisioned, registration, { causationId });
 
 describe('TrackRotationUseCase', () => {
   const credentials = { postgres: { path: 'tenants/acme/ledger/postgres', version: 2 } };

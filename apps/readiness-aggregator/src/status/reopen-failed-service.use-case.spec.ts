@@ -1,10 +1,9 @@
 import {
-  EventEnvelope,
-  ServiceRetryRequestedPayload,
+  ServiceRetryRequested,
   ServiceRetryStarted,
   ServiceStatusChanged,
 } from '@enclave/contracts';
-import { EventContext } from '@enclave/messaging';
+import { envelopeOf, fakeEventContext } from '@enclave/testing';
 import { randomUUID } from 'node:crypto';
 import { lockServiceStatus } from './lock-service-status';
 import { ReopenFailedServiceUseCase } from './reopen-failed-service.use-case';
@@ -35,29 +34,12 @@ function setup(state: ServiceStatusEntity['state'], retries = 0) {
   });
   jest.mocked(lockServiceStatus).mockResolvedValue(row);
   const save = jest.fn(async () => row);
-  const published: Array<{ type: string; payload: unknown }> = [];
-  const ctx = {
-    tx: { getRepository: () => ({ save }) },
-    publish: jest.fn(async (def: { type: string }, payload: unknown) => {
-      published.push({ type: def.type, payload });
-    }),
-  } as unknown as EventContext;
-  return { row, save, ctx, published, useCase: new ReopenFailedServiceUseCase() };
+  const ctx = fakeEventContext({ tx: { getRepository: () => ({ save }) } });
+  return { row, save, ctx, published: ctx.published, useCase: new ReopenFailedServiceUseCase() };
 }
 
-function request(retry: number): EventEnvelope<ServiceRetryRequestedPayload> {
-  return {
-    id: randomUUID(),
-    type: 'ServiceRetryRequested',
-    version: 1,
-    tenantId: 'acme',
-    correlationId: randomUUID(),
-    causationId: null,
-    occurredAt: new Date().toISOString(),
-    producer: 'test',
-    payload: { ...registration, retry, resources: ['postgres'] },
-  };
-}
+const request = (retry: number) =>
+  envelopeOf(ServiceRetryRequested, { ...registration, retry, resources: ['postgres'] });
 
 describe('ReopenFailedServiceUseCase', () => {
   beforeEach(() => jest.mocked(lockServiceStatus).mockReset());

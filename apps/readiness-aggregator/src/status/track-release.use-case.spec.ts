@@ -1,5 +1,5 @@
-import { EventEnvelope, ServiceDeprovisioned, Stage } from '@enclave/contracts';
-import { EventContext } from '@enclave/messaging';
+import { ServiceDeprovisioned, Stage } from '@enclave/contracts';
+import { envelopeOf, fakeEventContext } from '@enclave/testing';
 import { randomUUID } from 'node:crypto';
 import { lockServiceStatus } from './lock-service-status';
 import { RecordStageOutcomeUseCase } from './record-stage-outcome.use-case';
@@ -27,29 +27,12 @@ function setup(required: Stage[] | null = ['credentials', 'postgres', 'migration
   });
   jest.mocked(lockServiceStatus).mockResolvedValue(row);
   const save = jest.fn(async () => row);
-  const published: Array<{ type: string; payload: unknown }> = [];
-  const ctx = {
-    tx: { getRepository: () => ({ save }) },
-    publish: jest.fn(async (def: { type: string }, payload: unknown) => {
-      published.push({ type: def.type, payload });
-    }),
-  } as unknown as EventContext;
-  return { row, save, ctx, published, useCase: new TrackReleaseUseCase() };
+  const ctx = fakeEventContext({ tx: { getRepository: () => ({ save }) } });
+  return { row, save, ctx, published: ctx.published, useCase: new TrackReleaseUseCase() };
 }
 
-function envelope(): EventEnvelope<typeof registration> {
-  return {
-    id: randomUUID(),
-    type: 'Test',
-    version: 1,
-    tenantId: 'acme',
-    correlationId: randomUUID(),
-    causationId: null,
-    occurredAt: new Date().toISOString(),
-    producer: 'test',
-    payload: registration,
-  };
-}
+// The use cases read only the envelope and the registration it names: any registration event will do.
+const envelope = () => envelopeOf(ServiceDeprovisioned, registration);
 
 const requested = { kind: 'requested', resources: ['postgres'] } as const;
 const released = (stage: Stage) => ({ kind: 'released', stage }) as const;

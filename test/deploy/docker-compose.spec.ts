@@ -1,24 +1,36 @@
 /**
- * Structure of the container deployment: docker-compose.yml, deploy/docker/Dockerfile and .dockerignore.
+ * Structure of the container deployment: docker-compose.yml (the image: dockerfile.spec.ts).
  *
- * This machine has no Docker engine and no `docker compose` plugin, so the files are checked by parsing
- * them. The compose file must define the infrastructure and exactly one service per platform app (as
- * listed in scripts/platform-apps.json, which is held to apps/). Each app must be wired to what its
- * own ConfigDefinition requires (the compose environment must pass its validation), publish on
- * loopback only, wait for healthy infrastructure, and take every secret from `${...}` interpolation.
+ * This machine has no Docker engine and no `docker compose` plugin, so the file is checked by parsing
+ * it, with no server (a unit spec): the compose file must define the infrastructure and exactly one
+ * service per platform app (scripts/platform-apps.json, held to apps/), wire each app to what its config requires (the app's own ConfigDefinition
+ * decides what is required, and the compose environment must pass its validation), publish on
+ * loopback only, gate start-up on healthy infrastructure, and take every secret from `${...}`
+ * interpolation.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
-import { isProductAppReadme } from '../../../scripts/docs/generate-asyncapi';
-import platformApps from '../../../scripts/platform-apps.json';
+import { isProductAppReadme } from '../../scripts/docs/generate-asyncapi';
+import { Dict, Env, composeFile } from './support/compose-file.reader';
+import platformApps from '../../scripts/platform-apps.json';
 
-const ROOT = path.resolve(__dirname, '../../..');
+const ROOT = path.resolve(__dirname, '../..');
 const COMPOSE_FILE = path.join(ROOT, 'docker-compose.yml');
 const DOCKERFILE = 'deploy/docker/Dockerfile';
 
-type Dict = Record<string, unknown>;
-type Env = Record<string, string>;
+const {
+  isDict,
+  loadCompose,
+  environmentOf,
+  interpolate,
+  resolvedEnv,
+  isSingleInterpolation,
+  urlCredentials,
+  strings,
+  portsOf,
+  dependsOn,
+  healthTest,
+} = composeFile;
 
 // --- what the deployment must contain ---------------------------------------------------------------
 
@@ -57,17 +69,7 @@ const EXTRA_DEPENDS: Record<string, string[]> = {
 
 const SECRET_KEY = /PASS|TOKEN|SECRET|KEY/i;
 
-// --- helpers ------------------------------------------------------------------------------------------
-
-const isDict = (v: unknown): v is Dict => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function loadCompose(): { services: Record<string, Dict>; doc: Dict } {
-  // `merge: true`: compose honours YAML merge keys (<<: *anchor), and so must the parser here.
-  const doc = parse(fs.readFileSync(COMPOSE_FILE, 'utf8'), { merge: true }) as unknown;
-  if (!isDict(doc) || !isDict(doc.services))
-    throw new Error('docker-compose.yml has no services map');
-  return { services: doc.services as Record<string, Dict>, doc };
-}
+// --- the apps ---------------------------------------------------------------------------------------------
 
 /**
  * The platform's apps as found in apps/: every apps/<name> with a src/main.ts, except sample products
@@ -86,132 +88,6 @@ function appDirectories(): string[] {
     )
     .map((d) => d.name)
     .sort();
-}
-
-/** A service's environment as a map, whichever of the two compose forms it uses. */
-function environmentOf(service: Dict): Env {
-  const env = service.environment;
-  if (env === undefined) return {};
-  if (Array.isArray(env)) {
-    return Object.fromEntries(
-      env.map((entry) => {
-        const text = String(entry);
-        const eq = text.indexOf('=');
-        return eq < 0 ? [text, ''] : [text.slice(0, eq), text.slice(eq + 1)];
-      }),
-    );
-  }
-  if (!isDict(env)) throw new Error('environment must be a map or a list');
-  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === null ? '' : String(v)]));
-}
-
-const INTERPOLATION =
-  /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
-
-/** Compose variable interpolation: $$, $VAR, ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?err}. */
-function interpolate(value: string, vars: Env): string {
-  return value.replace(
-    INTERPOLATION,
-    (whole, name?: string, colon?: string, op?: string, arg?: string, bare?: string) => {
-      if (whole === '$$') return '$';
-      if (bare) return vars[bare] ?? '';
-      const key = name as string;
-      const set = colon ? Boolean(vars[key]) : vars[key] !== undefined;
-      if (set) return vars[key];
-      if (op === '?') throw new Error(`${key} is required: ${arg}`);
-      return op === '-' ? (arg ?? '') : '';
-    },
-  );
-}
-
-const resolvedEnv = (service: Dict, vars: Env): Env =>
-  Object.fromEntries(
-    Object.entries(environmentOf(service)).map(([k, v]) => [k, interpolate(v, vars)]),
-  );
-
-/** True when the whole value is exactly one `${VAR...}` expression. */
-const isSingleInterpolation = (value: string) =>
-  /^\$\{[A-Za-z_][A-Za-z0-9_]*(:?[-?][^}]*)?\}$/.test(value);
-
-/**
- * Replaces each `${...}` expression by an opaque token (its defaults may contain `:`, `/` or `@`), so the
- * surrounding syntax can be split safely; `unmask` puts the expressions back.
- */
-function maskInterpolations(text: string): { masked: string; unmask: (s: string) => string } {
-  const parts: string[] = [];
-  const masked = text.replace(/\$\{[^}]*\}/g, (m) => `\uE000${parts.push(m) - 1}\uE001`);
-  const unmask = (s: string) => s.replace(/\uE000(\d+)\uE001/g, (_, i: string) => parts[Number(i)]);
-  return { masked, unmask };
-}
-
-/**
- * The credentials of every URL in a string (scheme://user[:password]@host...), read without resolving
- * `${...}` expressions (whose defaults may contain URL delimiters).
- */
-function urlCredentials(raw: string): { user: string; password: string | undefined }[] {
-  const { masked, unmask } = maskInterpolations(raw);
-  return [...masked.matchAll(/\b[a-z][a-z0-9+.-]*:\/\/([^@/?#\s'"]*)@/gi)].map((match) => {
-    const [user, ...rest] = match[1].split(':');
-    return { user: unmask(user), password: rest.length ? unmask(rest.join(':')) : undefined };
-  });
-}
-
-/** Every string anywhere in a value, with its path (for messages). */
-function* strings(value: unknown, at: string): Generator<[string, string]> {
-  if (typeof value === 'string') yield [at, value];
-  else if (Array.isArray(value))
-    for (const [i, v] of value.entries()) yield* strings(v, `${at}[${i}]`);
-  else if (isDict(value))
-    for (const [k, v] of Object.entries(value)) yield* strings(v, `${at}.${k}`);
-}
-
-interface PortBinding {
-  hostIp: string | undefined;
-  published: string;
-  target: number;
-}
-
-/** Published ports in either compose syntax. */
-function portsOf(service: Dict): PortBinding[] {
-  const ports = service.ports;
-  if (ports === undefined) return [];
-  if (!Array.isArray(ports)) throw new Error('ports must be a list');
-  return ports.map((p): PortBinding => {
-    if (isDict(p)) {
-      return {
-        hostIp: p.host_ip as string | undefined,
-        published: String(p.published ?? ''),
-        target: Number(p.target),
-      };
-    }
-    // [host_ip:]host_port:container_port[/proto]; host_ip may be [v6]; parts may be ${...} expressions.
-    const spec = String(p).replace(/\/(tcp|udp)$/, '');
-    const { masked, unmask } = maskInterpolations(spec);
-    const fields = masked.startsWith('[')
-      ? [masked.slice(1, masked.indexOf(']')), ...masked.slice(masked.indexOf(']') + 2).split(':')]
-      : masked.split(':');
-    const target = Number(unmask(fields[fields.length - 1]));
-    if (fields.length === 3)
-      return { hostIp: unmask(fields[0]), published: unmask(fields[1]), target };
-    if (fields.length === 2) return { hostIp: undefined, published: unmask(fields[0]), target };
-    return { hostIp: undefined, published: '', target };
-  });
-}
-
-/** depends_on as a map (the list form has no conditions, which this deployment requires). */
-function dependsOn(service: Dict): Record<string, Dict> {
-  const deps = service.depends_on;
-  if (deps === undefined) return {};
-  if (Array.isArray(deps)) return Object.fromEntries(deps.map((d) => [String(d), {}]));
-  return deps as Record<string, Dict>;
-}
-
-function healthTest(service: Dict): string {
-  const hc = service.healthcheck;
-  if (!isDict(hc) || hc.disable === true || hc.test === undefined) return '';
-  const test = Array.isArray(hc.test) ? hc.test.map(String) : ['CMD-SHELL', String(hc.test)];
-  if (test[0] === 'NONE') return '';
-  return test.join(' ');
 }
 
 interface ConfigDefinitionLike {
@@ -240,7 +116,7 @@ async function appConfigs(app: string): Promise<ConfigDefinitionLike[]> {
 // --- the compose file -----------------------------------------------------------------------------------
 
 describe('docker-compose.yml', () => {
-  const { services, doc } = loadCompose();
+  const { services, doc } = loadCompose(COMPOSE_FILE);
   const apps = Object.keys(DEFAULT_PORTS).sort();
   const noVars: Env = {};
   const overrides: Env = {
@@ -518,131 +394,5 @@ describe('docker-compose.yml', () => {
       }
     }
     expect(checked).toBeGreaterThanOrEqual(10);
-  });
-});
-
-// --- the image ----------------------------------------------------------------------------------------
-
-interface Instruction {
-  op: string;
-  args: string;
-}
-
-/** Dockerfile instructions (comments and parser directives dropped, continuations joined). */
-function dockerfileInstructions(text: string): Instruction[] {
-  const joined = text
-    .split('\n')
-    .filter((line) => !/^\s*#/.test(line))
-    .join('\n')
-    .replace(/\\\n/g, ' ');
-  return joined
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean)
-    .map((line) => {
-      const [op, ...rest] = line.split(/\s+/);
-      return { op: op.toUpperCase(), args: rest.join(' ') };
-    });
-}
-
-describe(DOCKERFILE, () => {
-  const instructions = dockerfileInstructions(fs.readFileSync(path.join(ROOT, DOCKERFILE), 'utf8'));
-  const froms = instructions
-    .map((ins, i) => [ins, i] as const)
-    .filter(([ins]) => ins.op === 'FROM');
-  const lastFrom = froms[froms.length - 1]?.[1] ?? 0;
-  const build = instructions.slice(0, lastFrom);
-  const runtime = instructions.slice(lastFrom);
-  const runs = build.filter((i) => i.op === 'RUN').map((i) => i.args);
-
-  it('is multi-stage on node:20-bookworm-slim', () => {
-    expect(froms.length).toBeGreaterThanOrEqual(2);
-    const text = instructions
-      .filter((i) => i.op === 'FROM' || i.op === 'ARG')
-      .map((i) => i.args)
-      .join('\n');
-    expect(text).toContain('node:20-bookworm-slim');
-  });
-
-  it('installs with npm ci, builds with `npm run build` and drops dev dependencies', () => {
-    expect(runs.some((r) => /\bnpm ci\b/.test(r))).toBe(true);
-    expect(runs.some((r) => /\bnpm run build\b/.test(r))).toBe(true);
-    expect(runs.some((r) => /\bnpm prune\b.*--omit=dev/.test(r))).toBe(true);
-    const runtimeCopies = runtime.filter((i) => i.op === 'COPY').map((i) => i.args);
-    for (const what of ['dist', 'node_modules', 'package.json']) {
-      expect({
-        what,
-        copied: runtimeCopies.some((c) => c.startsWith('--from=') && c.includes(what)),
-      }).toEqual({
-        what,
-        copied: true,
-      });
-    }
-  });
-
-  it('runs as a non-root user', () => {
-    const users = runtime.filter((i) => i.op === 'USER').map((i) => i.args.split(':')[0]);
-    expect(users.length).toBeGreaterThan(0);
-    expect(users[users.length - 1]).not.toMatch(/^(root|0)$/);
-  });
-
-  it('has a HEALTHCHECK on /health done with node', () => {
-    const hc = runtime.find((i) => i.op === 'HEALTHCHECK');
-    expect(hc?.args).toMatch(/\bCMD\b/);
-    expect(hc?.args).toContain('node');
-    expect(hc?.args).toMatch(/\/health\b/);
-  });
-
-  it('sets production defaults and starts the app chosen by APP with node as the signalled process', () => {
-    expect(runtime.some((i) => i.op === 'ARG' && /^APP\b/.test(i.args))).toBe(true);
-    const envs = runtime
-      .filter((i) => i.op === 'ENV')
-      .map((i) => i.args)
-      .join(' ');
-    expect(envs).toMatch(/\bNODE_ENV=production\b/);
-    expect(envs).toMatch(/\bHTTP_HOST=0\.0\.0\.0\b/);
-    const start = [...runtime].reverse().find((i) => i.op === 'CMD' || i.op === 'ENTRYPOINT');
-    expect(start).toBeDefined();
-    const argv = JSON.parse(start!.args) as string[]; // exec form (a JSON array), so signals are not eaten
-    const line = argv.join(' ');
-    expect(line).toContain('dist/apps/${APP}/src/main.js');
-    expect(argv[0] === 'node' || /\bexec node\b/.test(line)).toBe(true);
-  });
-
-  it('has a .dockerignore that keeps host builds out and the sources in', () => {
-    const ignore = fs
-      .readFileSync(path.join(ROOT, '.dockerignore'), 'utf8')
-      .split('\n')
-      .map((l) => l.trim())
-      .filter((l) => l && !l.startsWith('#'))
-      .map((l) => l.replace(/^\*\*\//, '').replace(/\/$/, ''));
-    for (const out of ['node_modules', 'dist', '.git', '.cache', '.nx', 'coverage'])
-      expect(ignore).toContain(out);
-    // Whatever the Dockerfile copies from the context must not be ignored.
-    const copied = build
-      .filter((i) => i.op === 'COPY' && !i.args.startsWith('--from='))
-      .flatMap((i) =>
-        i.args
-          .split(/\s+/)
-          .filter((a) => !a.startsWith('--'))
-          .slice(0, -1),
-      );
-    expect(copied).toEqual(
-      expect.arrayContaining([
-        'package.json',
-        'package-lock.json',
-        'patches',
-        'apps',
-        'libs',
-        'scripts',
-      ]),
-    );
-    for (const src of copied) {
-      expect({ src, ignored: ignore.includes(src) || ignore.includes(src.split('/')[0]) }).toEqual({
-        src,
-        ignored: false,
-      });
-      expect(fs.existsSync(path.join(ROOT, src))).toBe(true);
-    }
   });
 });
