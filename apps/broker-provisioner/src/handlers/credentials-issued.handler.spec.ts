@@ -8,6 +8,7 @@ import { EventContext } from '@enclave/messaging';
 import { productCatalog } from '@enclave/product-catalog';
 import { SecretStore } from '@enclave/secret-store';
 import { RabbitMqApiError } from '../provisioning/rabbitmq-api.error';
+import { RabbitMqStageUseCase } from '../provisioning/rabbitmq-stage.use-case';
 import { RabbitMqTenantProvisioner } from '../provisioning/rabbitmq-tenant.provisioner';
 import { CredentialsIssuedHandler } from './credentials-issued.handler';
 
@@ -47,8 +48,10 @@ function setUp(
     publish,
   } as unknown as EventContext;
   const handler = new CredentialsIssuedHandler(
-    secrets as unknown as SecretStore,
-    provisioner as unknown as RabbitMqTenantProvisioner,
+    new RabbitMqStageUseCase(
+      secrets as unknown as SecretStore,
+      provisioner as unknown as RabbitMqTenantProvisioner,
+    ),
   );
   const event = { payload } as EventEnvelope<CredentialsIssuedPayload>;
   return { handler, event, ctx, secrets, provisioner, publish, payload };

@@ -8,6 +8,7 @@ import { PermanentStageError } from '@enclave/lifecycle';
 import { EventContext } from '@enclave/messaging';
 import { SecretStore } from '@enclave/secret-store';
 import { randomUUID } from 'node:crypto';
+import { PostgresStageUseCase } from '../provisioning/postgres-stage.use-case';
 import { PostgresTenantProvisioner } from '../provisioning/postgres-tenant.provisioner';
 import { CredentialsIssuedHandler } from './credentials-issued.handler';
 
@@ -33,7 +34,7 @@ function setup(
     }),
   } as unknown as EventContext;
   return {
-    handler: new CredentialsIssuedHandler(provisioner, secrets),
+    handler: new CredentialsIssuedHandler(new PostgresStageUseCase(secrets, provisioner)),
     provision,
     get,
     ctx,
