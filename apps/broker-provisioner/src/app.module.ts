@@ -3,12 +3,12 @@ import { KafkaReadinessProbe, MessagingModule, messagingOptionsFrom } from '@enc
 import { SecretStoreModule, SecretStoreReadinessProbe } from '@enclave/secret-store';
 import { HealthModule, PostgresReadinessProbe, ServiceKitModule } from '@enclave/service-kit';
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_CONFIG } from './config/app-config.token';
 import { BrokerProvisionerConfig } from './config/broker-provisioner.config';
 import { CredentialsIssuedHandler } from './handlers/credentials-issued.handler';
 import { ServiceDeprovisionRequestedHandler } from './handlers/service-deprovision-requested.handler';
 import { RabbitMqReadinessProbe } from './health/rabbitmq.readiness-probe';
-import { brokerProvisioningProviders } from './provisioning/broker-provisioning.providers';
+import { RabbitMqStageUseCase } from './provisioning/rabbitmq-stage.use-case';
+import { RabbitMqTenantProvisioner } from './provisioning/rabbitmq-tenant.provisioner';
 
 export const SERVICE = 'broker-provisioner';
 
@@ -30,8 +30,15 @@ export class AppModule {
         ]),
       ],
       controllers: [CredentialsIssuedHandler, ServiceDeprovisionRequestedHandler],
-      providers: [{ provide: APP_CONFIG, useValue: config }, ...brokerProvisioningProviders],
-      exports: [APP_CONFIG],
+      providers: [
+        RabbitMqStageUseCase,
+        // The provisioner drives the server (its stage and its readiness probe share it).
+        {
+          provide: RabbitMqTenantProvisioner,
+          useFactory: () => new RabbitMqTenantProvisioner(config.RABBITMQ_MGMT_URL),
+        },
+      ],
+      exports: [RabbitMqTenantProvisioner],
     };
   }
 }

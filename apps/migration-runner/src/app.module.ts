@@ -7,6 +7,7 @@ import { MigrationRunnerConfig } from './config/migration-runner.config';
 import { PostgresProvisionedHandler } from './handlers/postgres-provisioned.handler';
 import { ServiceDeprovisionRequestedHandler } from './handlers/service-deprovision-requested.handler';
 import { CreateTenantSchemaVersion1764300000000 } from './migrations/1764300000000-create-tenant-schema-version.migration';
+import { MigrationsStageUseCase } from './migrations/migrations-stage.use-case';
 import { TenantMigrator } from './migrations/tenant-migrator';
 import { TenantPostgresEndpoint } from './migrations/tenant-postgres.endpoint';
 import { TenantSchemaVersionStore } from './migrations/tenant-schema-version.store';
@@ -34,6 +35,7 @@ export class AppModule {
       ],
       controllers: [PostgresProvisionedHandler, ServiceDeprovisionRequestedHandler],
       providers: [
+        MigrationsStageUseCase,
         TenantMigrator,
         TenantSchemaVersionStore,
         {

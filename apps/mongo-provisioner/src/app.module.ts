@@ -3,11 +3,11 @@ import { KafkaReadinessProbe, MessagingModule, messagingOptionsFrom } from '@enc
 import { SecretStoreModule, SecretStoreReadinessProbe } from '@enclave/secret-store';
 import { HealthModule, PostgresReadinessProbe, ServiceKitModule } from '@enclave/service-kit';
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_CONFIG } from './config/app-config.token';
 import { MongoProvisionerConfig } from './config/mongo-provisioner.config';
 import { CredentialsIssuedHandler } from './handlers/credentials-issued.handler';
 import { ServiceDeprovisionRequestedHandler } from './handlers/service-deprovision-requested.handler';
 import { MongoReadinessProbe } from './health/mongo.readiness-probe';
+import { MongoStageUseCase } from './provisioning/mongodb-stage.use-case';
 import { MongoTenantProvisioner } from './provisioning/mongo-tenant.provisioner';
 
 export const SERVICE = 'mongo-provisioner';
@@ -31,13 +31,14 @@ export class AppModule {
       ],
       controllers: [CredentialsIssuedHandler, ServiceDeprovisionRequestedHandler],
       providers: [
-        { provide: APP_CONFIG, useValue: config },
+        MongoStageUseCase,
+        // The provisioner drives the server (its stage and its readiness probe share it).
         {
           provide: MongoTenantProvisioner,
           useFactory: () => new MongoTenantProvisioner(config.MONGO_URL),
         },
       ],
-      exports: [APP_CONFIG],
+      exports: [MongoTenantProvisioner],
     };
   }
 }

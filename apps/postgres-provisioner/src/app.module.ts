@@ -7,6 +7,7 @@ import { PostgresProvisionerConfig } from './config/postgres-provisioner.config'
 import { CredentialsIssuedHandler } from './handlers/credentials-issued.handler';
 import { ServiceDeprovisionRequestedHandler } from './handlers/service-deprovision-requested.handler';
 import { TenantPostgresReadinessProbe } from './health/tenant-postgres.readiness-probe';
+import { PostgresStageUseCase } from './provisioning/postgres-stage.use-case';
 import { PostgresTenantProvisioner } from './provisioning/postgres-tenant.provisioner';
 
 export const SERVICE = 'postgres-provisioner';
@@ -30,6 +31,8 @@ export class AppModule {
       ],
       controllers: [CredentialsIssuedHandler, ServiceDeprovisionRequestedHandler],
       providers: [
+        PostgresStageUseCase,
+        // The provisioner drives the server (its stage and its readiness probe share it).
         {
           provide: PostgresTenantProvisioner,
           useFactory: () => new PostgresTenantProvisioner(config.TENANT_PG_ADMIN_URL),

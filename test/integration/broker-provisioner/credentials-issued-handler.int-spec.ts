@@ -10,6 +10,7 @@ import { InMemorySecretStore } from '@enclave/secret-store';
 import { recordExercised, testInfra } from '@enclave/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { CredentialsIssuedHandler } from '../../../apps/broker-provisioner/src/handlers/credentials-issued.handler';
+import { RabbitMqStageUseCase } from '../../../apps/broker-provisioner/src/provisioning/rabbitmq-stage.use-case';
 import { RabbitMqTenantProvisioner } from '../../../apps/broker-provisioner/src/provisioning/rabbitmq-tenant.provisioner';
 import { RabbitMqAdminProbe } from './rabbitmq-admin.probe';
 
@@ -22,7 +23,7 @@ describe('CredentialsIssued → BrokerProvisioned on RabbitMQ', () => {
   const admin = new RabbitMqAdminProbe(infra);
   const provisioner = new RabbitMqTenantProvisioner(infra.rabbitmqMgmtUrl);
   const secrets = new InMemorySecretStore();
-  const handler = new CredentialsIssuedHandler(secrets, provisioner);
+  const handler = new CredentialsIssuedHandler(new RabbitMqStageUseCase(secrets, provisioner));
   const tenantId = `it-${randomBytes(3).toString('hex')}-h`;
   const names = tenantResourceNames(tenantId, 'ledger', 'SCHEMA');
   const password = `pw-${randomBytes(16).toString('hex')}`;

@@ -8,6 +8,7 @@ import { TestDatabase, createTestDatabase, testInfra } from '@enclave/testing';
 import { randomUUID } from 'node:crypto';
 import { PostgresProvisionedHandler } from '../../../apps/migration-runner/src/handlers/postgres-provisioned.handler';
 import { CreateTenantSchemaVersion1764300000000 } from '../../../apps/migration-runner/src/migrations/1764300000000-create-tenant-schema-version.migration';
+import { MigrationsStageUseCase } from '../../../apps/migration-runner/src/migrations/migrations-stage.use-case';
 import { TenantMigrator } from '../../../apps/migration-runner/src/migrations/tenant-migrator';
 import { TenantSchemaVersionStore } from '../../../apps/migration-runner/src/migrations/tenant-schema-version.store';
 import { StageHandlerHarness } from '../support/stage-handler.harness';
@@ -20,10 +21,12 @@ describe('migration-runner PostgresProvisionedHandler', () => {
   const tenants = new TenantPostgresFixture(infra.pgAdminUrl);
   const secrets = new InMemorySecretStore();
   const handler = new PostgresProvisionedHandler(
-    secrets,
-    tenants.endpoint,
-    new TenantMigrator(),
-    new TenantSchemaVersionStore(),
+    new MigrationsStageUseCase(
+      secrets,
+      tenants.endpoint,
+      new TenantMigrator(),
+      new TenantSchemaVersionStore(),
+    ),
   );
   const handle = handler.handle.bind(handler);
   let shared: TestDatabase;

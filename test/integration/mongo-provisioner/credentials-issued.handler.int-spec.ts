@@ -8,6 +8,7 @@ import { testInfra } from '@enclave/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { CredentialsIssuedHandler } from '../../../apps/mongo-provisioner/src/handlers/credentials-issued.handler';
+import { MongoStageUseCase } from '../../../apps/mongo-provisioner/src/provisioning/mongodb-stage.use-case';
 import { MongoTenantProvisioner } from '../../../apps/mongo-provisioner/src/provisioning/mongo-tenant.provisioner';
 import { StageHandlerHarness } from '../support/stage-handler.harness';
 
@@ -17,7 +18,7 @@ describe('mongo-provisioner CredentialsIssuedHandler', () => {
   const harness = new StageHandlerHarness('mongo_provisioner', 'mongo-provisioner');
   const secrets = new InMemorySecretStore();
   const provisioner = new MongoTenantProvisioner(infra.mongoUrl);
-  const handler = new CredentialsIssuedHandler(secrets, provisioner);
+  const handler = new CredentialsIssuedHandler(new MongoStageUseCase(secrets, provisioner));
   const handle = handler.handle.bind(handler);
   const tenantId = `it-${randomBytes(4).toString('hex')}`;
   let admin: MongoClient;

@@ -8,6 +8,7 @@ import { productCatalog } from '@enclave/product-catalog';
 import { SecretStore } from '@enclave/secret-store';
 import { envelopeOf, fakeEventContext } from '@enclave/testing';
 import { RabbitMqApiError } from '../provisioning/rabbitmq-api.error';
+import { RabbitMqStageUseCase } from '../provisioning/rabbitmq-stage.use-case';
 import { RabbitMqTenantProvisioner } from '../provisioning/rabbitmq-tenant.provisioner';
 import { CredentialsIssuedHandler } from './credentials-issued.handler';
 
@@ -43,8 +44,10 @@ function setUp(
   };
   const ctx = fakeEventContext({ delivery: { finalAttempt: options.finalAttempt ?? false } });
   const handler = new CredentialsIssuedHandler(
-    secrets as unknown as SecretStore,
-    provisioner as unknown as RabbitMqTenantProvisioner,
+    new RabbitMqStageUseCase(
+      secrets as unknown as SecretStore,
+      provisioner as unknown as RabbitMqTenantProvisioner,
+    ),
   );
   const event = envelopeOf(CredentialsIssued, payload);
   return { handler, event, ctx, secrets, provisioner, publish: ctx.publish, payload };

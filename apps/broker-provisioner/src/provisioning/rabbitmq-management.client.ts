@@ -67,6 +67,12 @@ export class RabbitMqManagementClient {
     this.timeoutMs = options.timeoutMs ?? 15_000;
   }
 
+  /** The API answers, and the broker routes a test message on the default vhost. */
+  async alivenessTest(): Promise<void> {
+    const response = await this.call('GET', path`aliveness-test/${'/'}`, undefined);
+    await response.body?.cancel();
+  }
+
   async getVhost(vhost: string): Promise<RabbitMqVhost | undefined> {
     const body = await this.read<{
       name: string;

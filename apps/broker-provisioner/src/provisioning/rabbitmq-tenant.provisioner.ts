@@ -142,6 +142,11 @@ export class RabbitMqTenantProvisioner {
     ]);
   }
 
+  /** Readiness: the management API this provisioner drives answers. */
+  async ping(): Promise<void> {
+    await this.api.alivenessTest();
+  }
+
   private async untilRunning(vhost: string, timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {

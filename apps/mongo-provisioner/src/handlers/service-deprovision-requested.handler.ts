@@ -1,24 +1,19 @@
 import { EventOf, ServiceDeprovisionRequested } from '@enclave/contracts';
-import { releaseStage } from '@enclave/lifecycle';
 import { EventContext, HandlesEvent } from '@enclave/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import { MongoTenantProvisioner } from '../provisioning/mongo-tenant.provisioner';
+import { MongoStageUseCase } from '../provisioning/mongodb-stage.use-case';
 
-/** Offboarding, MongoDB part: the tenant's user (where the server has users) and database go. */
+/** Offboarding, MongoDB part. */
 @Controller()
 export class ServiceDeprovisionRequestedHandler {
-  constructor(private readonly provisioner: MongoTenantProvisioner) {}
+  constructor(private readonly mongodb: MongoStageUseCase) {}
 
   @HandlesEvent(ServiceDeprovisionRequested)
   async handle(
     @Payload() event: EventOf<typeof ServiceDeprovisionRequested>,
     @Ctx() ctx: EventContext,
   ): Promise<void> {
-    const { tenantId, product, resources } = event.payload;
-    if (!resources.includes('mongodb')) return;
-    await releaseStage(ctx, 'mongodb', event.payload, () =>
-      this.provisioner.deprovision({ tenantId, product }),
-    );
+    await this.mongodb.release(ctx, event.payload);
   }
 }

@@ -1,23 +1,15 @@
 import { ReadinessProbe } from '@enclave/service-kit';
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import { MongoClient } from 'mongodb';
-import { APP_CONFIG } from '../config/app-config.token';
-import { MongoProvisionerConfig } from '../config/mongo-provisioner.config';
+import { Injectable } from '@nestjs/common';
+import { MongoTenantProvisioner } from '../provisioning/mongo-tenant.provisioner';
 
+/** The MongoDB server provisioning drives, asked through the provisioner's own client. */
 @Injectable()
-export class MongoReadinessProbe implements ReadinessProbe, OnModuleDestroy {
+export class MongoReadinessProbe implements ReadinessProbe {
   readonly name = 'mongodb';
-  private readonly client: MongoClient;
 
-  constructor(@Inject(APP_CONFIG) config: MongoProvisionerConfig) {
-    this.client = new MongoClient(config.MONGO_URL, { serverSelectionTimeoutMS: 1_500 });
-  }
+  constructor(private readonly provisioner: MongoTenantProvisioner) {}
 
-  async check() {
-    await this.client.db('admin').command({ ping: 1 });
-  }
-
-  async onModuleDestroy() {
-    await this.client.close();
+  check() {
+    return this.provisioner.ping();
   }
 }

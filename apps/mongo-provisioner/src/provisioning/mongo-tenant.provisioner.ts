@@ -109,6 +109,11 @@ export class MongoTenantProvisioner implements OnApplicationBootstrap, OnApplica
     await this.client.close();
   }
 
+  /** Readiness: the server answers this provisioner's own client. */
+  async ping(): Promise<void> {
+    await this.client.db('admin').command({ ping: 1 });
+  }
+
   // Said at start rather than at the first tenant; if MongoDB is not reachable yet, first use retries.
   async onApplicationBootstrap(): Promise<void> {
     await this.userManagement().catch((error: unknown) =>

@@ -8,6 +8,7 @@ import { PermanentStageError } from '@enclave/lifecycle';
 import { SecretStore } from '@enclave/secret-store';
 import { envelopeOf, fakeEventContext } from '@enclave/testing';
 import { randomUUID } from 'node:crypto';
+import { PostgresStageUseCase } from '../provisioning/postgres-stage.use-case';
 import { PostgresTenantProvisioner } from '../provisioning/postgres-tenant.provisioner';
 import { CredentialsIssuedHandler } from './credentials-issued.handler';
 
@@ -27,7 +28,7 @@ function setup(
   const secrets = { get } as unknown as SecretStore;
   const ctx = fakeEventContext({ delivery: { finalAttempt: options.finalAttempt ?? false } });
   return {
-    handler: new CredentialsIssuedHandler(provisioner, secrets),
+    handler: new CredentialsIssuedHandler(new PostgresStageUseCase(secrets, provisioner)),
     provision,
     get,
     ctx,

@@ -1,8 +1,7 @@
 import { ServiceDeprovisionRequested, StageCondition } from '@enclave/contracts';
-import { OutboxWriter } from '@enclave/messaging';
 import { ConflictException, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { lockRegistration } from './lock-registration';
+import { EntityManager } from 'typeorm';
+import { AnnounceChange, LockedRegistrationCommand } from './locked-registration.command';
 import { ServiceRegistrationEntity } from './service-registration.entity';
 
 /** The stages that make resources; migrations only fill them, and wait on PostgreSQL. */
@@ -24,44 +23,25 @@ function stillMaking(conditions: StageCondition[]): string[] {
  * resources has not reported yet: it could make them after the teardown passed. Repeating it is safe.
  */
 @Injectable()
-export class DeprovisionRegistrationUseCase {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly outbox: OutboxWriter,
-  ) {}
-
-  execute(
-    tenantId: string,
-    product: string,
-    correlationId?: string,
+export class DeprovisionRegistrationUseCase extends LockedRegistrationCommand<ServiceRegistrationEntity> {
+  protected async change(
+    registration: ServiceRegistrationEntity,
+    tx: EntityManager,
+    announce: AnnounceChange,
   ): Promise<ServiceRegistrationEntity> {
-    return this.dataSource.transaction(async (tx) => {
-      const registration = await lockRegistration(tx, tenantId, product);
-      if (registration.state === 'deprovisioning' || registration.state === 'deleted') {
-        return registration;
-      }
-      const running = stillMaking(registration.conditions);
-      if (registration.state === 'provisioning' || running.length > 0) {
-        throw new ConflictException(
-          `${product} for ${tenantId} is ${registration.state} and ${running.join(', ') || 'a stage'} ` +
-            'has not reported yet; offboard it once it is ready or failed',
-        );
-      }
-      registration.state = 'deprovisioning';
-      await tx.save(registration);
-      await this.outbox.append(
-        tx,
-        ServiceDeprovisionRequested,
-        {
-          tenantId,
-          registrationId: registration.id,
-          product,
-          isolationMode: registration.isolationMode,
-          resources: registration.resources,
-        },
-        { tenantId, correlationId },
-      );
+    if (registration.state === 'deprovisioning' || registration.state === 'deleted') {
       return registration;
-    });
+    }
+    const running = stillMaking(registration.conditions);
+    if (registration.state === 'provisioning' || running.length > 0) {
+      throw new ConflictException(
+        `${registration.product} for ${registration.tenantId} is ${registration.state} and ${running.join(', ') || 'a stage'} ` +
+          'has not reported yet; offboard it once it is ready or failed',
+      );
+    }
+    registration.state = 'deprovisioning';
+    await tx.save(registration);
+    await announce(ServiceDeprovisionRequested, { resources: registration.resources });
+    return registration;
   }
 }

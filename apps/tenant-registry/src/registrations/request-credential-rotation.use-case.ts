@@ -1,10 +1,9 @@
 import { CredentialsRotationRequested } from '@enclave/contracts';
-import { OutboxWriter } from '@enclave/messaging';
 import { ConflictException, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { EntityManager } from 'typeorm';
+import { AnnounceChange, LockedRegistrationCommand } from './locked-registration.command';
 import { RegistrationRotation } from './registration-rotation';
-import { lockRegistration } from './lock-registration';
 import { ServiceRegistrationEntity } from './service-registration.entity';
 
 /**
@@ -14,46 +13,29 @@ import { ServiceRegistrationEntity } from './service-registration.entity';
  * `rotation` shows the request until the aggregator's outcome settles it.
  */
 @Injectable()
-export class RequestCredentialRotationUseCase {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly outbox: OutboxWriter,
-  ) {}
-
-  execute(
-    tenantId: string,
-    product: string,
-    correlationId?: string,
+export class RequestCredentialRotationUseCase extends LockedRegistrationCommand<{
+  rotationId: string;
+}> {
+  protected async change(
+    registration: ServiceRegistrationEntity,
+    tx: EntityManager,
+    announce: AnnounceChange,
   ): Promise<{ rotationId: string }> {
-    return this.dataSource.transaction(async (tx) => {
-      const registration = await lockRegistration(tx, tenantId, product);
-      if (registration.state !== 'ready') {
-        throw new ConflictException(
-          `${product} for ${tenantId} is ${registration.state}; only ready credentials can be rotated`,
-        );
-      }
-      const rotationId = randomUUID();
-      const rotation: RegistrationRotation = {
-        rotationId,
-        state: 'requested',
-        requestedAt: new Date().toISOString(),
-        completedAt: null,
-        reason: null,
-      };
-      await tx.update(ServiceRegistrationEntity, { id: registration.id }, { rotation });
-      await this.outbox.append(
-        tx,
-        CredentialsRotationRequested,
-        {
-          tenantId,
-          registrationId: registration.id,
-          product,
-          isolationMode: registration.isolationMode,
-          rotationId,
-        },
-        { tenantId, correlationId },
+    if (registration.state !== 'ready') {
+      throw new ConflictException(
+        `${registration.product} for ${registration.tenantId} is ${registration.state}; only ready credentials can be rotated`,
       );
-      return { rotationId };
-    });
+    }
+    const rotationId = randomUUID();
+    const rotation: RegistrationRotation = {
+      rotationId,
+      state: 'requested',
+      requestedAt: new Date().toISOString(),
+      completedAt: null,
+      reason: null,
+    };
+    await tx.update(ServiceRegistrationEntity, { id: registration.id }, { rotation });
+    await announce(CredentialsRotationRequested, { rotationId });
+    return { rotationId };
   }
 }

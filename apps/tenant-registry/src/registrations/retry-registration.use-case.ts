@@ -1,8 +1,7 @@
 import { ServiceRetryRequested } from '@enclave/contracts';
-import { OutboxWriter } from '@enclave/messaging';
 import { ConflictException, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { lockRegistration } from './lock-registration';
+import { EntityManager } from 'typeorm';
+import { AnnounceChange, LockedRegistrationCommand } from './locked-registration.command';
 import { ServiceRegistrationEntity } from './service-registration.entity';
 
 /**
@@ -12,46 +11,29 @@ import { ServiceRegistrationEntity } from './service-registration.entity';
  * what it already made. ServiceReady follows as for a first attempt, or Failed with the new cause.
  */
 @Injectable()
-export class RetryRegistrationUseCase {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly outbox: OutboxWriter,
-  ) {}
-
-  execute(
-    tenantId: string,
-    product: string,
-    correlationId?: string,
+export class RetryRegistrationUseCase extends LockedRegistrationCommand<ServiceRegistrationEntity> {
+  protected async change(
+    registration: ServiceRegistrationEntity,
+    tx: EntityManager,
+    announce: AnnounceChange,
   ): Promise<ServiceRegistrationEntity> {
-    return this.dataSource.transaction(async (tx) => {
-      const registration = await lockRegistration(tx, tenantId, product);
-      if (registration.state !== 'failed') {
-        throw new ConflictException(
-          `${product} for ${tenantId} is ${registration.state}; only a failed registration can be retried`,
-        );
-      }
-      registration.retries += 1;
-      registration.state = 'provisioning';
-      registration.conditions = registration.conditions.map((condition) =>
-        condition.status === 'failed'
-          ? { ...condition, status: 'pending', reason: null, completedAt: null, durationMs: null }
-          : condition,
+    if (registration.state !== 'failed') {
+      throw new ConflictException(
+        `${registration.product} for ${registration.tenantId} is ${registration.state}; only a failed registration can be retried`,
       );
-      await tx.save(registration);
-      await this.outbox.append(
-        tx,
-        ServiceRetryRequested,
-        {
-          tenantId,
-          registrationId: registration.id,
-          product,
-          isolationMode: registration.isolationMode,
-          retry: registration.retries,
-          resources: registration.resources,
-        },
-        { tenantId, correlationId },
-      );
-      return registration;
+    }
+    registration.retries += 1;
+    registration.state = 'provisioning';
+    registration.conditions = registration.conditions.map((condition) =>
+      condition.status === 'failed'
+        ? { ...condition, status: 'pending', reason: null, completedAt: null, durationMs: null }
+        : condition,
+    );
+    await tx.save(registration);
+    await announce(ServiceRetryRequested, {
+      retry: registration.retries,
+      resources: registration.resources,
     });
+    return registration;
   }
 }

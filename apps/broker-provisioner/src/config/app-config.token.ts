@@ -1,1 +1,0 @@
-export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,77 @@
+import {
+  MigrationsApplied,
+  PostgresProvisionedPayload,
+  ServiceDeprovisionRequestedPayload,
+} from '@enclave/contracts';
+import {
+  PermanentStageError,
+  readTenantCredential,
+  releaseStage,
+  runStage,
+} from '@enclave/lifecycle';
+import { EventContext } from '@enclave/messaging';
+import { productCatalog } from '@enclave/product-catalog';
+import { SECRET_STORE, SecretStore } from '@enclave/secret-store';
+import { Inject, Injectable } from '@nestjs/common';
+import { TenantMigrator } from './tenant-migrator';
+import { TenantPostgresEndpoint } from './tenant-postgres.endpoint';
+import { TenantSchemaVersionStore } from './tenant-schema-version.store';
+
+/**
+ * The migrations stage: once the tenant's database or schema exists, bring it to the product's
+ * current schema version, connected as the tenant's own role (password from the vault, never logged
+ * or published), record the version and say so. At offboarding the schema goes with the PostgreSQL
+ * stage; what is left here is the record of its version, which must not outlive it.
+ */
+@Injectable()
+export class MigrationsStageUseCase {
+  constructor(
+    @Inject(SECRET_STORE) private readonly secrets: SecretStore,
+    private readonly endpoint: TenantPostgresEndpoint,
+    private readonly migrator: TenantMigrator,
+    private readonly versions: TenantSchemaVersionStore,
+  ) {}
+
+  async apply(ctx: EventContext, provisioned: PostgresProvisionedPayload): Promise<void> {
+    await runStage(ctx, 'migrations', provisioned, async () => {
+      const { schemaVersion, applied } = await this.migrate(provisioned);
+      const { tenantId, registrationId, product, isolationMode, database, schema } = provisioned;
+      const registration = { tenantId, registrationId, product, isolationMode };
+      await this.versions.record(ctx.tx, {
+        ...registration,
+        database,
+        schema,
+        version: schemaVersion,
+      });
+      await ctx.publish(MigrationsApplied, { ...registration, schemaVersion, applied });
+    });
+  }
+
+  async release(ctx: EventContext, request: ServiceDeprovisionRequestedPayload): Promise<void> {
+    // The stage runs where PostgreSQL is used, so releaseStage skips it where it never ran.
+    await releaseStage(ctx, 'migrations', request, () =>
+      this.versions.forget(ctx.tx, request.registrationId),
+    );
+  }
+
+  /** Runs the product's migrations as the tenant's role, which must be the one PostgreSQL made. */
+  private async migrate(provisioned: PostgresProvisionedPayload) {
+    const { product, credentials, role, database, schema } = provisioned;
+    const migrations = productCatalog.get(product)?.resources.postgres?.migrations;
+    if (!migrations) {
+      throw new PermanentStageError(`product ${product} declares no PostgreSQL migrations`);
+    }
+    const login = await readTenantCredential(this.secrets, provisioned, 'postgres', credentials);
+    if (login.username !== role) {
+      throw new PermanentStageError(
+        `the PostgreSQL secret ${credentials.path} names role ${login.username}, not ${role}`,
+      );
+    }
+    const connectionString = this.endpoint.connectionString({
+      user: role,
+      password: login.password,
+      database,
+    });
+    return this.migrator.migrate({ connectionString, schema, migrations });
+  }
+}

@@ -1,0 +1,107 @@
+import {
+  CredentialsIssuedPayload,
+  EventDefinition,
+  IsolationMode,
+  RegistrationRef,
+  ResourceKind,
+  SecretRef,
+  ServiceDeprovisionRequestedPayload,
+} from '@enclave/contracts';
+import { EventContext } from '@enclave/messaging';
+import { SecretStore } from '@enclave/secret-store';
+import { PermanentStageError } from './permanent.error';
+import { readTenantCredential } from './read-tenant-credential';
+import { releaseStage } from './release-stage';
+import { runStage } from './run-stage';
+
+/**
+ * The fields every resource announcement repeats from the CredentialsIssued it answers, filled in
+ * `announcement` only: the registration and the rotation it applied (null outside one).
+ */
+type Answered = RegistrationRef & { readonly rotationId: string | null };
+
+/** What a resource stage itself reports in its announcement: the fields of its own. */
+export type ResourceReport<P> = Omit<P, keyof Answered>;
+
+/** Whose resource to make, and the login it is made for (the password straight from the vault). */
+export interface ResourceLogin {
+  readonly tenantId: RegistrationRef['tenantId'];
+  readonly product: RegistrationRef['product'];
+  readonly mode: IsolationMode;
+  readonly username: string;
+  readonly password: string;
+}
+
+const LABELS: Record<ResourceKind, string> = {
+  postgres: 'PostgreSQL',
+  mongodb: 'MongoDB',
+  rabbitmq: 'RabbitMQ',
+};
+
+/**
+ * A stage that makes one resource of a registration (PostgreSQL, MongoDB, RabbitMQ) once its
+ * credential is vaulted, announces it, and removes it at offboarding. This class is what such a
+ * stage does with its events; a subclass only says what the product declares, and how the resource
+ * is made and removed. The password goes from the vault to `make` only, never into an event.
+ *
+ * `P` is the announcement's payload; `D` what the product's manifest declares for the resource.
+ */
+export abstract class ResourceStage<P extends Answered, D> {
+  protected constructor(
+    private readonly resource: ResourceKind,
+    private readonly announces: EventDefinition<string, P>,
+    private readonly secrets: SecretStore,
+  ) {}
+
+  /** CredentialsIssued: make the resource with the tenant's credential, or fail the stage (runStage). */
+  async provision(ctx: EventContext, issued: CredentialsIssuedPayload): Promise<void> {
+    const ref = issued.credentials[this.resource];
+    // Products without this resource get no credential for it: nothing to do here.
+    if (!ref) return;
+    const { tenantId, product, isolationMode } = issued;
+    await runStage(ctx, this.resource, issued, async () => {
+      // The manifest first: for a product that declares no such resource, no secret is even read.
+      const declared = this.declared(product);
+      if (declared === undefined) {
+        const label = LABELS[this.resource];
+        throw new PermanentStageError(
+          `product ${product} declares no ${label} resource, yet ${label} credentials were issued`,
+        );
+      }
+      const { username, password } = await readTenantCredential(
+        this.secrets,
+        issued,
+        this.resource,
+        ref,
+      );
+      const login = { tenantId, product, mode: isolationMode, username, password };
+      const report = await this.make(login, declared, ref);
+      await ctx.publish(this.announces, this.announcement(issued, report));
+    });
+  }
+
+  /** ServiceDeprovisionRequested: remove what `make` made, then say so (releaseStage). */
+  async release(ctx: EventContext, request: ServiceDeprovisionRequestedPayload): Promise<void> {
+    await releaseStage(ctx, this.resource, request, () => this.remove(request));
+  }
+
+  /** What the product's manifest declares for this resource; undefined when nothing. */
+  protected abstract declared(product: string): D | undefined;
+
+  /** Makes (or converges) the resource for `login`; `credential` is where it was read from. */
+  protected abstract make(
+    login: ResourceLogin,
+    declared: D,
+    credential: SecretRef,
+  ): Promise<ResourceReport<P>>;
+
+  /** Removes what `make` made, leaving alone what someone else owns; a repeat finds nothing. */
+  protected abstract remove(registration: RegistrationRef): Promise<void>;
+
+  private announcement(issued: CredentialsIssuedPayload, report: ResourceReport<P>): P {
+    const { tenantId, registrationId, product, isolationMode, rotationId } = issued;
+    const answered: Answered = { tenantId, registrationId, product, isolationMode, rotationId };
+    // Together they are P: TypeScript cannot add up an Omit of a type parameter.
+    return { ...answered, ...report } as P;
+  }
+}
