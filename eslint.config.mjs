@@ -5,24 +5,25 @@ import prettier from 'eslint-config-prettier';
 
 /**
  * Who may depend on whom, by Nx tag. Stage apps (type:app) never see the product SDK: only a
- * product (type:product, the sample ledger) builds on it.
+ * product (type:product, the sample ledger) builds on it. No app sees the example products
+ * (type:examples): manifests reach the stages as data (ProductVersionPublished), never as code.
  */
 const depConstraints = [
   {
     sourceTag: 'type:app',
-    onlyDependOnLibsWithTags: ['type:contracts', 'type:catalog', 'type:runtime'],
+    onlyDependOnLibsWithTags: ['type:contracts', 'type:runtime'],
   },
   {
     sourceTag: 'type:product',
     onlyDependOnLibsWithTags: ['type:contracts', 'type:runtime', 'type:sdk'],
   },
   { sourceTag: 'type:sdk', onlyDependOnLibsWithTags: ['type:contracts', 'type:runtime'] },
-  { sourceTag: 'type:catalog', onlyDependOnLibsWithTags: ['type:contracts'] },
+  { sourceTag: 'type:examples', onlyDependOnLibsWithTags: ['type:contracts'] },
   { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:contracts', 'type:runtime'] },
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
   {
     sourceTag: 'type:testing',
-    onlyDependOnLibsWithTags: ['type:contracts', 'type:catalog', 'type:runtime', 'type:testing'],
+    onlyDependOnLibsWithTags: ['type:contracts', 'type:examples', 'type:runtime', 'type:testing'],
   },
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
 ];
@@ -65,8 +66,8 @@ export default [
     },
   },
   {
-    // Unit specs next to the code may use the testing lib (expectEventually and the like); it is
-    // never shipped, since specs are not part of any build or package.
+    // Unit specs next to the code may use the testing lib (expectEventually and the like) and the
+    // example products as fixtures; neither is shipped, since specs are in no build or package.
     files: ['**/*.spec.ts'],
     rules: {
       '@nx/enforce-module-boundaries': [
@@ -74,7 +75,14 @@ export default [
         moduleBoundaries(
           depConstraints.map((c) =>
             c.sourceTag.startsWith('type:')
-              ? { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:testing'] }
+              ? {
+                  ...c,
+                  onlyDependOnLibsWithTags: [
+                    ...c.onlyDependOnLibsWithTags,
+                    'type:testing',
+                    'type:examples',
+                  ],
+                }
               : c,
           ),
         ),

@@ -71,6 +71,10 @@ for entry in "${ENCLAVE_APPS[@]}"; do
   done
 done
 
+echo "Publishing the example products:"
+REGISTRY_URL=http://127.0.0.1:7100 ADMIN_API_TOKEN=$ADMIN_API_TOKEN SWC_NODE_PROJECT=tsconfig.json \
+  node -r @swc-node/register scripts/publish-example-products.ts
+
 echo
 echo "Enclave is up (profile $INFRA_PROFILE, platform database $db)."
 for entry in "${ENCLAVE_APPS[@]}"; do

@@ -1,5 +1,5 @@
 import { IsolationMode, tenantResourceNames } from '@enclave/contracts';
-import { productCatalog } from '@enclave/product-catalog';
+import { exampleProducts } from '@enclave/product-catalog';
 import { EmbeddedSecretStore, generatePassword } from '@enclave/secret-store';
 import { RabbitMqTenantProvisioner } from '../../apps/broker-provisioner/src/provisioning/rabbitmq-tenant.provisioner';
 import { TenantMigrator } from '../../apps/migration-runner/src/migrations/tenant-migrator';
@@ -24,7 +24,7 @@ export class SequentialBaseline {
   ) {}
 
   async provision(tenantId: string, product: 'ledger', mode: IsolationMode): Promise<number> {
-    const manifest = productCatalog.get(product)!;
+    const manifest = exampleProducts.get(product)!;
     const names = tenantResourceNames(tenantId, product, mode);
     const started = performance.now();
     const pg = { username: names.pgRole, password: generatePassword() };

@@ -12,6 +12,8 @@ import { buildOpenApi } from '../../apps/tenant-registry/src/openapi/publish-ope
 import { ProductTokenGuard } from '../../apps/tenant-registry/src/auth/product-token.guard';
 import { ProductTokenIssuer } from '../../apps/tenant-registry/src/auth/product-token.issuer';
 import { ResolveTenantConnectionUseCase } from '../../apps/tenant-registry/src/product-api/resolve-tenant-connection.use-case';
+import { ProductCatalogReader } from '../../apps/tenant-registry/src/products/product-catalog.reader';
+import { PublishProductVersionUseCase } from '../../apps/tenant-registry/src/products/publish-product-version.use-case';
 import { TenantConnectionController } from '../../apps/tenant-registry/src/product-api/tenant-connection.controller';
 import { ProductsController } from '../../apps/tenant-registry/src/products/products.controller';
 import { RegisterServiceUseCase } from '../../apps/tenant-registry/src/registrations/register-service.use-case';
@@ -54,6 +56,8 @@ class ServiceNameModule {}
     { provide: RetryRegistrationUseCase, useValue: unused },
     { provide: DeprovisionRegistrationUseCase, useValue: unused },
     { provide: ResolveTenantConnectionUseCase, useValue: unused },
+    { provide: ProductCatalogReader, useValue: unused },
+    { provide: PublishProductVersionUseCase, useValue: unused },
     { provide: ProductTokenIssuer, useValue: unused },
     { provide: ProductTokenGuard, useValue: unused },
     { provide: getDataSourceToken(), useValue: unused },

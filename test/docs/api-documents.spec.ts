@@ -224,12 +224,18 @@ describe('docs/asyncapi.json', () => {
 
       const template = partitionKeyTemplate(def);
       const perTenant = def.type === 'TenantCreated' || def.type === 'TenantStatusChanged';
-      expect(template).toBe(perTenant ? '{tenantId}' : '{tenantId}/{product}');
+      // Product-wide events (a product's versions) stay in order per product.
+      const perProduct = def.type === 'ProductVersionPublished';
+      const [expected, sample, wrong] = perTenant
+        ? ['{tenantId}', 'acme', 'Acme/billing']
+        : perProduct
+          ? ['{product}', 'billing-app', 'Billing']
+          : ['{tenantId}/{product}', 'acme/billing-app', 'Acme/billing'];
+      expect(template).toBe(expected);
       expect(message['x-partition-key']).toBe(template);
       const key = message.bindings.kafka.key;
-      const sample = perTenant ? 'acme' : 'acme/billing-app';
       expect(new RegExp(key.pattern).test(sample)).toBe(true);
-      expect(new RegExp(key.pattern).test('Acme/billing')).toBe(false);
+      expect(new RegExp(key.pattern).test(wrong)).toBe(false);
 
       expect(message['x-current-version']).toBe(def.version);
       expect(message['x-versions'].map((v: Json) => v.version)).toEqual(

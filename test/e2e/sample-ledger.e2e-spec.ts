@@ -1,4 +1,4 @@
-import { productCatalog } from '@enclave/product-catalog';
+import { exampleProducts } from '@enclave/product-catalog';
 import {
   ServiceProcess,
   createTestDatabase,
@@ -446,7 +446,7 @@ describe('sample-ledger: a product served by the tenancy SDK on the real platfor
     await client.connect();
     try {
       // What the migration-runner would apply for a tenant: the ledger manifest's migrations.
-      for (const m of productCatalog.get('ledger')!.resources.postgres!.migrations) {
+      for (const m of exampleProducts.get('ledger')!.resources.postgres!.migrations) {
         await client.query(m.sql);
       }
     } finally {

@@ -1,4 +1,5 @@
 import { platformEventCatalog } from '@enclave/contracts';
+import { ProductCatalogModule } from '@enclave/lifecycle';
 import { KafkaReadinessProbe, MessagingModule, messagingOptionsFrom } from '@enclave/messaging';
 import { SecretStoreModule, SecretStoreReadinessProbe } from '@enclave/secret-store';
 import { HealthModule, PostgresReadinessProbe, ServiceKitModule } from '@enclave/service-kit';
@@ -27,6 +28,8 @@ export class AppModule {
         }),
         SecretStoreModule.forRoot(config),
         MessagingModule.forRoot(messagingOptionsFrom(SERVICE, config, platformEventCatalog)),
+        // The stage's own copy of the product catalog (ProductVersionPublished).
+        ProductCatalogModule.forService(SERVICE),
         HealthModule.forRoot([
           PostgresReadinessProbe,
           KafkaReadinessProbe,

@@ -19,7 +19,11 @@ import { UnavailableFilter } from './http/unavailable.filter';
 import { tenantRegistryMigrations } from './migrations/tenant-registry.migrations';
 import { ResolveTenantConnectionUseCase } from './product-api/resolve-tenant-connection.use-case';
 import { TenantConnectionController } from './product-api/tenant-connection.controller';
+import { ProductCatalogReader } from './products/product-catalog.reader';
+import { ProductVersionEntity } from './products/product-version.entity';
+import { ProductEntity } from './products/product.entity';
 import { ProductsController } from './products/products.controller';
+import { PublishProductVersionUseCase } from './products/publish-product-version.use-case';
 import { RecordAppliedCredentialsUseCase } from './registrations/record-applied-credentials.use-case';
 import { RecordRotationOutcomeUseCase } from './registrations/record-rotation-outcome.use-case';
 import { RegisterServiceUseCase } from './registrations/register-service.use-case';
@@ -46,7 +50,12 @@ export class AppModule {
           config,
           migrations: tenantRegistryMigrations,
         }),
-        TypeOrmModule.forFeature([TenantEntity, ServiceRegistrationEntity]),
+        TypeOrmModule.forFeature([
+          TenantEntity,
+          ServiceRegistrationEntity,
+          ProductEntity,
+          ProductVersionEntity,
+        ]),
         SecretStoreModule.forRoot(config),
         MessagingModule.forRoot(messagingOptionsFrom(SERVICE, config, platformEventCatalog)),
         HealthModule.forRoot([
@@ -68,6 +77,8 @@ export class AppModule {
       ],
       providers: [
         CreateTenantUseCase,
+        PublishProductVersionUseCase,
+        ProductCatalogReader,
         RegisterServiceUseCase,
         ChangeTenantStatusUseCase,
         RequestCredentialRotationUseCase,

@@ -3,3 +3,7 @@ export * from './lib/permanent.error';
 export * from './lib/read-tenant-credential';
 export * from './lib/release-stage';
 export * from './lib/resource-stage';
+export * from './lib/product-catalog/unknown-product-version.error';
+export * from './lib/product-catalog/product-version.store';
+export * from './lib/product-catalog/product-version-published.handler';
+export * from './lib/product-catalog/product-catalog.module';

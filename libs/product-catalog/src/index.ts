@@ -1,2 +1,3 @@
-export * from './lib/product-manifest.schema';
 export * from './lib/product-catalog';
+export * from './lib/example-products';
+export * from './lib/publish-example-products';

@@ -8,3 +8,4 @@ export * from './lib/pg-client';
 export * from './lib/port-slot';
 export * from './lib/envelope-of';
 export * from './lib/fake-event.context';
+export * from './lib/example-catalog';

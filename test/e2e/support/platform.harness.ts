@@ -1,4 +1,5 @@
 import { Topics } from '@enclave/contracts';
+import { publishExampleProducts } from '@enclave/product-catalog';
 import {
   CollectedMessage,
   ServiceProcess,
@@ -78,6 +79,8 @@ export class PlatformHarness {
       this.apps.set(app, { process, base: `http://127.0.0.1:${port}` });
     });
     await this.startApps();
+    // A fresh platform knows no product: publish the examples, as `npm start` does.
+    await publishExampleProducts(this.apps.get('tenant-registry')!.base, this.adminToken);
     recordExercised('Kafka', `${this.infra.kafkaBrokers.join(',')} (platform run ${this.runId})`);
   }
 

@@ -7,7 +7,7 @@ import {
 } from '@enclave/contracts';
 import { EventContext } from '@enclave/messaging';
 import { InMemorySecretStore } from '@enclave/secret-store';
-import { recordExercised, testInfra } from '@enclave/testing';
+import { fakeProductCatalog, recordExercised, testInfra } from '@enclave/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { CredentialsIssuedHandler } from '../../../apps/broker-provisioner/src/handlers/credentials-issued.handler';
 import { RabbitMqStageUseCase } from '../../../apps/broker-provisioner/src/provisioning/rabbitmq-stage.use-case';
@@ -23,7 +23,10 @@ describe('CredentialsIssued → BrokerProvisioned on RabbitMQ', () => {
   const admin = new RabbitMqAdminProbe(infra);
   const provisioner = new RabbitMqTenantProvisioner(infra.rabbitmqMgmtUrl);
   const secrets = new InMemorySecretStore();
-  const handler = new CredentialsIssuedHandler(new RabbitMqStageUseCase(secrets, provisioner));
+  // The catalog is not under test here: the example products, as the stage would hold them.
+  const handler = new CredentialsIssuedHandler(
+    new RabbitMqStageUseCase(secrets, provisioner, fakeProductCatalog()),
+  );
   const tenantId = `it-${randomBytes(3).toString('hex')}-h`;
   const names = tenantResourceNames(tenantId, 'ledger', 'SCHEMA');
   const password = `pw-${randomBytes(16).toString('hex')}`;
@@ -47,6 +50,7 @@ describe('CredentialsIssued → BrokerProvisioned on RabbitMQ', () => {
     product,
     isolationMode: 'SCHEMA',
     rotationId: null,
+    productVersion: '1.0.0',
     credentials: {
       rabbitmq: {
         path: tenantResourceNames(tenantId, product, 'SCHEMA').secretPath('rabbitmq'),
@@ -69,13 +73,23 @@ describe('CredentialsIssued → BrokerProvisioned on RabbitMQ', () => {
 
   it('provisions the tenant and announces BrokerProvisioned with names only, the same on redelivery', async () => {
     const payload = issued('ledger');
-    const { credentials: _references, rotationId: _first, ...registration } = payload;
+    const {
+      credentials: _references,
+      rotationId: _first,
+      productVersion: _version,
+      ...registration
+    } = payload;
     for (let delivery = 0; delivery < 2; delivery++) {
       const published = await deliver(payload);
       expect(published).toEqual([
         {
           type: BrokerProvisioned.type,
-          payload: { ...registration, vhost: names.vhost, user: names.rabbitUser },
+          payload: {
+            ...registration,
+            vhost: names.vhost,
+            user: names.rabbitUser,
+            rotationId: null,
+          },
         },
       ]);
       expect(BrokerProvisioned.schema.safeParse(published[0].payload).success).toBe(true);

@@ -1,5 +1,5 @@
 import { tenantResourceNames } from '@enclave/contracts';
-import { productCatalog } from '@enclave/product-catalog';
+import { exampleProducts } from '@enclave/product-catalog';
 import { expectEventually, recordExercised, testInfra } from '@enclave/testing';
 import { ChannelModel, connect } from 'amqplib';
 import { randomBytes } from 'node:crypto';
@@ -11,7 +11,7 @@ import {
 import { amqpConnectionOpen } from './amqp-handshake.probe';
 import { RabbitMqAdminProbe } from './rabbitmq-admin.probe';
 
-const ledger = productCatalog.get('ledger')?.resources.rabbitmq as RabbitMqTopology;
+const ledger = exampleProducts.get('ledger')?.resources.rabbitmq as RabbitMqTopology;
 
 /**
  * What a provisioned tenant can and cannot do over AMQP and HTTP on the real broker: its own vhost

@@ -1,6 +1,6 @@
 import { tenantResourceNames } from '@enclave/contracts';
 import { PermanentStageError } from '@enclave/lifecycle';
-import { productCatalog } from '@enclave/product-catalog';
+import { exampleProducts } from '@enclave/product-catalog';
 import { recordExercised, testInfra } from '@enclave/testing';
 import { randomBytes } from 'node:crypto';
 import { connect } from 'amqplib';
@@ -11,7 +11,7 @@ import {
 } from '../../../apps/broker-provisioner/src/provisioning/rabbitmq-tenant.provisioner';
 import { RabbitMqAdminProbe } from './rabbitmq-admin.probe';
 
-const ledger = productCatalog.get('ledger')?.resources.rabbitmq as RabbitMqTopology;
+const ledger = exampleProducts.get('ledger')?.resources.rabbitmq as RabbitMqTopology;
 
 /**
  * The RabbitMQ provisioner against the real broker: what it creates, that repeating it (one after

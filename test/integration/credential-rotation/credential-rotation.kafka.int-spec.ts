@@ -145,6 +145,7 @@ describe('credential rotation over Kafka', () => {
             role: names.pgRole,
             credentials: { path: names.secretPath('postgres'), version: 1 },
             rotationId,
+            productVersion: '1.0.0',
           },
           cause,
         ),
@@ -221,7 +222,10 @@ describe('credential rotation over Kafka', () => {
       expect(issued).toBeDefined();
       return issued;
     });
-    expect(first).toMatchObject({ version: 2, payload: { rotationId: null } });
+    expect(first).toMatchObject({
+      version: CredentialsIssued.version,
+      payload: { rotationId: null, productVersion: '1.0.0' },
+    });
 
     // The provisioners apply them and the migrations run: Ready.
     const original = provisionedBy(first);
@@ -235,7 +239,7 @@ describe('credential rotation over Kafka', () => {
 
     // The registry asks for a rotation; the request is delivered twice (two envelopes).
     const rotationId = randomUUID();
-    const request = { ...registration, rotationId };
+    const request = { ...registration, rotationId, productVersion: '1.0.0' };
     await send(CredentialsRotationRequested, request);
     await send(CredentialsRotationRequested, request);
     const reissued = await expectEventually(() => {
@@ -306,7 +310,11 @@ describe('credential rotation over Kafka', () => {
     const stranger = { ...registration, tenantId: `it-${randomBytes(4).toString('hex')}` };
     stranger.registrationId = randomUUID();
     const rotationId = randomUUID();
-    const request = await send(CredentialsRotationRequested, { ...stranger, rotationId });
+    const request = await send(CredentialsRotationRequested, {
+      ...stranger,
+      rotationId,
+      productVersion: '1.0.0',
+    });
 
     const letter = await expectEventually(
       () => {

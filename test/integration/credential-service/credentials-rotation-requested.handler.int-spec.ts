@@ -41,6 +41,7 @@ describe('credential-service CredentialsRotationRequestedHandler', () => {
     registrationId,
     product: 'ledger',
     isolationMode: 'SCHEMA',
+    productVersion: '1.0.0',
     rotationId,
     ...over,
   });
@@ -83,7 +84,7 @@ describe('credential-service CredentialsRotationRequestedHandler', () => {
 
   afterAll(() => harness.tearDown());
 
-  it('writes a new version of every credential and publishes CredentialsIssued v2 without secrets', async () => {
+  it('writes a new version of every credential and publishes CredentialsIssued (v3: rotation and product version) without secrets', async () => {
     const request = rotationRequest();
     const before = await passwordsOf(1);
 
@@ -103,11 +104,12 @@ describe('credential-service CredentialsRotationRequestedHandler', () => {
     const { raw, envelopes } = await harness.published();
     expect(envelopes.at(-1)).toMatchObject({
       type: 'CredentialsIssued',
-      version: 2,
+      version: 3,
       payload: {
         tenantId,
         registrationId,
         rotationId: request.rotationId,
+        productVersion: '1.0.0',
         credentials: {
           postgres: { path: names.secretPath('postgres'), version: 2 },
           mongodb: { path: names.secretPath('mongodb'), version: 2 },

@@ -4,7 +4,7 @@ import {
   PostgresProvisionedPayload,
   tenantResourceNames,
 } from '@enclave/contracts';
-import { TestDatabase, createTestDatabase, testInfra } from '@enclave/testing';
+import { TestDatabase, createTestDatabase, exampleCatalogIn, testInfra } from '@enclave/testing';
 import { randomUUID } from 'node:crypto';
 import { PostgresProvisionedHandler } from '../../../apps/migration-runner/src/handlers/postgres-provisioned.handler';
 import { CreateTenantSchemaVersion1764300000000 } from '../../../apps/migration-runner/src/migrations/1764300000000-create-tenant-schema-version.migration';
@@ -20,21 +20,25 @@ describe('migration-runner PostgresProvisionedHandler', () => {
   const harness = new StageHandlerHarness('migration_runner', 'migration-runner');
   const tenants = new TenantPostgresFixture(infra.pgAdminUrl);
   const secrets = new InMemorySecretStore();
-  const handler = new PostgresProvisionedHandler(
-    new MigrationsStageUseCase(
-      secrets,
-      tenants.endpoint,
-      new TenantMigrator(),
-      new TenantSchemaVersionStore(),
-    ),
-  );
-  const handle = handler.handle.bind(handler);
+  let handle: PostgresProvisionedHandler['handle'];
   let shared: TestDatabase;
   let tenant: TenantLogin;
   let payload: PostgresProvisionedPayload;
 
   beforeAll(async () => {
     await harness.setUp([CreateTenantSchemaVersion1764300000000]);
+    // The stage's own catalog, on the real database, holding the example products.
+    const catalog = await exampleCatalogIn(harness.dataSource, 'migration_runner');
+    const handler = new PostgresProvisionedHandler(
+      new MigrationsStageUseCase(
+        secrets,
+        tenants.endpoint,
+        new TenantMigrator(),
+        new TenantSchemaVersionStore(),
+        catalog,
+      ),
+    );
+    handle = handler.handle.bind(handler);
     shared = await createTestDatabase(infra.pgAdminUrl, 'p_ledger');
     tenant = await tenants.schemaTenant(shared.name);
     const ref = await secrets.put(
@@ -54,6 +58,7 @@ describe('migration-runner PostgresProvisionedHandler', () => {
       role: tenant.role,
       credentials: ref,
       rotationId: null,
+      productVersion: '1.0.0',
     };
   });
 

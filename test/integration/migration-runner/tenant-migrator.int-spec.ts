@@ -1,10 +1,11 @@
 import { PermanentStageError } from '@enclave/lifecycle';
-import { Migration, productCatalog } from '@enclave/product-catalog';
+import { Migration } from '@enclave/contracts';
+import { exampleProducts } from '@enclave/product-catalog';
 import { TestDatabase, createTestDatabase, recordExercised, testInfra } from '@enclave/testing';
 import { TenantMigrator } from '../../../apps/migration-runner/src/migrations/tenant-migrator';
 import { TenantLogin, TenantPostgresFixture } from './fixtures/tenant-postgres.fixture';
 
-const ledger = productCatalog.get('ledger')!.resources.postgres!.migrations;
+const ledger = exampleProducts.get('ledger')!.resources.postgres!.migrations;
 const LEDGER_TABLES = [
   'accounts',
   'assets',

@@ -4,7 +4,7 @@ import {
   CredentialsIssuedPayload,
   tenantResourceNames,
 } from '@enclave/contracts';
-import { testInfra } from '@enclave/testing';
+import { exampleCatalogIn, testInfra } from '@enclave/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { CredentialsIssuedHandler } from '../../../apps/mongo-provisioner/src/handlers/credentials-issued.handler';
@@ -18,8 +18,7 @@ describe('mongo-provisioner CredentialsIssuedHandler', () => {
   const harness = new StageHandlerHarness('mongo_provisioner', 'mongo-provisioner');
   const secrets = new InMemorySecretStore();
   const provisioner = new MongoTenantProvisioner(infra.mongoUrl);
-  const handler = new CredentialsIssuedHandler(new MongoStageUseCase(secrets, provisioner));
-  const handle = handler.handle.bind(handler);
+  let handle: CredentialsIssuedHandler['handle'];
   const tenantId = `it-${randomBytes(4).toString('hex')}`;
   let admin: MongoClient;
 
@@ -29,10 +28,17 @@ describe('mongo-provisioner CredentialsIssuedHandler', () => {
     product,
     isolationMode: 'SCHEMA' as const,
     rotationId: null,
+    productVersion: '1.0.0',
   });
 
   beforeAll(async () => {
     await harness.setUp();
+    // The stage's own catalog, on the real database, holding the example products.
+    const catalog = await exampleCatalogIn(harness.dataSource, 'mongo_provisioner');
+    const handler = new CredentialsIssuedHandler(
+      new MongoStageUseCase(secrets, provisioner, catalog),
+    );
+    handle = handler.handle.bind(handler);
     admin = await new MongoClient(infra.mongoUrl, { serverSelectionTimeoutMS: 5_000 }).connect();
   });
 

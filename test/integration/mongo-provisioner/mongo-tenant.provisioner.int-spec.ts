@@ -1,6 +1,6 @@
 import { tenantResourceNames } from '@enclave/contracts';
 import { PermanentStageError } from '@enclave/lifecycle';
-import { productCatalog } from '@enclave/product-catalog';
+import { exampleProducts } from '@enclave/product-catalog';
 import { recordExercised, recordNotExercised, testInfra } from '@enclave/testing';
 import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
@@ -10,7 +10,7 @@ import {
   MongoTenantProvisioner,
 } from '../../../apps/mongo-provisioner/src/provisioning/mongo-tenant.provisioner';
 
-const collections = productCatalog.get('ledger')!.resources.mongodb!.collections;
+const collections = exampleProducts.get('ledger')!.resources.mongodb!.collections;
 
 /** MongoTenantProvisioner against the real MongoDB-compatible server (or a real mongod via MONGO_URL). */
 describe('MongoTenantProvisioner', () => {

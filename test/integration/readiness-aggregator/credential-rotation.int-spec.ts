@@ -107,7 +107,7 @@ describe('readiness-aggregator credential rotation', () => {
   const issued = (r: Registration, rotationId: string | null, version: number) =>
     envelope(
       CredentialsIssued,
-      { ...r, rotationId, credentials: refs(version) },
+      { ...r, rotationId, credentials: refs(version), productVersion: '1.0.0' },
       rotationId ? randomUUID() : null,
     );
 
@@ -125,6 +125,7 @@ describe('readiness-aggregator credential rotation', () => {
           role: names.pgRole,
           credentials: refs(1).postgres!,
           rotationId,
+          productVersion: '1.0.0',
         },
         cause,
       ),
@@ -290,7 +291,12 @@ describe('readiness-aggregator credential rotation', () => {
     const first = await deliver(
       envelope(
         CredentialsIssued,
-        { ...r, rotationId: null, credentials: { postgres: refs(1).postgres } },
+        {
+          ...r,
+          rotationId: null,
+          credentials: { postgres: refs(1).postgres },
+          productVersion: '1.0.0',
+        },
         null,
       ),
       on.issued,
@@ -308,7 +314,7 @@ describe('readiness-aggregator credential rotation', () => {
     await deliver(
       envelope(
         CredentialsIssued,
-        { ...r, rotationId, credentials: { mongodb: refs(2).mongodb } },
+        { ...r, rotationId, credentials: { mongodb: refs(2).mongodb }, productVersion: '1.0.0' },
         randomUUID(),
       ),
       on.issued,

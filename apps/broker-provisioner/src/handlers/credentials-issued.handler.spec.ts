@@ -4,9 +4,9 @@ import {
   CredentialsIssuedPayload,
   StageFailed,
 } from '@enclave/contracts';
-import { productCatalog } from '@enclave/product-catalog';
+import { exampleProducts } from '@enclave/product-catalog';
 import { SecretStore } from '@enclave/secret-store';
-import { envelopeOf, fakeEventContext } from '@enclave/testing';
+import { envelopeOf, fakeEventContext, fakeProductCatalog } from '@enclave/testing';
 import { RabbitMqApiError } from '../provisioning/rabbitmq-api.error';
 import { RabbitMqStageUseCase } from '../provisioning/rabbitmq-stage.use-case';
 import { RabbitMqTenantProvisioner } from '../provisioning/rabbitmq-tenant.provisioner';
@@ -29,6 +29,7 @@ function setUp(
     product,
     isolationMode: 'SCHEMA',
     rotationId: null,
+    productVersion: '1.0.0',
     credentials: {
       rabbitmq: { path: options.path ?? `tenants/acme-corp/${product}/rabbitmq`, version: 2 },
     },
@@ -47,6 +48,7 @@ function setUp(
     new RabbitMqStageUseCase(
       secrets as unknown as SecretStore,
       provisioner as unknown as RabbitMqTenantProvisioner,
+      fakeProductCatalog(),
     ),
   );
   const event = envelopeOf(CredentialsIssued, payload);
@@ -73,7 +75,7 @@ describe('CredentialsIssuedHandler (broker-provisioner)', () => {
       mode: 'SCHEMA',
       username: 't_acme_corp_ledger',
       password: PASSWORD,
-      topology: productCatalog.get('ledger')?.resources.rabbitmq,
+      topology: exampleProducts.get('ledger')?.resources.rabbitmq,
     });
     expect(publish).toHaveBeenCalledWith(BrokerProvisioned, {
       tenantId: 'acme-corp',
@@ -94,7 +96,7 @@ describe('CredentialsIssuedHandler (broker-provisioner)', () => {
       { product: 'tracer' },
       /declares no RabbitMQ resource/,
     ],
-    ['an unknown product', { product: 'nosuch' }, /declares no RabbitMQ resource/],
+    ['a product that declares no RabbitMQ', { product: 'tracer' }, /declares no RabbitMQ resource/],
     [
       'a reference to another tenant’s secret',
       { path: 'tenants/other/ledger/rabbitmq' },
@@ -113,6 +115,24 @@ describe('CredentialsIssuedHandler (broker-provisioner)', () => {
     expect(publish).toHaveBeenCalledWith(
       StageFailed,
       expect.objectContaining({ stage: 'rabbitmq', reason: expect.stringMatching(reason) }),
+    );
+  });
+
+  it('retries a product version its catalog lacks, then fails the stage saying so', async () => {
+    const first = setUp({ product: 'nosuch' });
+    await expect(first.handler.handle(first.event, first.ctx)).rejects.toThrow(
+      /nosuch 1\.0\.0 is not in this stage's catalog/,
+    );
+    expect(first.publish).not.toHaveBeenCalled();
+    const last = setUp({ product: 'nosuch', finalAttempt: true });
+    await last.handler.handle(last.event, last.ctx);
+    expect(last.provisioner.provision).not.toHaveBeenCalled();
+    expect(last.publish).toHaveBeenCalledWith(
+      StageFailed,
+      expect.objectContaining({
+        stage: 'rabbitmq',
+        reason: expect.stringMatching(/not in this stage's catalog/),
+      }),
     );
   });
 

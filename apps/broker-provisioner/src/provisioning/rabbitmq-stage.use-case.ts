@@ -1,6 +1,15 @@
-import { BrokerProvisioned, BrokerProvisionedPayload, RegistrationRef } from '@enclave/contracts';
-import { ResourceLogin, ResourceReport, ResourceStage } from '@enclave/lifecycle';
-import { productCatalog } from '@enclave/product-catalog';
+import {
+  BrokerProvisioned,
+  BrokerProvisionedPayload,
+  ProductManifest,
+  RegistrationRef,
+} from '@enclave/contracts';
+import {
+  ProductVersionStore,
+  ResourceLogin,
+  ResourceReport,
+  ResourceStage,
+} from '@enclave/lifecycle';
 import { SECRET_STORE, SecretStore } from '@enclave/secret-store';
 import { Inject, Injectable } from '@nestjs/common';
 import { RabbitMqTenantProvisioner, RabbitMqTopology } from './rabbitmq-tenant.provisioner';
@@ -20,12 +29,13 @@ export class RabbitMqStageUseCase extends ResourceStage<
   constructor(
     @Inject(SECRET_STORE) secrets: SecretStore,
     private readonly rabbitmq: RabbitMqTenantProvisioner,
+    catalog: ProductVersionStore,
   ) {
-    super('rabbitmq', BrokerProvisioned, secrets);
+    super('rabbitmq', BrokerProvisioned, secrets, catalog);
   }
 
-  protected declared(product: string): RabbitMqTopology | undefined {
-    return productCatalog.get(product)?.resources.rabbitmq;
+  protected declared(manifest: ProductManifest): RabbitMqTopology | undefined {
+    return manifest.resources.rabbitmq;
   }
 
   protected async make(login: ResourceLogin, topology: RabbitMqTopology): Promise<Report> {

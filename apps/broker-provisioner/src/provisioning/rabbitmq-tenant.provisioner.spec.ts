@@ -1,10 +1,10 @@
 import { tenantResourceNames } from '@enclave/contracts';
-import { productCatalog } from '@enclave/product-catalog';
+import { exampleProducts } from '@enclave/product-catalog';
 import { RabbitMqApiError } from './rabbitmq-api.error';
 import { RabbitMqManagementClient } from './rabbitmq-management.client';
 import { RabbitMqTenantProvisioner } from './rabbitmq-tenant.provisioner';
 
-const topology = productCatalog.get('ledger')!.resources.rabbitmq!;
+const topology = exampleProducts.get('ledger')!.resources.rabbitmq!;
 const tenantId = 'acme';
 const { vhost, rabbitUser } = tenantResourceNames(tenantId, 'ledger', 'SCHEMA');
 const request = {

@@ -1,6 +1,6 @@
 import { IsolationMode, ProductName, TenantId, tenantResourceNames } from '@enclave/contracts';
 import { PermanentStageError } from '@enclave/lifecycle';
-import { ProductManifest } from '@enclave/product-catalog';
+import type { ProductManifest } from '@enclave/contracts';
 import { RabbitMqApiError } from './rabbitmq-api.error';
 import { RabbitMqManagementClient, RabbitMqVhost } from './rabbitmq-management.client';
 import { rabbitPasswordMatches } from './rabbitmq-password-hash';

@@ -5,7 +5,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { IssueCredentialsUseCase } from './issue-credentials.use-case';
 import { RevokedRegistrations } from './revoked-registrations';
 
-type Registration = RegistrationRef & Pick<ServiceRegisteredPayload, 'resources'>;
+type Registration = RegistrationRef &
+  Pick<ServiceRegisteredPayload, 'resources'> & {
+    readonly productVersion: string | null;
+  };
 
 /**
  * The credentials stage of a registration, first run or operator retry alike: vault what is missing,
@@ -38,6 +41,7 @@ export class CredentialsStageUseCase {
         isolationMode,
         credentials,
         rotationId: null,
+        productVersion: registration.productVersion,
       });
     });
   }

@@ -28,6 +28,7 @@ function request(rotationId = randomUUID()): CredentialsRotationRequestedPayload
     registrationId: randomUUID(),
     product: 'ledger',
     isolationMode: 'SCHEMA',
+    productVersion: '1.0.0',
     rotationId,
   };
 }

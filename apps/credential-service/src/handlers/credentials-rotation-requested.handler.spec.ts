@@ -27,6 +27,7 @@ function event() {
     registrationId: randomUUID(),
     product: 'ledger',
     isolationMode: 'SCHEMA',
+    productVersion: '1.0.0',
     rotationId: randomUUID(),
   });
 }

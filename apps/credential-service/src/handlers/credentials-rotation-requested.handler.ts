@@ -6,7 +6,7 @@ import { RevokedRegistrations } from '../credentials/revoked-registrations';
 import { RotateCredentialsUseCase } from '../credentials/rotate-credentials.use-case';
 
 /**
- * Rotates a ready registration's credentials: new vault versions, then CredentialsIssued v2 with
+ * Rotates a ready registration's credentials: new vault versions, then CredentialsIssued with
  * the rotation id. The provisioners re-apply them; the aggregator announces CredentialsRotated.
  *
  * Not a stage, so it never publishes StageFailed: that would say provisioning failed (and could
@@ -47,6 +47,7 @@ export class CredentialsRotationRequestedHandler {
       isolationMode,
       credentials: result.credentials,
       rotationId,
+      productVersion: event.payload.productVersion,
     });
   }
 }

@@ -5,12 +5,12 @@ import {
 } from '@enclave/contracts';
 import {
   PermanentStageError,
+  ProductVersionStore,
   readTenantCredential,
   releaseStage,
   runStage,
 } from '@enclave/lifecycle';
 import { EventContext } from '@enclave/messaging';
-import { productCatalog } from '@enclave/product-catalog';
 import { SECRET_STORE, SecretStore } from '@enclave/secret-store';
 import { Inject, Injectable } from '@nestjs/common';
 import { TenantMigrator } from './tenant-migrator';
@@ -18,8 +18,8 @@ import { TenantPostgresEndpoint } from './tenant-postgres.endpoint';
 import { TenantSchemaVersionStore } from './tenant-schema-version.store';
 
 /**
- * The migrations stage: once the tenant's database or schema exists, bring it to the product's
- * current schema version, connected as the tenant's own role (password from the vault, never logged
+ * The migrations stage: once the tenant's database or schema exists, bring it to the schema version
+ * of the product version it is made to, connected as the tenant's own role (password from the vault, never logged
  * or published), record the version and say so. At offboarding the schema goes with the PostgreSQL
  * stage; what is left here is the record of its version, which must not outlive it.
  */
@@ -30,6 +30,7 @@ export class MigrationsStageUseCase {
     private readonly endpoint: TenantPostgresEndpoint,
     private readonly migrator: TenantMigrator,
     private readonly versions: TenantSchemaVersionStore,
+    private readonly catalog: ProductVersionStore,
   ) {}
 
   async apply(ctx: EventContext, provisioned: PostgresProvisionedPayload): Promise<void> {
@@ -56,8 +57,10 @@ export class MigrationsStageUseCase {
 
   /** Runs the product's migrations as the tenant's role, which must be the one PostgreSQL made. */
   private async migrate(provisioned: PostgresProvisionedPayload) {
-    const { product, credentials, role, database, schema } = provisioned;
-    const migrations = productCatalog.get(product)?.resources.postgres?.migrations;
+    const { product, productVersion, credentials, role, database, schema } = provisioned;
+    // The migration-runner's own copy of the catalog, at the version the registration is made to.
+    const manifest = await this.catalog.manifest(product, productVersion);
+    const migrations = manifest.resources.postgres?.migrations;
     if (!migrations) {
       throw new PermanentStageError(`product ${product} declares no PostgreSQL migrations`);
     }

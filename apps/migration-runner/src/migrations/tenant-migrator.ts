@@ -1,8 +1,7 @@
 import { PermanentStageError } from '@enclave/lifecycle';
 import { quoteIdent } from '@enclave/messaging';
-import { Migration } from '@enclave/product-catalog';
+import { Migration, ProductManifests } from '@enclave/contracts';
 import { Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { Client } from 'pg';
 import { MigrationError, Umzug, UmzugStorage } from 'umzug';
 
@@ -42,7 +41,7 @@ const labelOf = (m: Pick<MigrationRecord, 'version' | 'name'>): string => `${m.v
 const recordOf = (m: Migration): MigrationRecord => ({
   version: m.version,
   name: m.name,
-  checksum: createHash('sha256').update(m.sql).digest('hex'),
+  checksum: ProductManifests.migrationChecksum(m),
 });
 
 /**

@@ -6,7 +6,7 @@ import {
   tenantResourceNames,
 } from '@enclave/contracts';
 import { PermanentStageError } from '@enclave/lifecycle';
-import { ProductManifest } from '@enclave/product-catalog';
+import type { ProductManifest } from '@enclave/contracts';
 import { maskUrlCredentials } from '@enclave/service-kit';
 import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Db, IndexDescriptionInfo, MongoClient } from 'mongodb';

@@ -1,6 +1,15 @@
-import { MongoProvisioned, MongoProvisionedPayload, RegistrationRef } from '@enclave/contracts';
-import { ResourceLogin, ResourceReport, ResourceStage } from '@enclave/lifecycle';
-import { ProductManifest, productCatalog } from '@enclave/product-catalog';
+import {
+  MongoProvisioned,
+  MongoProvisionedPayload,
+  ProductManifest,
+  RegistrationRef,
+} from '@enclave/contracts';
+import {
+  ProductVersionStore,
+  ResourceLogin,
+  ResourceReport,
+  ResourceStage,
+} from '@enclave/lifecycle';
 import { SECRET_STORE, SecretStore } from '@enclave/secret-store';
 import { Inject, Injectable } from '@nestjs/common';
 import { MongoTenantProvisioner } from './mongo-tenant.provisioner';
@@ -18,12 +27,13 @@ export class MongoStageUseCase extends ResourceStage<MongoProvisionedPayload, De
   constructor(
     @Inject(SECRET_STORE) secrets: SecretStore,
     private readonly mongodb: MongoTenantProvisioner,
+    catalog: ProductVersionStore,
   ) {
-    super('mongodb', MongoProvisioned, secrets);
+    super('mongodb', MongoProvisioned, secrets, catalog);
   }
 
-  protected declared(product: string): Declared | undefined {
-    return productCatalog.get(product)?.resources.mongodb;
+  protected declared(manifest: ProductManifest): Declared | undefined {
+    return manifest.resources.mongodb;
   }
 
   protected async make(login: ResourceLogin, { collections }: Declared): Promise<Report> {

@@ -6,7 +6,7 @@ import {
 } from '@enclave/contracts';
 import { PermanentStageError } from '@enclave/lifecycle';
 import { SecretStore } from '@enclave/secret-store';
-import { envelopeOf, fakeEventContext } from '@enclave/testing';
+import { envelopeOf, fakeEventContext, fakeProductCatalog } from '@enclave/testing';
 import { randomUUID } from 'node:crypto';
 import { PostgresStageUseCase } from '../provisioning/postgres-stage.use-case';
 import { PostgresTenantProvisioner } from '../provisioning/postgres-tenant.provisioner';
@@ -28,7 +28,9 @@ function setup(
   const secrets = { get } as unknown as SecretStore;
   const ctx = fakeEventContext({ delivery: { finalAttempt: options.finalAttempt ?? false } });
   return {
-    handler: new CredentialsIssuedHandler(new PostgresStageUseCase(secrets, provisioner)),
+    handler: new CredentialsIssuedHandler(
+      new PostgresStageUseCase(secrets, provisioner, fakeProductCatalog()),
+    ),
     provision,
     get,
     ctx,
@@ -43,6 +45,7 @@ function event(credentials: CredentialsIssuedPayload['credentials']) {
     product: 'ledger',
     isolationMode: 'SCHEMA',
     rotationId: null,
+    productVersion: '1.0.0',
     credentials,
   });
 }
@@ -86,6 +89,7 @@ describe('CredentialsIssuedHandler', () => {
           role: 't_acme_ledger_s',
           credentials: ref,
           rotationId: null,
+          productVersion: '1.0.0',
         },
       },
     ]);

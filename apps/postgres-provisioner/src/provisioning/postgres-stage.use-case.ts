@@ -1,11 +1,16 @@
 import {
   PostgresProvisioned,
   PostgresProvisionedPayload,
+  ProductManifest,
   RegistrationRef,
   SecretRef,
 } from '@enclave/contracts';
-import { ResourceLogin, ResourceReport, ResourceStage } from '@enclave/lifecycle';
-import { ProductManifest, productCatalog } from '@enclave/product-catalog';
+import {
+  ProductVersionStore,
+  ResourceLogin,
+  ResourceReport,
+  ResourceStage,
+} from '@enclave/lifecycle';
 import { SECRET_STORE, SecretStore } from '@enclave/secret-store';
 import { Inject, Injectable } from '@nestjs/common';
 import { PostgresTenantProvisioner } from './postgres-tenant.provisioner';
@@ -16,7 +21,7 @@ type Declared = NonNullable<ProductManifest['resources']['postgres']>;
 
 /**
  * The PostgreSQL stage: the tenant's role and database (DATABASE mode) or schema (SCHEMA mode);
- * PostgresProvisioned carries the vault reference, for the migration runner to log in with. At
+ * PostgresProvisioned carries the vault reference and the product version, for the migration runner. At
  * offboarding they go, sessions first; what someone else owns under those names stays.
  */
 @Injectable()
@@ -24,21 +29,24 @@ export class PostgresStageUseCase extends ResourceStage<PostgresProvisionedPaylo
   constructor(
     @Inject(SECRET_STORE) secrets: SecretStore,
     private readonly postgres: PostgresTenantProvisioner,
+    catalog: ProductVersionStore,
   ) {
-    super('postgres', PostgresProvisioned, secrets);
+    super('postgres', PostgresProvisioned, secrets, catalog);
   }
 
-  protected declared(product: string): Declared | undefined {
-    return productCatalog.get(product)?.resources.postgres;
+  protected declared(manifest: ProductManifest): Declared | undefined {
+    return manifest.resources.postgres;
   }
 
   protected async make(
     login: ResourceLogin,
     _declared: Declared,
     credentials: SecretRef,
+    productVersion: string,
   ): Promise<Report> {
     const { database, schema, role } = await this.postgres.provision(login);
-    return { database, schema, role, credentials };
+    // The migration-runner applies this version's migrations.
+    return { database, schema, role, credentials, productVersion };
   }
 
   protected remove({ tenantId, product, isolationMode }: RegistrationRef): Promise<void> {

@@ -25,6 +25,7 @@ function event(rotationId: string | null) {
       isolationMode: 'SCHEMA',
       credentials: { postgres: { path: 'tenants/acme/ledger/postgres', version: 2 } },
       rotationId,
+      productVersion: '1.0.0',
     },
     { causationId: randomUUID(), producer: 'credential-service' },
   );

@@ -37,6 +37,7 @@ export async function publishStatusNews(
           ...registration,
           retry: item.retry,
           resources: item.resources,
+          productVersion: item.productVersion,
         });
         break;
       case 'ServiceStatusChanged':

@@ -39,7 +39,12 @@ function setup(state: ServiceStatusEntity['state'], retries = 0) {
 }
 
 const request = (retry: number) =>
-  envelopeOf(ServiceRetryRequested, { ...registration, retry, resources: ['postgres'] });
+  envelopeOf(ServiceRetryRequested, {
+    ...registration,
+    retry,
+    resources: ['postgres'],
+    productVersion: '1.0.0',
+  });
 
 describe('ReopenFailedServiceUseCase', () => {
   beforeEach(() => jest.mocked(lockServiceStatus).mockReset());
@@ -61,6 +66,7 @@ describe('ReopenFailedServiceUseCase', () => {
       ...registration,
       retry: 1,
       resources: ['postgres'],
+      productVersion: '1.0.0',
     });
     const changed = ServiceStatusChanged.schema.parse(published[1].payload);
     expect(changed.state).toBe('provisioning');

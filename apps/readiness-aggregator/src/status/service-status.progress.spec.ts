@@ -36,7 +36,7 @@ const failed = (stage: Stage, reason = `${stage} refused`): Event => ({
 });
 const retried = (retry: number): Event => ({
   says: `retry ${retry} requested`,
-  fold: (p) => p.retry({ retry, resources: ['postgres'] }),
+  fold: (p) => p.retry({ retry, resources: ['postgres'], productVersion: '1.0.0' }),
 });
 const offboarded = (...resources: ResourceKind[]): Event => ({
   says: 'offboarding requested',
@@ -444,12 +444,13 @@ describe('ServiceStatusProgress', () => {
       });
     });
 
-    it('ServiceRetryStarted carries the retry and the resources, and the retry is taken', () => {
+    it('ServiceRetryStarted carries the retry, the resources and the product version, and the retry is taken', () => {
       const { change, status } = play(FAILED, retried(1));
       expect(change.news[0]).toEqual({
         type: 'ServiceRetryStarted',
         retry: 1,
         resources: ['postgres'],
+        productVersion: '1.0.0',
       });
       expect(status.retries).toBe(1);
       expect(Object.keys(status.stages)).toEqual(['credentials']);

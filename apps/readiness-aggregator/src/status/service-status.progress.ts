@@ -50,6 +50,7 @@ const UNCHANGED: StatusChange = { changed: false, news: [] };
 export interface RetryRequest {
   readonly retry: number;
   readonly resources: ResourceKind[];
+  readonly productVersion: string | null;
 }
 
 /**
@@ -81,7 +82,7 @@ export class ServiceStatusProgress {
    * An operator's retry: a Failed registration's failed stages go back to pending, the done ones
    * stay done. A retry no newer than the last taken, or of a registration not Failed, is a repeat.
    */
-  retry({ retry, resources }: RetryRequest): StatusChange {
+  retry({ retry, resources, productVersion }: RetryRequest): StatusChange {
     if (retry <= this.status.retries || this.status.state !== 'failed') return UNCHANGED;
     this.status.stages = Object.fromEntries(
       Object.entries(this.status.stages).filter(([, record]) => record?.status !== 'failed'),
@@ -91,7 +92,10 @@ export class ServiceStatusProgress {
     this.status.revision += 1;
     return {
       changed: true,
-      news: [{ type: 'ServiceRetryStarted', retry, resources }, this.changedTo('provisioning')],
+      news: [
+        { type: 'ServiceRetryStarted', retry, resources, productVersion },
+        this.changedTo('provisioning'),
+      ],
     };
   }
 

@@ -2,6 +2,7 @@ import { CreateRegistry1764300000000 } from './1764300000000-create-registry.mig
 import { TenantStatusAndCredentials1764400000000 } from './1764400000000-tenant-status-and-credentials.migration';
 import { RegistrationRotation1764500000000 } from './1764500000000-registration-rotation.migration';
 import { RegistrationRetries1764600000000 } from './1764600000000-registration-retries.migration';
+import { ProductCatalog1764800000000 } from './1764800000000-product-catalog.migration';
 
 /** The app's schema migrations, in order: the app and its integration tests run the same list. */
 export const tenantRegistryMigrations = [
@@ -9,4 +10,5 @@ export const tenantRegistryMigrations = [
   TenantStatusAndCredentials1764400000000,
   RegistrationRotation1764500000000,
   RegistrationRetries1764600000000,
+  ProductCatalog1764800000000,
 ];

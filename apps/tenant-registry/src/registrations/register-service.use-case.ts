@@ -1,9 +1,14 @@
-import { ServiceRegistered, StageCondition, requiredStages } from '@enclave/contracts';
+import {
+  ProductManifests,
+  ServiceRegistered,
+  StageCondition,
+  requiredStages,
+} from '@enclave/contracts';
 import { OutboxWriter } from '@enclave/messaging';
-import { ProductCatalog, productCatalog } from '@enclave/product-catalog';
 import { ConflictException, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { ProductCatalogReader } from '../products/product-catalog.reader';
 import { TenantEntity } from '../tenants/tenant.entity';
 import { TenantNotFound } from '../tenants/tenant-not-found';
 import { RegisterServiceDto } from './register-service.dto';
@@ -25,6 +30,7 @@ export class RegisterServiceUseCase {
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxWriter,
+    private readonly catalog: ProductCatalogReader,
   ) {}
 
   execute(
@@ -32,15 +38,18 @@ export class RegisterServiceUseCase {
     input: RegisterServiceDto,
     correlationId?: string,
   ): Promise<RegisterServiceResult> {
-    const manifest = productCatalog.get(input.product);
-    if (!manifest) {
-      throw new UnprocessableEntityException(
-        `unknown product '${input.product}'; the catalog has: ${productCatalog.names().join(', ')}`,
-      );
-    }
-    const isolationMode = input.isolationMode ?? manifest.defaultIsolationMode;
-    const resources = ProductCatalog.resourcesOf(manifest);
     return this.dataSource.transaction(async (tx) => {
+      // The product's current version, read in the registration's transaction.
+      const product = await this.catalog.current(input.product, tx);
+      if (!product) {
+        const names = await this.catalog.names(tx);
+        throw new UnprocessableEntityException(
+          `unknown product '${input.product}'; the catalog has: ${names.join(', ') || 'no product yet'}`,
+        );
+      }
+      const manifest = product.current.manifest;
+      const isolationMode = input.isolationMode ?? manifest.defaultIsolationMode;
+      const resources = ProductManifests.resourcesOf(manifest);
       // Locks the tenant row: concurrent registrations for one tenant queue here.
       const tenant = await tx.findOne(TenantEntity, {
         where: { id: tenantId },

@@ -14,6 +14,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { TraceContext } from '@enclave/service-kit';
+import { ProductCatalogReader } from '../products/product-catalog.reader';
 import { RegisterServiceDto } from './register-service.dto';
 import { RegisterServiceUseCase } from './register-service.use-case';
 import { DeprovisionRegistrationUseCase } from './deprovision-registration.use-case';
@@ -30,8 +31,20 @@ export class RegistrationsController {
     private readonly requestRotation: RequestCredentialRotationUseCase,
     private readonly retryRegistration: RetryRegistrationUseCase,
     private readonly deprovisionRegistration: DeprovisionRegistrationUseCase,
+    private readonly catalog: ProductCatalogReader,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
+
+  /** Registrations as shown: each with the schema version its product version has. */
+  private async withSchemaVersions(registrations: ServiceRegistrationEntity[]) {
+    const schemaVersions = await this.catalog.schemaVersions([
+      ...new Set(registrations.map((r) => r.product)),
+    ]);
+    return registrations.map((r) => ({
+      ...r,
+      schemaVersion: schemaVersions.get(`${r.product}@${r.productVersion}`) ?? null,
+    }));
+  }
 
   @Post()
   @ApiOperation({
@@ -55,15 +68,16 @@ export class RegistrationsController {
     res
       .status(created ? 202 : 200)
       .location(`/v1/tenants/${tenantId}/services/${registration.product}`);
-    return registration;
+    return (await this.withSchemaVersions([registration]))[0];
   }
 
   @Get()
   @ApiOperation({ summary: "A tenant's registrations with state and per-stage conditions." })
-  list(@Param('tenantId') tenantId: string) {
-    return this.dataSource
+  async list(@Param('tenantId') tenantId: string) {
+    const registrations = await this.dataSource
       .getRepository(ServiceRegistrationEntity)
       .find({ where: { tenantId }, order: { createdAt: 'ASC' } });
+    return this.withSchemaVersions(registrations);
   }
 
   @Get(':product')
@@ -74,7 +88,7 @@ export class RegistrationsController {
       .findOneBy({ tenantId, product });
     if (!registration)
       throw new NotFoundException(`${product} is not registered for tenant ${tenantId}`);
-    return registration;
+    return (await this.withSchemaVersions([registration]))[0];
   }
 
   @Post(':product/credentials/rotate')

@@ -35,7 +35,10 @@ export class RequestCredentialRotationUseCase extends LockedRegistrationCommand<
       reason: null,
     };
     await tx.update(ServiceRegistrationEntity, { id: registration.id }, { rotation });
-    await announce(CredentialsRotationRequested, { rotationId });
+    await announce(CredentialsRotationRequested, {
+      rotationId,
+      productVersion: registration.productVersion,
+    });
     return { rotationId };
   }
 }

@@ -33,6 +33,7 @@ export class RetryRegistrationUseCase extends LockedRegistrationCommand<ServiceR
     await announce(ServiceRetryRequested, {
       retry: registration.retries,
       resources: registration.resources,
+      productVersion: registration.productVersion,
     });
     return registration;
   }

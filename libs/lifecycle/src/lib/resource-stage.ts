@@ -2,6 +2,7 @@ import {
   CredentialsIssuedPayload,
   EventDefinition,
   IsolationMode,
+  ProductManifest,
   RegistrationRef,
   ResourceKind,
   SecretRef,
@@ -10,6 +11,7 @@ import {
 import { EventContext } from '@enclave/messaging';
 import { SecretStore } from '@enclave/secret-store';
 import { PermanentStageError } from './permanent.error';
+import { ProductVersionStore } from './product-catalog/product-version.store';
 import { readTenantCredential } from './read-tenant-credential';
 import { releaseStage } from './release-stage';
 import { runStage } from './run-stage';
@@ -51,6 +53,7 @@ export abstract class ResourceStage<P extends Answered, D> {
     private readonly resource: ResourceKind,
     private readonly announces: EventDefinition<string, P>,
     private readonly secrets: SecretStore,
+    private readonly catalog: ProductVersionStore,
   ) {}
 
   /** CredentialsIssued: make the resource with the tenant's credential, or fail the stage (runStage). */
@@ -60,8 +63,10 @@ export abstract class ResourceStage<P extends Answered, D> {
     if (!ref) return;
     const { tenantId, product, isolationMode } = issued;
     await runStage(ctx, this.resource, issued, async () => {
-      // The manifest first: for a product that declares no such resource, no secret is even read.
-      const declared = this.declared(product);
+      // The manifest first (the stage's own copy, at the registration's version): for a product
+      // that declares no such resource, no secret is even read.
+      const manifest = await this.catalog.manifest(product, issued.productVersion);
+      const declared = this.declared(manifest);
       if (declared === undefined) {
         const label = LABELS[this.resource];
         throw new PermanentStageError(
@@ -75,7 +80,7 @@ export abstract class ResourceStage<P extends Answered, D> {
         ref,
       );
       const login = { tenantId, product, mode: isolationMode, username, password };
-      const report = await this.make(login, declared, ref);
+      const report = await this.make(login, declared, ref, manifest.version);
       await ctx.publish(this.announces, this.announcement(issued, report));
     });
   }
@@ -86,13 +91,17 @@ export abstract class ResourceStage<P extends Answered, D> {
   }
 
   /** What the product's manifest declares for this resource; undefined when nothing. */
-  protected abstract declared(product: string): D | undefined;
+  protected abstract declared(manifest: ProductManifest): D | undefined;
 
-  /** Makes (or converges) the resource for `login`; `credential` is where it was read from. */
+  /**
+   * Makes (or converges) the resource for `login`; `credential` is where it was read from, and
+   * `productVersion` the version whose manifest `declared` comes from.
+   */
   protected abstract make(
     login: ResourceLogin,
     declared: D,
     credential: SecretRef,
+    productVersion: string,
   ): Promise<ResourceReport<P>>;
 
   /** Removes what `make` made, leaving alone what someone else owns; a repeat finds nothing. */

@@ -1,13 +1,6 @@
-import { ResourceKind } from '@enclave/contracts';
-import { ProductManifest, productManifestSchema } from './product-manifest.schema';
-import { ledgerProduct } from './products/ledger/ledger.product';
-import { tracerProduct } from './products/tracer/tracer.product';
+import { ProductManifest, productManifestSchema } from '@enclave/contracts';
 
-/**
- * The products the platform can onboard tenants to, each with the manifest every stage reads:
- * required resources, migrations, Mongo collections and indexes, RabbitMQ topology and limits.
- * Manifests are validated when the catalog loads, so a broken one stops every service at start-up.
- */
+/** A set of product manifests by name, each validated as the registry validates a published one. */
 export class ProductCatalog {
   private readonly products = new Map<string, ProductManifest>();
 
@@ -27,16 +20,4 @@ export class ProductCatalog {
   names(): string[] {
     return [...this.products.keys()];
   }
-
-  static resourcesOf(manifest: ProductManifest): ResourceKind[] {
-    return (['postgres', 'mongodb', 'rabbitmq'] as const).filter(
-      (r) => manifest.resources[r] !== undefined,
-    );
-  }
-
-  static schemaVersionOf(manifest: ProductManifest): number {
-    return manifest.resources.postgres?.migrations.at(-1)?.version ?? 0;
-  }
 }
-
-export const productCatalog = new ProductCatalog([ledgerProduct, tracerProduct]);

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { defineEvent } from '../catalog/event-definition';
 import {
+  atFirstProductVersion,
+  carriedProductVersionSchema,
   resourceCredentialsSchema,
   serviceEventFields,
   serviceEventKey,
@@ -20,6 +22,9 @@ const v2 = z
   })
   .strict();
 
+// v3: the product version whose manifest the provisioners apply
+const v3 = v2.extend({ productVersion: carriedProductVersionSchema });
+
 /**
  * Credentials for each required resource are in the vault; only their references travel. v2 tells a
  * rotation from a first issue, so stages can re-apply passwords and the aggregator can say when a
@@ -35,8 +40,13 @@ export const CredentialsIssued = defineEvent({
       schema: v2,
       upcast: (previous: z.output<typeof v1>) => ({ ...previous, rotationId: null }),
     },
+    {
+      version: 3,
+      schema: v3,
+      upcast: (previous: z.output<typeof v2>) => atFirstProductVersion(previous),
+    },
   ],
   partitionKey: serviceEventKey,
 });
 
-export type CredentialsIssuedPayload = z.output<typeof v2>;
+export type CredentialsIssuedPayload = z.output<typeof v3>;

@@ -7,6 +7,7 @@ import { CredentialsRotationRequested } from './credentials-rotation-requested.e
 import { MigrationsApplied } from './migrations-applied.event';
 import { MongoProvisioned } from './mongo-provisioned.event';
 import { PostgresProvisioned } from './postgres-provisioned.event';
+import { ProductVersionPublished } from './product-version-published.event';
 import { ServiceDeprovisionRequested } from './service-deprovision-requested.event';
 import { ServiceDeprovisioned } from './service-deprovisioned.event';
 import { ServiceFailed } from './service-failed.event';
@@ -42,6 +43,7 @@ export const PlatformEvents = {
   ServiceDeprovisionRequested,
   StageReleased,
   ServiceDeprovisioned,
+  ProductVersionPublished,
 } as const;
 
 export const platformEventCatalog = new EventCatalog(Object.values(PlatformEvents));

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { defineEvent } from '../catalog/event-definition';
 import {
+  atFirstProductVersion,
+  carriedProductVersionSchema,
   reportRotationIdSchema,
   secretRefSchema,
   serviceEventFields,
@@ -22,6 +24,9 @@ const v1 = z
 // v2: a report says which rotation it belongs to, instead of the aggregator matching causation.
 const v2 = v1.extend({ rotationId: reportRotationIdSchema });
 
+// v3: the product version whose migrations the migration-runner applies
+const v3 = v2.extend({ productVersion: carriedProductVersionSchema });
+
 export const PostgresProvisioned = defineEvent({
   type: 'PostgresProvisioned',
   topic: Topics.PostgresProvisioned,
@@ -32,8 +37,13 @@ export const PostgresProvisioned = defineEvent({
       schema: v2,
       upcast: (previous: z.output<typeof v1>) => withoutRotation(previous),
     },
+    {
+      version: 3,
+      schema: v3,
+      upcast: (previous: z.output<typeof v2>) => atFirstProductVersion(previous),
+    },
   ],
   partitionKey: serviceEventKey,
 });
 
-export type PostgresProvisionedPayload = z.output<typeof v2>;
+export type PostgresProvisionedPayload = z.output<typeof v3>;

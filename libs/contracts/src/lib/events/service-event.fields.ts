@@ -3,6 +3,7 @@ import { isolationModeSchema } from '../identifiers/isolation-mode.schema';
 import { productNameSchema } from '../identifiers/product-name.schema';
 import { resourceKindSchema } from '../identifiers/resource-kind.schema';
 import { tenantIdSchema } from '../identifiers/tenant-id.schema';
+import { productVersionSchema } from '../products/product-version.schema';
 
 /** Fields every event about one (tenant, service) registration carries; its key is tenant/product. */
 export const serviceEventFields = {
@@ -33,6 +34,18 @@ export const serviceRetryFields = {
  * CredentialsIssued it acted on; null for a first provisioning or a retry.
  */
 export const reportRotationIdSchema = z.string().uuid().nullable();
+
+/**
+ * The product version a registration is provisioned at, carried from registration through every
+ * stage that reads the manifest. null: written before events named it, when every registration
+ * was at its product's first version.
+ */
+export const carriedProductVersionSchema = productVersionSchema.nullable();
+
+/** Lifts an event written before it named the product version: it was the first one. */
+export const atFirstProductVersion = <P extends object>(
+  previous: P,
+): P & { productVersion: null } => ({ ...previous, productVersion: null });
 
 /** Lifts a stage report written before it carried `rotationId`: it cannot say, so it names none. */
 export const withoutRotation = <P extends object>(previous: P): P & { rotationId: null } => ({

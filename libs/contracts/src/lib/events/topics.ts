@@ -20,6 +20,7 @@ export const Topics = {
   ServiceDeprovisionRequested: 'enclave.service.deprovision-requested',
   StageReleased: 'enclave.stage.released',
   ServiceDeprovisioned: 'enclave.service.deprovisioned',
+  ProductVersionPublished: 'enclave.product.version-published',
 } as const;
 
 export type Topic = (typeof Topics)[keyof typeof Topics];

@@ -1,5 +1,7 @@
-import { isolationModeSchema, productNameSchema } from '@enclave/contracts';
 import { z } from 'zod';
+import { isolationModeSchema } from '../identifiers/isolation-mode.schema';
+import { productNameSchema } from '../identifiers/product-name.schema';
+import { productVersionSchema } from './product-version.schema';
 
 const name = z
   .string()
@@ -17,10 +19,14 @@ export const migrationSchema = z
 
 export type Migration = z.infer<typeof migrationSchema>;
 
+/**
+ * What a product publishes for one of its versions: the resources every tenant of it gets, its
+ * PostgreSQL migrations, MongoDB collections and indexes, RabbitMQ limits and topology.
+ */
 export const productManifestSchema = z
   .object({
     name: productNameSchema,
-    version: z.string().regex(/^\d+\.\d+\.\d+$/),
+    version: productVersionSchema,
     defaultIsolationMode: isolationModeSchema,
     resources: z
       .object({
@@ -74,6 +80,27 @@ export const productManifestSchema = z
     const versions = m.resources.postgres?.migrations.map((x) => x.version) ?? [];
     if (versions.some((v, i) => i > 0 && v <= versions[i - 1])) {
       ctx.addIssue({ code: 'custom', message: 'migration versions must strictly increase' });
+    }
+    const rabbitmq = m.resources.rabbitmq;
+    if (rabbitmq) {
+      const exchanges = new Set(rabbitmq.exchanges.map((e) => e.name));
+      const queues = new Set(rabbitmq.queues.map((q) => q.name));
+      for (const b of rabbitmq.bindings) {
+        if (!exchanges.has(b.exchange) || !queues.has(b.queue)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `binding ${b.exchange} → ${b.queue} names an exchange or queue the manifest does not declare`,
+          });
+        }
+      }
+      for (const q of rabbitmq.queues) {
+        if (q.deadLetterExchange && !exchanges.has(q.deadLetterExchange)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `queue ${q.name} dead-letters to undeclared exchange ${q.deadLetterExchange}`,
+          });
+        }
+      }
     }
   });
 

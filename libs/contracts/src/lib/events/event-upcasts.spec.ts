@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { BrokerProvisioned } from './broker-provisioned.event';
+import { CredentialsIssued } from './credentials-issued.event';
+import { CredentialsRotationRequested } from './credentials-rotation-requested.event';
+import { ServiceRetryRequested } from './service-retry-requested.event';
+import { ServiceRetryStarted } from './service-retry-started.event';
 import { MongoProvisioned } from './mongo-provisioned.event';
 import { platformEventCatalog } from './platform-event.catalog';
 import { PostgresProvisioned } from './postgres-provisioned.event';
 import { StageFailed } from './stage-failed.event';
+
+const RETRY_ID = randomUUID();
 
 const registration = {
   tenantId: 'acme',
@@ -26,7 +32,7 @@ const v1Envelope = (type: string, payload: object) =>
     payload: { ...registration, ...payload },
   });
 
-describe('stage reports v2 (rotationId)', () => {
+describe('events written before they named their rotation or product version', () => {
   it.each([
     [
       PostgresProvisioned,
@@ -45,8 +51,28 @@ describe('stage reports v2 (rotationId)', () => {
       def.topic,
       Buffer.from(v1Envelope(def.type, payload)),
     );
-    expect(event.version).toBe(2);
-    expect(event.payload).toEqual({ ...registration, ...payload, rotationId: null });
+    expect(event.version).toBe(def.version);
+    const productVersion = def === PostgresProvisioned ? { productVersion: null } : {};
+    expect(event.payload).toEqual({
+      ...registration,
+      ...payload,
+      rotationId: null,
+      ...productVersion,
+    });
+  });
+
+  it.each([
+    [CredentialsIssued, { credentials: {} }, { rotationId: null, productVersion: null }],
+    [CredentialsRotationRequested, { rotationId: RETRY_ID }, { productVersion: null }],
+    [ServiceRetryRequested, { retry: 1, resources: ['postgres'] }, { productVersion: null }],
+    [ServiceRetryStarted, { retry: 1, resources: ['postgres'] }, { productVersion: null }],
+  ] as const)('reads a v1 $type as at the first product version (null)', (def, payload, added) => {
+    const event = platformEventCatalog.decode(
+      def.topic,
+      Buffer.from(v1Envelope(def.type, payload)),
+    );
+    expect(event.version).toBe(def.version);
+    expect(event.payload).toEqual({ ...registration, ...payload, ...added });
   });
 
   it('refuses a report whose rotationId is not a uuid', () => {
