@@ -14,6 +14,10 @@ import { ProductTokenIssuer } from '../../apps/tenant-registry/src/auth/product-
 import { ResolveTenantConnectionUseCase } from '../../apps/tenant-registry/src/product-api/resolve-tenant-connection.use-case';
 import { ProductCatalogReader } from '../../apps/tenant-registry/src/products/product-catalog.reader';
 import { PublishProductVersionUseCase } from '../../apps/tenant-registry/src/products/publish-product-version.use-case';
+import { ChangeRolloutStateUseCase } from '../../apps/tenant-registry/src/rollouts/change-rollout-state.use-case';
+import { RolloutsController } from '../../apps/tenant-registry/src/rollouts/rollouts.controller';
+import { RolloutsReader } from '../../apps/tenant-registry/src/rollouts/rollouts.reader';
+import { StartRolloutUseCase } from '../../apps/tenant-registry/src/rollouts/start-rollout.use-case';
 import { TenantConnectionController } from '../../apps/tenant-registry/src/product-api/tenant-connection.controller';
 import { ProductsController } from '../../apps/tenant-registry/src/products/products.controller';
 import { RegisterServiceUseCase } from '../../apps/tenant-registry/src/registrations/register-service.use-case';
@@ -46,6 +50,7 @@ class ServiceNameModule {}
     TenantsController,
     RegistrationsController,
     ProductsController,
+    RolloutsController,
     TenantConnectionController,
   ],
   providers: [
@@ -58,6 +63,9 @@ class ServiceNameModule {}
     { provide: ResolveTenantConnectionUseCase, useValue: unused },
     { provide: ProductCatalogReader, useValue: unused },
     { provide: PublishProductVersionUseCase, useValue: unused },
+    { provide: StartRolloutUseCase, useValue: unused },
+    { provide: ChangeRolloutStateUseCase, useValue: unused },
+    { provide: RolloutsReader, useValue: unused },
     { provide: ProductTokenIssuer, useValue: unused },
     { provide: ProductTokenGuard, useValue: unused },
     { provide: getDataSourceToken(), useValue: unused },

@@ -23,7 +23,8 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 const root = path.resolve(__dirname, '../..');
 
 /** Topics that nothing consumes yet: they must still be produced, and must gain a receiver here. */
-const NO_CONSUMER_YET: readonly string[] = [Topics.TenantCreated];
+// RolloutStateChanged is for operators' tools (dashboards, audit), none of which consumes it yet.
+const NO_CONSUMER_YET: readonly string[] = [Topics.TenantCreated, Topics.RolloutStateChanged];
 
 const events = Object.values(PlatformEvents) as readonly EventDefinition[];
 
@@ -225,7 +226,8 @@ describe('docs/asyncapi.json', () => {
       const template = partitionKeyTemplate(def);
       const perTenant = def.type === 'TenantCreated' || def.type === 'TenantStatusChanged';
       // Product-wide events (a product's versions) stay in order per product.
-      const perProduct = def.type === 'ProductVersionPublished';
+      const perProduct =
+        def.type === 'ProductVersionPublished' || def.type === 'RolloutStateChanged';
       const [expected, sample, wrong] = perTenant
         ? ['{tenantId}', 'acme', 'Acme/billing']
         : perProduct

@@ -6,6 +6,7 @@ import { HealthModule, PostgresReadinessProbe, ServiceKitModule } from '@enclave
 import { DynamicModule, Module } from '@nestjs/common';
 import { BrokerProvisionerConfig } from './config/broker-provisioner.config';
 import { CredentialsIssuedHandler } from './handlers/credentials-issued.handler';
+import { RegistrationUpgradeRequestedHandler } from './handlers/registration-upgrade-requested.handler';
 import { ServiceDeprovisionRequestedHandler } from './handlers/service-deprovision-requested.handler';
 import { RabbitMqReadinessProbe } from './health/rabbitmq.readiness-probe';
 import { RabbitMqStageUseCase } from './provisioning/rabbitmq-stage.use-case';
@@ -32,7 +33,11 @@ export class AppModule {
           RabbitMqReadinessProbe,
         ]),
       ],
-      controllers: [CredentialsIssuedHandler, ServiceDeprovisionRequestedHandler],
+      controllers: [
+        CredentialsIssuedHandler,
+        ServiceDeprovisionRequestedHandler,
+        RegistrationUpgradeRequestedHandler,
+      ],
       providers: [
         RabbitMqStageUseCase,
         // The provisioner drives the server (its stage and its readiness probe share it).

@@ -6,6 +6,7 @@ import { HealthModule, PostgresReadinessProbe, ServiceKitModule } from '@enclave
 import { DynamicModule, Module } from '@nestjs/common';
 import { MigrationRunnerConfig } from './config/migration-runner.config';
 import { PostgresProvisionedHandler } from './handlers/postgres-provisioned.handler';
+import { RegistrationUpgradeRequestedHandler } from './handlers/registration-upgrade-requested.handler';
 import { ServiceDeprovisionRequestedHandler } from './handlers/service-deprovision-requested.handler';
 import { CreateTenantSchemaVersion1764300000000 } from './migrations/1764300000000-create-tenant-schema-version.migration';
 import { MigrationsStageUseCase } from './migrations/migrations-stage.use-case';
@@ -36,7 +37,11 @@ export class AppModule {
           SecretStoreReadinessProbe,
         ]),
       ],
-      controllers: [PostgresProvisionedHandler, ServiceDeprovisionRequestedHandler],
+      controllers: [
+        PostgresProvisionedHandler,
+        ServiceDeprovisionRequestedHandler,
+        RegistrationUpgradeRequestedHandler,
+      ],
       providers: [
         MigrationsStageUseCase,
         TenantMigrator,

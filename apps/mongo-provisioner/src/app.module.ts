@@ -6,6 +6,7 @@ import { HealthModule, PostgresReadinessProbe, ServiceKitModule } from '@enclave
 import { DynamicModule, Module } from '@nestjs/common';
 import { MongoProvisionerConfig } from './config/mongo-provisioner.config';
 import { CredentialsIssuedHandler } from './handlers/credentials-issued.handler';
+import { RegistrationUpgradeRequestedHandler } from './handlers/registration-upgrade-requested.handler';
 import { ServiceDeprovisionRequestedHandler } from './handlers/service-deprovision-requested.handler';
 import { MongoReadinessProbe } from './health/mongo.readiness-probe';
 import { MongoStageUseCase } from './provisioning/mongodb-stage.use-case';
@@ -32,7 +33,11 @@ export class AppModule {
           MongoReadinessProbe,
         ]),
       ],
-      controllers: [CredentialsIssuedHandler, ServiceDeprovisionRequestedHandler],
+      controllers: [
+        CredentialsIssuedHandler,
+        ServiceDeprovisionRequestedHandler,
+        RegistrationUpgradeRequestedHandler,
+      ],
       providers: [
         MongoStageUseCase,
         // The provisioner drives the server (its stage and its readiness probe share it).

@@ -20,6 +20,16 @@ import { tenantRegistryMigrations } from './migrations/tenant-registry.migration
 import { ResolveTenantConnectionUseCase } from './product-api/resolve-tenant-connection.use-case';
 import { TenantConnectionController } from './product-api/tenant-connection.controller';
 import { ProductCatalogReader } from './products/product-catalog.reader';
+import { ChangeRolloutStateUseCase } from './rollouts/change-rollout-state.use-case';
+import { RecordUpgradeOutcomeUseCase } from './rollouts/record-upgrade-outcome.use-case';
+import { RolloutDriver } from './rollouts/rollout-driver';
+import { RolloutTenantEntity } from './rollouts/rollout-tenant.entity';
+import { RolloutEntity } from './rollouts/rollout.entity';
+import { RolloutsController } from './rollouts/rollouts.controller';
+import { RolloutsReader } from './rollouts/rollouts.reader';
+import { StartRolloutUseCase } from './rollouts/start-rollout.use-case';
+import { StageUpgradeFailedHandler } from './handlers/stage-upgrade-failed.handler';
+import { StageUpgradedHandler } from './handlers/stage-upgraded.handler';
 import { ProductVersionEntity } from './products/product-version.entity';
 import { ProductEntity } from './products/product.entity';
 import { ProductsController } from './products/products.controller';
@@ -55,6 +65,8 @@ export class AppModule {
           ServiceRegistrationEntity,
           ProductEntity,
           ProductVersionEntity,
+          RolloutEntity,
+          RolloutTenantEntity,
         ]),
         SecretStoreModule.forRoot(config),
         MessagingModule.forRoot(messagingOptionsFrom(SERVICE, config, platformEventCatalog)),
@@ -68,6 +80,9 @@ export class AppModule {
         TenantsController,
         RegistrationsController,
         ProductsController,
+        RolloutsController,
+        StageUpgradedHandler,
+        StageUpgradeFailedHandler,
         TenantConnectionController,
         ServiceStatusChangedHandler,
         CredentialsIssuedHandler,
@@ -79,6 +94,11 @@ export class AppModule {
         CreateTenantUseCase,
         PublishProductVersionUseCase,
         ProductCatalogReader,
+        RolloutDriver,
+        StartRolloutUseCase,
+        ChangeRolloutStateUseCase,
+        RecordUpgradeOutcomeUseCase,
+        RolloutsReader,
         RegisterServiceUseCase,
         ChangeTenantStatusUseCase,
         RequestCredentialRotationUseCase,

@@ -1,4 +1,6 @@
+export * from './lib/final-failure';
 export * from './lib/run-stage';
+export * from './lib/run-upgrade';
 export * from './lib/permanent.error';
 export * from './lib/read-tenant-credential';
 export * from './lib/release-stage';

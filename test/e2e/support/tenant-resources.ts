@@ -65,6 +65,33 @@ export class TenantResources {
     }
   }
 
+  queueExists(vhost: string, queue: string): Promise<boolean> {
+    return this.rabbitHas(`queues/${encodeURIComponent(vhost)}/${encodeURIComponent(queue)}`);
+  }
+
+  /** A query as the PostgreSQL administrator in `database` (to look at, or to plant test data). */
+  async queryIn<T>(database: string, sql: string, params: unknown[] = []): Promise<T[]> {
+    const client = await this.connect(this.urlFor(database));
+    try {
+      return (await client.query(sql, params)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
+
+  /** The names of a Mongo collection's indexes in `database`. */
+  async mongoIndexes(database: string, collection: string): Promise<string[]> {
+    const client = await new MongoClient(this.infra.mongoUrl, {
+      serverSelectionTimeoutMS: 5_000,
+    }).connect();
+    try {
+      const indexes = await client.db(database).collection(collection).listIndexes().toArray();
+      return indexes.map((i) => String(i.name));
+    } finally {
+      await client.close();
+    }
+  }
+
   vhostExists(vhost: string): Promise<boolean> {
     return this.rabbitHas(`vhosts/${encodeURIComponent(vhost)}`);
   }

@@ -1,7 +1,9 @@
 import {
   MigrationsApplied,
   PostgresProvisionedPayload,
+  RegistrationUpgradeRequestedPayload,
   ServiceDeprovisionRequestedPayload,
+  tenantResourceNames,
 } from '@enclave/contracts';
 import {
   PermanentStageError,
@@ -9,6 +11,7 @@ import {
   readTenantCredential,
   releaseStage,
   runStage,
+  runUpgrade,
 } from '@enclave/lifecycle';
 import { EventContext } from '@enclave/messaging';
 import { SECRET_STORE, SecretStore } from '@enclave/secret-store';
@@ -48,6 +51,35 @@ export class MigrationsStageUseCase {
     });
   }
 
+  /**
+   * A rollout: the migrations the new version appends, as the tenant's role. Applied ones are
+   * skipped, each migration is its own transaction, so a failure leaves the tenant whole at the
+   * last migration it had.
+   */
+  async upgrade(ctx: EventContext, request: RegistrationUpgradeRequestedPayload): Promise<void> {
+    if (!request.resources.includes('postgres')) return;
+    await runUpgrade(ctx, 'migrations', request, async () => {
+      const ref = request.credentials.postgres;
+      if (!ref) throw new PermanentStageError('no PostgreSQL credential in force');
+      const { tenantId, registrationId, product, isolationMode, toVersion } = request;
+      const names = tenantResourceNames(tenantId, product, isolationMode);
+      const target = { database: names.pgDatabase, schema: names.pgSchema, role: names.pgRole };
+      const { schemaVersion, applied } = await this.migrate({
+        ...request,
+        ...target,
+        productVersion: toVersion,
+        credentials: ref,
+      });
+      await this.versions.record(ctx.tx, {
+        ...{ tenantId, registrationId, product, isolationMode },
+        database: target.database,
+        schema: target.schema,
+        version: schemaVersion,
+      });
+      return applied;
+    });
+  }
+
   async release(ctx: EventContext, request: ServiceDeprovisionRequestedPayload): Promise<void> {
     // The stage runs where PostgreSQL is used, so releaseStage skips it where it never ran.
     await releaseStage(ctx, 'migrations', request, () =>
@@ -56,7 +88,20 @@ export class MigrationsStageUseCase {
   }
 
   /** Runs the product's migrations as the tenant's role, which must be the one PostgreSQL made. */
-  private async migrate(provisioned: PostgresProvisionedPayload) {
+  private async migrate(
+    provisioned: Pick<
+      PostgresProvisionedPayload,
+      | 'tenantId'
+      | 'registrationId'
+      | 'product'
+      | 'isolationMode'
+      | 'productVersion'
+      | 'credentials'
+      | 'role'
+      | 'database'
+      | 'schema'
+    >,
+  ) {
     const { product, productVersion, credentials, role, database, schema } = provisioned;
     // The migration-runner's own copy of the catalog, at the version the registration is made to.
     const manifest = await this.catalog.manifest(product, productVersion);

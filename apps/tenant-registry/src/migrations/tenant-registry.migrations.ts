@@ -3,6 +3,7 @@ import { TenantStatusAndCredentials1764400000000 } from './1764400000000-tenant-
 import { RegistrationRotation1764500000000 } from './1764500000000-registration-rotation.migration';
 import { RegistrationRetries1764600000000 } from './1764600000000-registration-retries.migration';
 import { ProductCatalog1764800000000 } from './1764800000000-product-catalog.migration';
+import { Rollouts1764900000000 } from './1764900000000-rollouts.migration';
 
 /** The app's schema migrations, in order: the app and its integration tests run the same list. */
 export const tenantRegistryMigrations = [
@@ -11,4 +12,5 @@ export const tenantRegistryMigrations = [
   RegistrationRotation1764500000000,
   RegistrationRetries1764600000000,
   ProductCatalog1764800000000,
+  Rollouts1764900000000,
 ];

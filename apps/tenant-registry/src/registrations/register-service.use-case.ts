@@ -7,7 +7,9 @@ import {
 import { OutboxWriter } from '@enclave/messaging';
 import { ConflictException, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
+import { ProductVersionEntity } from '../products/product-version.entity';
+import { RolloutEntity } from '../rollouts/rollout.entity';
 import { ProductCatalogReader } from '../products/product-catalog.reader';
 import { TenantEntity } from '../tenants/tenant.entity';
 import { TenantNotFound } from '../tenants/tenant-not-found';
@@ -47,7 +49,18 @@ export class RegisterServiceUseCase {
           `unknown product '${input.product}'; the catalog has: ${names.join(', ') || 'no product yet'}`,
         );
       }
-      const manifest = product.current.manifest;
+      // While a rollout of the product is under way, a new tenant starts at its target.
+      const rollout = await tx.findOneBy(RolloutEntity, {
+        product: input.product,
+        state: In(['running', 'paused']),
+      });
+      const version = rollout
+        ? await tx.findOneByOrFail(ProductVersionEntity, {
+            product: input.product,
+            version: rollout.targetVersion,
+          })
+        : product.current;
+      const manifest = version.manifest;
       const isolationMode = input.isolationMode ?? manifest.defaultIsolationMode;
       const resources = ProductManifests.resourcesOf(manifest);
       // Locks the tenant row: concurrent registrations for one tenant queue here.

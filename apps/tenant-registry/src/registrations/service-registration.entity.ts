@@ -6,6 +6,7 @@ import type {
 } from '@enclave/contracts';
 import { Column, CreateDateColumn, Entity, PrimaryColumn, Unique, UpdateDateColumn } from 'typeorm';
 import type { RegistrationRotation } from './registration-rotation';
+import type { RegistrationUpgrade } from './registration-upgrade';
 import type { RegistrationState } from './registration-state';
 
 @Entity({ name: 'service_registration' })
@@ -46,6 +47,10 @@ export class ServiceRegistrationEntity {
   /** The last credential rotation asked for, and how it ended; null before the first. */
   @Column({ type: 'jsonb', nullable: true })
   rotation!: RegistrationRotation | null;
+
+  /** A rollout bringing it to a newer version: under way, or failed (it is behind, and why). */
+  @Column({ type: 'jsonb', nullable: true })
+  upgrade!: RegistrationUpgrade | null;
 
   /** How many times an operator asked to provision it again after it failed. */
   @Column({ type: 'int', default: 0 })

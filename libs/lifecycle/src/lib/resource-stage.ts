@@ -4,6 +4,7 @@ import {
   IsolationMode,
   ProductManifest,
   RegistrationRef,
+  RegistrationUpgradeRequestedPayload,
   ResourceKind,
   SecretRef,
   ServiceDeprovisionRequestedPayload,
@@ -15,6 +16,7 @@ import { ProductVersionStore } from './product-catalog/product-version.store';
 import { readTenantCredential } from './read-tenant-credential';
 import { releaseStage } from './release-stage';
 import { runStage } from './run-stage';
+import { runUpgrade } from './run-upgrade';
 
 /**
  * The fields every resource announcement repeats from the CredentialsIssued it answers, filled in
@@ -61,28 +63,47 @@ export abstract class ResourceStage<P extends Answered, D> {
     const ref = issued.credentials[this.resource];
     // Products without this resource get no credential for it: nothing to do here.
     if (!ref) return;
-    const { tenantId, product, isolationMode } = issued;
     await runStage(ctx, this.resource, issued, async () => {
-      // The manifest first (the stage's own copy, at the registration's version): for a product
-      // that declares no such resource, no secret is even read.
-      const manifest = await this.catalog.manifest(product, issued.productVersion);
-      const declared = this.declared(manifest);
-      if (declared === undefined) {
-        const label = LABELS[this.resource];
-        throw new PermanentStageError(
-          `product ${product} declares no ${label} resource, yet ${label} credentials were issued`,
-        );
-      }
-      const { username, password } = await readTenantCredential(
-        this.secrets,
-        issued,
-        this.resource,
-        ref,
-      );
-      const login = { tenantId, product, mode: isolationMode, username, password };
-      const report = await this.make(login, declared, ref, manifest.version);
+      const { report } = await this.converge(issued, issued.productVersion, ref);
       await ctx.publish(this.announces, this.announcement(issued, report));
     });
+  }
+
+  /**
+   * RegistrationUpgradeRequested: converge the resource to the rollout's version (what a new version
+   * appends: collections, indexes, topology, limits), or say why not (runUpgrade).
+   */
+  async upgrade(ctx: EventContext, request: RegistrationUpgradeRequestedPayload): Promise<void> {
+    if (!request.resources.includes(this.resource) || this.resource === 'postgres') return;
+    const stage = this.resource;
+    await runUpgrade(ctx, stage, request, async () => {
+      const ref = request.credentials[this.resource];
+      if (!ref) throw new PermanentStageError(`no ${LABELS[this.resource]} credential in force`);
+      await this.converge(request, request.toVersion, ref);
+      return [`${stage}@${request.toVersion}`];
+    });
+  }
+
+  /** Makes or converges the resource to the manifest at `version`, logged in with `ref`. */
+  private async converge(
+    registration: RegistrationRef,
+    version: string | null,
+    ref: SecretRef,
+  ): Promise<{ report: ResourceReport<P> }> {
+    const { tenantId, product, isolationMode } = registration;
+    // The manifest first (the stage's own copy, at the registration's version): for a product
+    // that declares no such resource, no secret is even read.
+    const manifest = await this.catalog.manifest(product, version);
+    const declared = this.declared(manifest);
+    if (declared === undefined) {
+      const label = LABELS[this.resource];
+      throw new PermanentStageError(
+        `product ${product} declares no ${label} resource, yet ${label} credentials were issued`,
+      );
+    }
+    const credential = await readTenantCredential(this.secrets, registration, this.resource, ref);
+    const login = { tenantId, product, mode: isolationMode, ...credential };
+    return { report: await this.make(login, declared, ref, manifest.version) };
   }
 
   /** ServiceDeprovisionRequested: remove what `make` made, then say so (releaseStage). */

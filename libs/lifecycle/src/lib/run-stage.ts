@@ -1,12 +1,10 @@
 import { RegistrationRef, Stage, StageFailed } from '@enclave/contracts';
-import { EventContext, isInfrastructureFailure } from '@enclave/messaging';
-import { maskUrlCredentials } from '@enclave/service-kit';
+import { EventContext } from '@enclave/messaging';
+import { finalFailure } from './final-failure';
 
 /**
- * Runs one stage's work for a registration. When the consumer's retries run out, or at once for a
- * permanent error, it publishes StageFailed with the cause (credentials masked), so the
- * registration ends Failed instead of hanging. A server that is away or saturated (refused, reset,
- * too many connections) is never final: the consumer retries until it is back.
+ * Runs one stage's work for a registration. Once a failure is final (finalFailure), it publishes
+ * StageFailed with the cause, so the registration ends Failed instead of hanging.
  */
 export async function runStage<T>(
   ctx: EventContext,
@@ -17,9 +15,8 @@ export async function runStage<T>(
   try {
     return await work();
   } catch (error) {
-    const permanent = (error as { retryable?: unknown }).retryable === false;
-    if (!permanent && (!ctx.delivery.finalAttempt || isInfrastructureFailure(error))) throw error;
-    const reason = maskUrlCredentials((error as Error).message ?? String(error)).slice(0, 2_000);
+    const reason = finalFailure(ctx, error);
+    if (reason === null) throw error;
     await ctx.publish(StageFailed, {
       tenantId: registration.tenantId,
       registrationId: registration.registrationId,

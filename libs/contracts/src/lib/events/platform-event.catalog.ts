@@ -8,6 +8,10 @@ import { MigrationsApplied } from './migrations-applied.event';
 import { MongoProvisioned } from './mongo-provisioned.event';
 import { PostgresProvisioned } from './postgres-provisioned.event';
 import { ProductVersionPublished } from './product-version-published.event';
+import { RegistrationUpgradeRequested } from './registration-upgrade-requested.event';
+import { RolloutStateChanged } from './rollout-state-changed.event';
+import { StageUpgradeFailed } from './stage-upgrade-failed.event';
+import { StageUpgraded } from './stage-upgraded.event';
 import { ServiceDeprovisionRequested } from './service-deprovision-requested.event';
 import { ServiceDeprovisioned } from './service-deprovisioned.event';
 import { ServiceFailed } from './service-failed.event';
@@ -44,6 +48,10 @@ export const PlatformEvents = {
   StageReleased,
   ServiceDeprovisioned,
   ProductVersionPublished,
+  RolloutStateChanged,
+  RegistrationUpgradeRequested,
+  StageUpgraded,
+  StageUpgradeFailed,
 } as const;
 
 export const platformEventCatalog = new EventCatalog(Object.values(PlatformEvents));

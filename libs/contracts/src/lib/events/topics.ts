@@ -21,6 +21,10 @@ export const Topics = {
   StageReleased: 'enclave.stage.released',
   ServiceDeprovisioned: 'enclave.service.deprovisioned',
   ProductVersionPublished: 'enclave.product.version-published',
+  RolloutStateChanged: 'enclave.rollout.state-changed',
+  RegistrationUpgradeRequested: 'enclave.registration.upgrade-requested',
+  StageUpgraded: 'enclave.stage.upgraded',
+  StageUpgradeFailed: 'enclave.stage.upgrade-failed',
 } as const;
 
 export type Topic = (typeof Topics)[keyof typeof Topics];

@@ -1,0 +1,19 @@
+import { EventOf, RegistrationUpgradeRequested } from '@enclave/contracts';
+import { EventContext, HandlesEvent } from '@enclave/messaging';
+import { Controller } from '@nestjs/common';
+import { Ctx, Payload } from '@nestjs/microservices';
+import { MongoStageUseCase } from '../provisioning/mongodb-stage.use-case';
+
+/** The MongoDB part of a rollout: the collections and indexes the new version appends. */
+@Controller()
+export class RegistrationUpgradeRequestedHandler {
+  constructor(private readonly mongodb: MongoStageUseCase) {}
+
+  @HandlesEvent(RegistrationUpgradeRequested)
+  async handle(
+    @Payload() event: EventOf<typeof RegistrationUpgradeRequested>,
+    @Ctx() ctx: EventContext,
+  ): Promise<void> {
+    await this.mongodb.upgrade(ctx, event.payload);
+  }
+}
