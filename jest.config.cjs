@@ -27,6 +27,7 @@ module.exports = {
       testMatch: [
         '<rootDir>/{apps,libs}/**/*.spec.ts',
         '<rootDir>/test/{docs,deploy}/**/*.spec.ts',
+        '<rootDir>/bench/**/*.spec.ts',
       ],
     },
     {

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { IsolationMode, Topics } from '@enclave/contracts';
 import { EmbeddedSecretStore, EncryptionKeyRing } from '@enclave/secret-store';
-import { collectTopic, createTestDatabase } from '@enclave/testing';
+import { createTestDatabase } from '@enclave/testing';
 import { Logger } from '@nestjs/common';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,24 +13,48 @@ import { MongoTenantProvisioner } from '../../apps/mongo-provisioner/src/provisi
 import { PostgresTenantProvisioner } from '../../apps/postgres-provisioner/src/provisioning/postgres-tenant.provisioner';
 import { PlatformHarness } from '../../test/e2e/support/platform.harness';
 import { TenantResources } from '../../test/e2e/support/tenant-resources';
+import { CpuSampler } from './cpu-sampler';
+import {
+  CpuDelta,
+  CpuPerRegistration,
+  NO_CPU,
+  addCpu,
+  cpuBetween,
+  cpuPerRegistration,
+  cpuPerSecond,
+} from './cpu-usage';
+import { Outcome, ReadinessWatch } from './readiness-watch';
+import { AggregatorStatus, OutcomeReport, buildOutcomeReport } from './registration-outcomes';
 import { SequentialBaseline } from './sequential-baseline';
+import { deadlineMs, waitDeadlineFromEnv } from './wait-deadline';
 
 /**
  * Registration → ServiceReady latency of the whole platform (seven processes, Kafka, real
  * PostgreSQL, MongoDB-compatible server, RabbitMQ) against a plain script doing the same resource
- * operations one after another, interleaved in one run; then a throughput run.
- * Env: BENCH_MODE (SCHEMA | DATABASE), BENCH_N (latency samples), BENCH_THROUGHPUT_N.
+ * operations one after another, interleaved in one run; then a throughput run. Both phases report
+ * the CPU each process used per registration, and what became of every registration (Ready, Failed,
+ * late and the stages it waits on): late or failed registrations are figures, not a crash.
+ * Env: BENCH_MODE (SCHEMA | DATABASE), BENCH_N (latency samples), BENCH_THROUGHPUT_N, and see below.
  */
 const MODE = (process.env.BENCH_MODE ?? 'SCHEMA') as IsolationMode;
 const N = Number(process.env.BENCH_N ?? 30);
 const THROUGHPUT_N = Number(process.env.BENCH_THROUGHPUT_N ?? 200);
 const WARMUP = 3;
+/** How long one sequential registration may take before it counts as late. */
+const SEQUENTIAL_DEADLINE_MS = Number(process.env.BENCH_SEQUENTIAL_DEADLINE_MS ?? 60_000);
+/** After Ready, before a CPU window closes: the registry still handles the last status events. */
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 250);
+/** The platform at rest, between the phases: what the processes use doing nothing (0: skip). */
+const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 3_000);
+const WAIT_DEADLINE = waitDeadlineFromEnv(process.env);
 
-const percentile = (values: number[], p: number) => {
+const percentile = (values: number[], p: number): number | null => {
+  if (!values.length) return null;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 };
-const round = (n: number) => Math.round(n * 10) / 10;
+const round = (n: number | null) => (n === null ? null : Math.round(n * 10) / 10);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main() {
   Logger.overrideLogger(['error']);
@@ -58,92 +82,160 @@ async function main() {
     rabbit,
     new TenantPostgresEndpoint(`postgres://${new URL(platform.infra.pgAdminUrl).host}`),
   );
+  let watch: ReadinessWatch | undefined;
   try {
     await platform.start();
-    const readyAt = new Map<string, number>();
-    const timings = new Map<string, Record<string, number>>();
-    const ready = await collectTopic(platform.kafka, [platform.topic(Topics.ServiceReady)]);
-    const watch = setInterval(() => {
-      for (const m of ready.messages.splice(0)) {
-        const { payload } = JSON.parse(m.message.value!.toString());
-        readyAt.set(payload.tenantId, performance.now());
-        timings.set(payload.tenantId, payload.stageTimings);
+    const seen = await ReadinessWatch.start(platform.kafka, {
+      ready: platform.topic(Topics.ServiceReady),
+      failed: platform.topic(Topics.ServiceFailed),
+    });
+    watch = seen;
+    const cpu = CpuSampler.locate({
+      kafka: { address: platform.infra.kafkaBrokers[0], defaultPort: 9092 },
+      postgresql: { address: platform.infra.pgAdminUrl, defaultPort: 5432 },
+      mongodb: { address: platform.infra.mongoUrl, defaultPort: 27017 },
+      rabbitmq: { address: platform.infra.rabbitmqUrl, defaultPort: 5672 },
+    });
+    /** The registration's start, or undefined when the API refused it (a failure, stage `api`). */
+    const register = async (tenantId: string): Promise<number | undefined> => {
+      try {
+        const created = await platform.api('POST', '/v1/tenants', {
+          id: tenantId,
+          displayName: tenantId,
+        });
+        if (created.status !== 201) throw new Error(`create: ${created.status} ${created.text}`);
+        const t0 = performance.now();
+        const registered = await platform.api('POST', `/v1/tenants/${tenantId}/services`, {
+          product: 'ledger',
+          isolationMode: MODE,
+        });
+        if (registered.status !== 202)
+          throw new Error(`register: ${registered.status} ${registered.text}`);
+        return t0;
+      } catch (error) {
+        seen.refused(tenantId, (error as Error).message);
+        return undefined;
       }
-    }, 1);
-    const waitReady = async (tenantId: string, timeoutMs = 60_000) => {
-      const deadline = performance.now() + timeoutMs;
-      while (!readyAt.has(tenantId)) {
-        if (performance.now() > deadline)
-          throw new Error(`${tenantId} not ready in ${timeoutMs} ms`);
-        await new Promise((r) => setTimeout(r, 1));
-      }
-      return readyAt.get(tenantId)!;
     };
-    const register = async (tenantId: string) => {
-      const created = await platform.api('POST', '/v1/tenants', {
-        id: tenantId,
-        displayName: tenantId,
-      });
-      if (created.status !== 201)
-        throw new Error(`create ${tenantId}: ${created.status} ${created.text}`);
-      const t0 = performance.now();
-      const registered = await platform.api('POST', `/v1/tenants/${tenantId}/services`, {
-        product: 'ledger',
-        isolationMode: MODE,
-      });
-      if (registered.status !== 202)
-        throw new Error(`register ${tenantId}: ${registered.status} ${registered.text}`);
-      return t0;
+    /** The aggregator's view of registrations still unfinished at their deadline, taken then. */
+    const statusesOf = async (late: string[]): Promise<AggregatorStatus[]> => {
+      if (!late.length) return [];
+      const rows = await platform.platformQuery<{
+        tenant_id: string;
+        state: string;
+        required: string[] | null;
+        stages: AggregatorStatus['stages'];
+      }>(
+        `SELECT tenant_id, state, required, stages
+           FROM readiness_aggregator.service_status WHERE tenant_id = ANY($1)`,
+        [late],
+      );
+      return rows.map((r) => ({ ...r, tenantId: r.tenant_id }));
     };
+    /** What each registration was at its deadline (one that turned Ready later still counts late). */
+    const reportOf = (submitted: string[], outcomes: Outcome[], statuses: AggregatorStatus[]) =>
+      buildOutcomeReport({
+        submitted,
+        ready: new Set(submitted.filter((_, i) => outcomes[i] === 'ready')),
+        failures: new Map(
+          submitted
+            .filter((_, i) => outcomes[i] === 'failed')
+            .map((t) => [t, seen.failures.get(t)!]),
+        ),
+        statuses,
+      });
 
-    // Latency, one registration at a time, interleaved with the plain script.
+    // Latency, one registration at a time, interleaved with the plain script. Each measured
+    // registration's CPU window runs from its first POST to Ready plus the settle time.
     const platformMs: number[] = [];
     const baselineMs: number[] = [];
+    const measured: string[] = [];
+    const measuredOutcomes: Outcome[] = [];
+    const lateStatuses: AggregatorStatus[] = [];
+    let warmupNotReady = 0;
+    let sequentialCpu = NO_CPU;
     for (let i = 0; i < N + WARMUP; i++) {
       const tenant = `l${i}-${platform.runId}`;
       const plain = `s${i}-${platform.runId}`;
       tenants.push(tenant, plain);
+      const before = cpu.snapshot();
       const t0 = await register(tenant);
-      const latency = (await waitReady(tenant)) - t0;
-      const sequential = await baseline.provision(plain, 'ledger', MODE);
-      if (i >= WARMUP) {
-        platformMs.push(latency);
-        baselineMs.push(sequential);
+      const outcome: Outcome =
+        t0 === undefined
+          ? 'failed'
+          : await seen.outcome(tenant, performance.now() + SEQUENTIAL_DEADLINE_MS);
+      if (i >= WARMUP && outcome === 'late') lateStatuses.push(...(await statusesOf([tenant])));
+      await sleep(SETTLE_MS);
+      if (i < WARMUP) {
+        if (outcome !== 'ready') warmupNotReady++;
+      } else {
+        sequentialCpu = addCpu(sequentialCpu, cpuBetween(before, cpu.snapshot()));
+        measured.push(tenant);
+        measuredOutcomes.push(outcome);
+        if (outcome === 'ready') platformMs.push(seen.readyAt.get(tenant)! - t0!);
       }
+      const sequential = await baseline.provision(plain, 'ledger', MODE);
+      if (i >= WARMUP) baselineMs.push(sequential);
     }
+    const sequentialOutcome = reportOf(measured, measuredOutcomes, lateStatuses);
 
     // Where one registration's time goes: each stage's completion, from registration (ServiceReady).
-    const latencyTenants = Array.from({ length: N }, (_, i) => `l${i + WARMUP}-${platform.runId}`);
+    const readyMeasured = measured.filter((_, i) => measuredOutcomes[i] === 'ready');
     const latencyStages = Object.fromEntries(
-      Object.keys(timings.get(latencyTenants[0]) ?? {}).map((stage) => [
+      Object.keys(seen.stageTimings.get(readyMeasured[0]) ?? {}).map((stage) => [
         stage,
         Math.round(
           percentile(
-            latencyTenants.map((t) => timings.get(t)![stage]),
+            readyMeasured.map((t) => seen.stageTimings.get(t)![stage]),
             50,
-          ),
+          )!,
         ),
       ]),
     );
 
-    // Throughput: many registrations at once, from the first POST to the last ServiceReady.
+    let idle: CpuDelta | undefined;
+    if (IDLE_MS > 0) {
+      await sleep(SETTLE_MS);
+      const before = cpu.snapshot();
+      await sleep(IDLE_MS);
+      idle = cpuBetween(before, cpu.snapshot());
+    }
+
+    // Throughput: many registrations at once, from the first POST to the last ServiceReady, or to
+    // the deadline (scaled with N) with what is unfinished reported.
     const batch = Array.from({ length: THROUGHPUT_N }, (_, i) => `t${i}-${platform.runId}`);
     tenants.push(...batch);
-    const rss: number[] = [];
-    const sampler = setInterval(() => rss.push(process.memoryUsage().rss), 1_000);
+    const waitMs = deadlineMs(THROUGHPUT_N, WAIT_DEADLINE);
+    const cpuBefore = cpu.snapshot();
     const start = performance.now();
+    const startedAt = new Map<string, number>();
     // An operator's client keeps a bounded number of calls in flight, as any API client should.
     const queue = [...batch];
     await Promise.all(
       Array.from({ length: 16 }, async () => {
-        for (let t = queue.shift(); t; t = queue.shift()) await register(t);
+        for (let t = queue.shift(); t; t = queue.shift()) {
+          const t0 = await register(t);
+          if (t0 !== undefined) startedAt.set(t, t0);
+        }
       }),
     );
-    const last = Math.max(...(await Promise.all(batch.map((t) => waitReady(t, 300_000)))));
-    const seconds = (last - start) / 1_000;
-    clearInterval(sampler);
-    clearInterval(watch);
-    await ready.stop();
+    const outcomes = await Promise.all(batch.map((t) => seen.outcome(t, start + waitMs)));
+    const stoppedAt = performance.now();
+    const throughputOutcome = reportOf(
+      batch,
+      outcomes,
+      await statusesOf(batch.filter((_, i) => outcomes[i] === 'late')),
+    );
+    await sleep(SETTLE_MS);
+    const throughputCpu = cpuBetween(cpuBefore, cpu.snapshot());
+    const readyBatch = batch.filter((_, i) => outcomes[i] === 'ready');
+    const finished = outcomes.every((o) => o !== 'late');
+    // Unfinished: the rate is what was Ready by the deadline, over the whole wait.
+    const end = finished ? Math.max(...readyBatch.map((t) => seen.readyAt.get(t)!)) : stoppedAt;
+    const seconds = readyBatch.length || !finished ? (end - start) / 1_000 : null;
+    const throughputLatency = readyBatch.map((t) => seen.readyAt.get(t)! - startedAt.get(t)!);
+    await seen.stop();
+    watch = undefined;
     // Where the time goes under load: each stage's completion, from registration, across the batch.
     const stageRows = await platform.platformQuery<{ stage: string; p50: number; p99: number }>(
       `SELECT key AS stage,
@@ -151,27 +243,56 @@ async function main() {
               percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99
          FROM (SELECT s.key, EXTRACT(EPOCH FROM ((s.value->>'completedAt')::timestamptz - st.registered_at)) * 1000 AS ms
                  FROM readiness_aggregator.service_status st, jsonb_each(st.stages) s
-                WHERE st.tenant_id LIKE 't%') x
+                WHERE st.tenant_id LIKE 't%' AND s.value->>'status' = 'done') x
         GROUP BY key ORDER BY p50`,
     );
 
+    const p50 = percentile(platformMs, 50);
+    const baselineP50 = percentile(baselineMs, 50);
+    const cpuSequential = cpuPerRegistration(
+      sequentialCpu,
+      measured.length,
+      cpu.ticksPerSecond,
+      idle,
+    );
+    const cpuThroughput = cpuPerRegistration(throughputCpu, THROUGHPUT_N, cpu.ticksPerSecond, idle);
     const result = {
       bench: 'provisioning',
       mode: MODE,
       product: 'ledger (postgres + 10-table migration, mongodb, rabbitmq)',
       n: N,
-      p50_ms: round(percentile(platformMs, 50)),
+      p50_ms: round(p50),
       p99_ms: round(percentile(platformMs, 99)),
-      sequential_baseline_ms: round(percentile(baselineMs, 50)),
+      sequential_baseline_ms: round(baselineP50),
       sequential_baseline_p99_ms: round(percentile(baselineMs, 99)),
       stage_completion_p50_ms: latencyStages,
-      ratio: Number((percentile(platformMs, 50) / percentile(baselineMs, 50)).toFixed(2)),
+      ratio: p50 !== null && baselineP50 ? Number((p50 / baselineP50).toFixed(2)) : null,
+      sequential_outcome: {
+        ...sequentialOutcome,
+        deadline_ms: SEQUENTIAL_DEADLINE_MS,
+        ...(warmupNotReady ? { warmup_not_ready: warmupNotReady } : {}),
+      },
       throughput_n: THROUGHPUT_N,
       throughput_seconds: round(seconds),
-      throughput_per_s: round(THROUGHPUT_N / seconds),
+      throughput_per_s: seconds ? round(readyBatch.length / seconds) : null,
+      throughput_latency_ms: {
+        p50: round(percentile(throughputLatency, 50)),
+        p99: round(percentile(throughputLatency, 99)),
+      },
+      throughput_outcome: {
+        ...throughputOutcome,
+        deadline_ms: waitMs,
+        waited_s: round((stoppedAt - start) / 1_000),
+      },
       throughput_stage_completion_ms: Object.fromEntries(
         stageRows.map((r) => [r.stage, { p50: Math.round(r.p50), p99: Math.round(r.p99) }]),
       ),
+      cpu_ms_per_registration: {
+        sequential: cpuSequential,
+        throughput: cpuThroughput,
+        idle_ms_per_s: idle ? cpuPerSecond(idle, cpu.ticksPerSecond) : null,
+        not_counted: cpu.notCounted,
+      },
       machine: `${os.cpus().length} cpu ${os.cpus()[0]?.model ?? ''}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, load ${os
         .loadavg()
         .map((l) => l.toFixed(1))
@@ -183,8 +304,12 @@ async function main() {
       path.join(__dirname, `../results/provisioning-${MODE.toLowerCase()}.json`),
       `${JSON.stringify(result, null, 2)}\n`,
     );
+    process.stdout.write(
+      `${summaryLine(sequentialOutcome, throughputOutcome, result.throughput_seconds, cpuSequential, cpuThroughput)}\n`,
+    );
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
+    await watch?.stop().catch(() => undefined);
     await platform.stop().catch(() => undefined);
     await resources
       .cleanUp(tenants, [['ledger', MODE]])
@@ -194,6 +319,30 @@ async function main() {
     await baselineDs.destroy();
     await baselineDb.drop();
   }
+}
+
+/** One human line: what became of the registrations and the CPU each cost. */
+function summaryLine(
+  sequential: OutcomeReport,
+  throughput: OutcomeReport,
+  seconds: number | null,
+  cpuSequential: CpuPerRegistration | null,
+  cpuThroughput: CpuPerRegistration | null,
+): string {
+  const counts = (o: OutcomeReport) =>
+    `${o.ready}/${o.submitted} Ready` +
+    (o.failed ? `, ${o.failed} failed` : '') +
+    (o.late
+      ? `, ${o.late} late (waiting on ${Object.entries(o.waiting_on)
+          .map(([stage, n]) => `${stage} ${n}`)
+          .join(', ')})`
+      : '');
+  const cpuText = (c: CpuPerRegistration | null) => (c ? `${Math.round(c.total)} ms` : 'n/a');
+  return (
+    `provisioning ${MODE}: sequential ${counts(sequential)}; throughput ${counts(throughput)}` +
+    `${seconds === null ? '' : ` in ${seconds} s`}; CPU per registration (counted processes) ` +
+    `${cpuText(cpuSequential)} sequential, ${cpuText(cpuThroughput)} throughput`
+  );
 }
 
 main().then(
