@@ -15,6 +15,8 @@ import { ResolveTenantConnectionUseCase } from '../../apps/tenant-registry/src/p
 import { ProductCatalogReader } from '../../apps/tenant-registry/src/products/product-catalog.reader';
 import { PublishProductVersionUseCase } from '../../apps/tenant-registry/src/products/publish-product-version.use-case';
 import { ChangeRolloutStateUseCase } from '../../apps/tenant-registry/src/rollouts/change-rollout-state.use-case';
+import { ProductFleetController } from '../../apps/tenant-registry/src/rollouts/product-fleet.controller';
+import { ProductFleetReader } from '../../apps/tenant-registry/src/rollouts/product-fleet.reader';
 import { RolloutsController } from '../../apps/tenant-registry/src/rollouts/rollouts.controller';
 import { RolloutsReader } from '../../apps/tenant-registry/src/rollouts/rollouts.reader';
 import { StartRolloutUseCase } from '../../apps/tenant-registry/src/rollouts/start-rollout.use-case';
@@ -51,6 +53,7 @@ class ServiceNameModule {}
     RegistrationsController,
     ProductsController,
     RolloutsController,
+    ProductFleetController,
     TenantConnectionController,
   ],
   providers: [
@@ -66,6 +69,7 @@ class ServiceNameModule {}
     { provide: StartRolloutUseCase, useValue: unused },
     { provide: ChangeRolloutStateUseCase, useValue: unused },
     { provide: RolloutsReader, useValue: unused },
+    { provide: ProductFleetReader, useValue: unused },
     { provide: ProductTokenIssuer, useValue: unused },
     { provide: ProductTokenGuard, useValue: unused },
     { provide: getDataSourceToken(), useValue: unused },

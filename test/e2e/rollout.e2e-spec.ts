@@ -159,6 +159,8 @@ describe('rollouts', () => {
     expect((await start({ targetVersion: 'v1' })).status).toBe(400);
     expect((await start({ targetVersion: '1.1.0', concurrency: 0 })).status).toBe(400);
     expect((await platform.api('GET', '/v1/products/ledger/rollouts')).body).toEqual([]);
+    expect((await platform.api('GET', '/v1/products/nope/rollouts')).status).toBe(404);
+    expect((await platform.api('GET', '/v1/products/nope/fleet')).status).toBe(404);
   });
 
   it('pauses when a canary tenant fails, before any tenant outside the canary is touched', async () => {
@@ -214,6 +216,14 @@ describe('rollouts', () => {
     expect(behind.body.upgrade.reason).toMatch(/^migrations: /);
     const ahead = await platform.api('GET', `/v1/tenants/${canaryOk}/services/ledger`);
     expect(ahead.body).toMatchObject({ productVersion: '1.1.0', schemaVersion: 11, upgrade: null });
+    // The product's view: tenants per version, who is behind and why, the rollout's progress.
+    const fleet = (await platform.api('GET', '/v1/products/ledger/fleet')).body;
+    expect(fleet).toMatchObject({
+      current: '1.0.0',
+      tenantsAtVersion: { '1.0.0': tenants.length - 2, '1.1.0': 2 },
+      behind: [{ tenantId: poisoned, productVersion: '1.0.0', upgrade: { state: 'failed' } }],
+      rollouts: [{ id: rolloutId, state: 'paused', counts: paused.counts }],
+    });
   });
 
   it('starts a tenant registered while the rollout is under way at its target', async () => {
@@ -258,8 +268,12 @@ describe('rollouts', () => {
     for (const t of completed.tenants) expect(t.durationMs).toBeGreaterThanOrEqual(0);
     // Every tenant, in both modes, has every addition, each migration applied exactly once.
     for (const tenant of tenants) expect(await onServers(tenant)).toEqual(AT_110);
-    const { body: registrations } = await platform.api('GET', '/v1/products/ledger/versions');
-    expect(registrations.current).toBe('1.1.0');
+    const fleet = (await platform.api('GET', '/v1/products/ledger/fleet')).body;
+    expect(fleet).toMatchObject({
+      current: '1.1.0',
+      tenantsAtVersion: { '1.1.0': tenants.length + 1 },
+      behind: [],
+    });
     const versions = await platform.platformQuery<{ product_version: string; n: number }>(
       `SELECT product_version, count(*)::int AS n FROM tenant_registry.service_registration
         WHERE tenant_id = ANY($1) GROUP BY product_version`,

@@ -27,6 +27,8 @@ import { RolloutTenantEntity } from './rollouts/rollout-tenant.entity';
 import { RolloutEntity } from './rollouts/rollout.entity';
 import { RolloutsController } from './rollouts/rollouts.controller';
 import { RolloutsReader } from './rollouts/rollouts.reader';
+import { ProductFleetController } from './rollouts/product-fleet.controller';
+import { ProductFleetReader } from './rollouts/product-fleet.reader';
 import { StartRolloutUseCase } from './rollouts/start-rollout.use-case';
 import { StageUpgradeFailedHandler } from './handlers/stage-upgrade-failed.handler';
 import { StageUpgradedHandler } from './handlers/stage-upgraded.handler';
@@ -81,6 +83,7 @@ export class AppModule {
         RegistrationsController,
         ProductsController,
         RolloutsController,
+        ProductFleetController,
         StageUpgradedHandler,
         StageUpgradeFailedHandler,
         TenantConnectionController,
@@ -99,6 +102,7 @@ export class AppModule {
         ChangeRolloutStateUseCase,
         RecordUpgradeOutcomeUseCase,
         RolloutsReader,
+        ProductFleetReader,
         RegisterServiceUseCase,
         ChangeTenantStatusUseCase,
         RequestCredentialRotationUseCase,

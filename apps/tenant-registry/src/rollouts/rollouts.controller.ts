@@ -34,6 +34,7 @@ export class RolloutsController {
 
   @Get()
   @ApiOperation({ summary: "A product's rollouts, newest first, with counts per state." })
+  @ApiResponse({ status: 404, description: 'Unknown product.' })
   list(@Param('product') product: string) {
     return this.reader.list(product);
   }

@@ -1,5 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { ProductEntity } from '../products/product.entity';
 import { RolloutDriver } from './rollout-driver';
 import { RolloutTenantEntity } from './rollout-tenant.entity';
 import { RolloutEntity } from './rollout.entity';
@@ -13,6 +14,8 @@ export class RolloutsReader {
   ) {}
 
   async list(product: string) {
+    if (!(await this.dataSource.getRepository(ProductEntity).existsBy({ name: product })))
+      throw new NotFoundException(`unknown product '${product}'`);
     const rollouts = await this.dataSource
       .getRepository(RolloutEntity)
       .find({ where: { product }, order: { createdAt: 'DESC' } });

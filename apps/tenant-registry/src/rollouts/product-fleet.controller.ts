@@ -1,0 +1,19 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ProductFleetReader } from './product-fleet.reader';
+
+@ApiTags('rollouts')
+@ApiBearerAuth()
+@Controller('v1/products/:product/fleet')
+export class ProductFleetController {
+  constructor(private readonly reader: ProductFleetReader) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'Tenants per version, who is behind and why, and the rollouts with their progress.',
+  })
+  @ApiResponse({ status: 404, description: 'Unknown product.' })
+  fleet(@Param('product') product: string) {
+    return this.reader.fleet(product);
+  }
+}
