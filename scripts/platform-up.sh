@@ -82,6 +82,6 @@ for entry in "${ENCLAVE_APPS[@]}"; do
   port=${entry##*:}
   printf '  %-22s http://127.0.0.1:%s   health: /health  readiness: /health/ready   log: %s\n' "$app" "$port" "$root/$run_dir/$app.log"
 done
-echo "  admin API              http://127.0.0.1:7100/v1 (OpenAPI: /openapi.json, /docs); status view http://127.0.0.1:7106/v1"
+echo "  admin API              http://127.0.0.1:7100/v1 (OpenAPI: /openapi.json, /docs); status view http://127.0.0.1:7106/v1 (all with the operator token)"
 echo "  operator token         source $root/$secrets_file  # then: curl -H \"Authorization: Bearer \$ADMIN_API_TOKEN\" http://127.0.0.1:7100/v1/products"
 echo "Stop everything with: npm run stop"

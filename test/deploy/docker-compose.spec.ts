@@ -57,7 +57,11 @@ const EXTRA_REQUIRED: Record<string, string[]> = {
   'postgres-provisioner': ['TENANT_PG_ADMIN_URL'],
   'mongo-provisioner': ['MONGO_URL'],
   'broker-provisioner': ['RABBITMQ_MGMT_URL', 'RABBITMQ_AMQP_URL'],
+  'readiness-aggregator': ['ADMIN_API_TOKEN'],
 };
+
+/** Apps with an operator API: they must all accept the one operator token. */
+const OPERATOR_APIS = ['tenant-registry', 'readiness-aggregator'];
 
 /** Infrastructure each app must wait for (healthy) besides kafka and postgres. */
 const EXTRA_DEPENDS: Record<string, string[]> = {
@@ -331,6 +335,15 @@ describe('docker-compose.yml', () => {
           expect(env.VAULT_TOKEN).toBe(bao.BAO_DEV_ROOT_TOKEN_ID);
         }
       }
+    }
+  });
+
+  it('gives every app with an operator API the same operator token, overrides included', () => {
+    const adminToken = 'override-admin-token-0123456789abcdef';
+    for (const vars of [noVars, { ...overrides, ADMIN_API_TOKEN: adminToken }]) {
+      const tokens = OPERATOR_APIS.map((app) => resolvedEnv(services[app], vars).ADMIN_API_TOKEN);
+      expect(tokens).toEqual(OPERATOR_APIS.map(() => vars.ADMIN_API_TOKEN ?? tokens[0]));
+      expect(tokens[0]).toMatch(/^\S{32,}$/);
     }
   });
 

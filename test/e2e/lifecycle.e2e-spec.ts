@@ -341,6 +341,7 @@ describe('provisioning lifecycle', () => {
 
     const status = await fetch(
       `${platform.apps.get('readiness-aggregator')!.base}/v1/registrations/${ledger.id}`,
+      { headers: { authorization: `Bearer ${platform.adminToken}` } },
     ).then(
       (r) =>
         r.json() as Promise<{

@@ -74,6 +74,36 @@ describe('platform boot', () => {
     }
   });
 
+  it('opens the status view and the API documents to the operator token only; health to all', async () => {
+    const registry = platform.apps.get('tenant-registry')!.base;
+    const aggregator = platform.apps.get('readiness-aggregator')!.base;
+    const get = (url: string, token?: string) =>
+      fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    const closed = [
+      `${aggregator}/v1/products/ledger/summary`,
+      `${aggregator}/v1/products/ledger/tenants`,
+      `${aggregator}/v1/registrations/00000000-0000-4000-8000-000000000000`,
+      `${registry}/docs`,
+      `${registry}/openapi.json`,
+    ];
+    for (const url of closed) {
+      expect([url, (await get(url)).status]).toEqual([url, 401]);
+      expect([url, (await get(url, `${platform.adminToken}0`)).status]).toEqual([url, 401]);
+      expect([url, (await get(url, platform.productTokenSecret)).status]).toEqual([url, 401]);
+    }
+    const opened = await Promise.all(closed.map((url) => get(url, platform.adminToken)));
+    expect(opened.map((r) => r.status)).toEqual([200, 200, 404, 200, 200]);
+    expect(((await opened[4].json()) as { openapi: string }).openapi).toMatch(/^3\./);
+    // The YAML copy Swagger would add beside it is not served at all.
+    expect((await get(`${registry}/docs-yaml`, platform.adminToken)).status).toBe(404);
+    for (const app of APPS) {
+      const { base } = platform.apps.get(app)!;
+      for (const path of ['/health', '/health/ready']) {
+        expect([app, path, (await get(`${base}${path}`)).status]).toEqual([app, path, 200]);
+      }
+    }
+  });
+
   it('shuts every app down gracefully on SIGTERM', async () => {
     const exits = await Promise.all(
       APPS.map((app) => platform.apps.get(app)!.process.stop('SIGTERM', 15_000)),

@@ -5,7 +5,12 @@ import {
   MessagingOptions,
   messagingOptionsFrom,
 } from '@enclave/messaging';
-import { HealthModule, PostgresReadinessProbe, ServiceKitModule } from '@enclave/service-kit';
+import {
+  HealthModule,
+  OperatorAuthModule,
+  PostgresReadinessProbe,
+  ServiceKitModule,
+} from '@enclave/service-kit';
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ReadinessAggregatorConfig } from './config/readiness-aggregator.config';
@@ -44,6 +49,8 @@ export class AppModule {
           config,
           migrations: readinessAggregatorMigrations,
         }),
+        // The status view is for operators: the registry's token, on every route but health.
+        OperatorAuthModule.forRoot(config.ADMIN_API_TOKEN),
         TypeOrmModule.forFeature([ServiceStatusEntity]),
         MessagingModule.forRoot(
           messagingOptionsFrom(SERVICE, config, platformEventCatalog, messaging),

@@ -1,12 +1,16 @@
 import { platformEventCatalog } from '@enclave/contracts';
 import { KafkaReadinessProbe, MessagingModule, messagingOptionsFrom } from '@enclave/messaging';
-import { HealthModule, PostgresReadinessProbe, ServiceKitModule } from '@enclave/service-kit';
+import {
+  HealthModule,
+  OperatorAuthModule,
+  PostgresReadinessProbe,
+  ServiceKitModule,
+} from '@enclave/service-kit';
 import { SecretStoreModule, SecretStoreReadinessProbe } from '@enclave/secret-store';
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE, Reflector } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ZodValidationPipe } from 'nestjs-zod';
-import { AdminTokenGuard } from './auth/admin-token.guard';
 import { ProductTokenGuard } from './auth/product-token.guard';
 import { ProductTokenIssuer } from './auth/product-token.issuer';
 import { CredentialsIssuedHandler } from './handlers/credentials-issued.handler';
@@ -62,6 +66,7 @@ export class AppModule {
           config,
           migrations: tenantRegistryMigrations,
         }),
+        OperatorAuthModule.forRoot(config.ADMIN_API_TOKEN),
         TypeOrmModule.forFeature([
           TenantEntity,
           ServiceRegistrationEntity,
@@ -118,12 +123,6 @@ export class AppModule {
         },
         { provide: APP_PIPE, useClass: ZodValidationPipe },
         { provide: APP_FILTER, useClass: UnavailableFilter },
-        {
-          provide: APP_GUARD,
-          inject: [Reflector],
-          useFactory: (reflector: Reflector) =>
-            new AdminTokenGuard(config.ADMIN_API_TOKEN, reflector),
-        },
       ],
     };
   }

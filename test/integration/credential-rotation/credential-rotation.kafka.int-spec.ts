@@ -44,6 +44,8 @@ describe('credential rotation over Kafka', () => {
   const kafka = testKafka(infra.kafkaBrokers);
   const prefix = `it-rot-${randomBytes(3).toString('hex')}.`;
   const encryptionKey = randomBytes(32).toString('base64');
+  // The aggregator's status view is for operators (the credential-service ignores it).
+  const adminToken = randomBytes(24).toString('hex');
   const basePort = randomPortSlot();
   const aggregatorBase = `http://127.0.0.1:${basePort + 1}`;
   const tenantId = `it-${randomBytes(4).toString('hex')}`;
@@ -126,7 +128,9 @@ describe('credential rotation over Kafka', () => {
   const rotationView = async () => {
     const response = await fetch(
       `${aggregatorBase}/v1/registrations/${registration.registrationId}`,
+      { headers: { authorization: `Bearer ${adminToken}` } },
     );
+    expect(response.status).toBe(200);
     return ((await response.json()) as { rotation: unknown }).rotation;
   };
 
@@ -183,6 +187,7 @@ describe('credential rotation over Kafka', () => {
       KAFKA_TOPIC_PARTITIONS: '3',
       SECRET_STORE: 'embedded',
       SECRETS_ENCRYPTION_KEY: encryptionKey,
+      ADMIN_API_TOKEN: adminToken,
     });
     apps = (['credential-service', 'readiness-aggregator'] as const).map(
       (app, i) =>

@@ -1,5 +1,5 @@
-import { commonConfig } from '@enclave/service-kit';
+import { commonConfig, operatorAuthConfig } from '@enclave/service-kit';
 
-export const readinessAggregatorConfig = commonConfig.extend({});
+export const readinessAggregatorConfig = commonConfig.extend(operatorAuthConfig.variables);
 
 export type ReadinessAggregatorConfig = ReturnType<typeof readinessAggregatorConfig.load>;

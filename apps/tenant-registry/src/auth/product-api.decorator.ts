@@ -1,6 +1,4 @@
-import { SetMetadata } from '@nestjs/common';
-
-export const PRODUCT_API = 'enclave:product-api';
+import { OwnAuthentication } from '@enclave/service-kit';
 
 /** Marks a route products call with their product token instead of the operator token. */
-export const ProductApi = (): MethodDecorator & ClassDecorator => SetMetadata(PRODUCT_API, true);
+export const ProductApi = (): MethodDecorator & ClassDecorator => OwnAuthentication();

@@ -1,26 +1,24 @@
 import { secretStoreConfig } from '@enclave/secret-store';
-import { commonConfig } from '@enclave/service-kit';
+import { commonConfig, operatorAuthConfig } from '@enclave/service-kit';
 import { z } from 'zod';
 
-export const tenantRegistryConfig = commonConfig.extend(secretStoreConfig.variables).extend({
-  ADMIN_API_TOKEN: {
-    schema: z.string().min(32, 'must be at least 32 characters'),
-    description: 'Bearer token operators present to the admin API.',
-    secret: true,
-  },
-  PRODUCT_TOKEN_SECRET: {
-    schema: z.string().min(32, 'must be at least 32 characters'),
-    description:
-      'Key from which each product API token is derived (HMAC); changing it revokes every product token.',
-    secret: true,
-  },
-  API_BODY_LIMIT: {
-    schema: z
-      .string()
-      .regex(/^\d+(kb|mb)$/)
-      .default('16kb'),
-    description: 'Largest accepted request body; larger ones get 413.',
-  },
-});
+export const tenantRegistryConfig = commonConfig
+  .extend(secretStoreConfig.variables)
+  .extend(operatorAuthConfig.variables)
+  .extend({
+    PRODUCT_TOKEN_SECRET: {
+      schema: z.string().min(32, 'must be at least 32 characters'),
+      description:
+        'Key from which each product API token is derived (HMAC); changing it revokes every product token.',
+      secret: true,
+    },
+    API_BODY_LIMIT: {
+      schema: z
+        .string()
+        .regex(/^\d+(kb|mb)$/)
+        .default('16kb'),
+      description: 'Largest accepted request body; larger ones get 413.',
+    },
+  });
 
 export type TenantRegistryConfig = ReturnType<typeof tenantRegistryConfig.load>;

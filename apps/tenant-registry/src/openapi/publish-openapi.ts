@@ -1,3 +1,4 @@
+import { OperatorToken, requireOperatorToken } from '@enclave/service-kit';
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
@@ -13,7 +14,13 @@ export function buildOpenApi(app: INestApplication) {
   return cleanupOpenApiDoc(SwaggerModule.createDocument(app, config));
 }
 
+/**
+ * Swagger UI at /docs and the document at /openapi.json, for operators only. Swagger mounts them
+ * outside Nest's router, where the global guard never runs, so the same token check goes first.
+ */
 export function publishOpenApi(app: INestApplication): void {
   const document = buildOpenApi(app);
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });
+  app.use(['/docs', '/openapi.json'], requireOperatorToken(app.get(OperatorToken)));
+  // JSON only: the YAML copy would sit at /docs-yaml, a path of its own to guard.
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', raw: ['json'] });
 }

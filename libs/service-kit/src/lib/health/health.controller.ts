@@ -2,9 +2,12 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { READINESS_PROBES, ReadinessProbe } from './readiness-probe';
 import { SERVICE_NAME } from '../bootstrap/service-name.token';
+import { Public } from '../auth/public.decorator';
 
 const PROBE_TIMEOUT_MS = 2_000;
 
+// Orchestrators and load balancers probe without credentials: the only public routes.
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -1,0 +1,20 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { OperatorToken } from './operator-token';
+import { OperatorTokenGuard } from './operator-token.guard';
+
+/** Puts every HTTP route of the app behind the operator token (OperatorTokenGuard). */
+@Module({})
+export class OperatorAuthModule {
+  static forRoot(token: string): DynamicModule {
+    return {
+      module: OperatorAuthModule,
+      global: true,
+      providers: [
+        { provide: OperatorToken, useValue: new OperatorToken(token) },
+        { provide: APP_GUARD, useClass: OperatorTokenGuard },
+      ],
+      exports: [OperatorToken],
+    };
+  }
+}
