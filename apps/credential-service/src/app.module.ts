@@ -1,12 +1,5 @@
-import { platformEventCatalog } from '@enclave/contracts';
-import {
-  KafkaReadinessProbe,
-  MessagingModule,
-  MessagingOptions,
-  messagingOptionsFrom,
-} from '@enclave/messaging';
-import { SecretStoreModule, SecretStoreReadinessProbe } from '@enclave/secret-store';
-import { HealthModule, PostgresReadinessProbe, ServiceKitModule } from '@enclave/service-kit';
+import { StageRuntimeModule } from '@enclave/lifecycle';
+import { MessagingOptions } from '@enclave/messaging';
 import { DynamicModule, Module } from '@nestjs/common';
 import { CredentialServiceConfig } from './config/credential-service.config';
 import { credentialServiceMigrations } from './migrations/credential-service.migrations';
@@ -32,20 +25,12 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ServiceKitModule.forRoot({
+        StageRuntimeModule.forStage({
           service: SERVICE,
           config,
           migrations: credentialServiceMigrations,
+          messaging,
         }),
-        SecretStoreModule.forRoot(config),
-        MessagingModule.forRoot(
-          messagingOptionsFrom(SERVICE, config, platformEventCatalog, messaging),
-        ),
-        HealthModule.forRoot([
-          PostgresReadinessProbe,
-          KafkaReadinessProbe,
-          SecretStoreReadinessProbe,
-        ]),
       ],
       controllers: [
         ServiceRegisteredHandler,

@@ -1,8 +1,4 @@
-import { platformEventCatalog } from '@enclave/contracts';
-import { ProductCatalogModule } from '@enclave/lifecycle';
-import { KafkaReadinessProbe, MessagingModule, messagingOptionsFrom } from '@enclave/messaging';
-import { SecretStoreModule, SecretStoreReadinessProbe } from '@enclave/secret-store';
-import { HealthModule, PostgresReadinessProbe, ServiceKitModule } from '@enclave/service-kit';
+import { StageRuntimeModule } from '@enclave/lifecycle';
 import { DynamicModule, Module } from '@nestjs/common';
 import { MigrationRunnerConfig } from './config/migration-runner.config';
 import { PostgresProvisionedHandler } from './handlers/postgres-provisioned.handler';
@@ -22,20 +18,12 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ServiceKitModule.forRoot({
+        StageRuntimeModule.forStage({
           service: SERVICE,
           config,
           migrations: [CreateTenantSchemaVersion1764300000000],
+          productCatalog: true,
         }),
-        SecretStoreModule.forRoot(config),
-        MessagingModule.forRoot(messagingOptionsFrom(SERVICE, config, platformEventCatalog)),
-        // The stage's own copy of the product catalog (ProductVersionPublished).
-        ProductCatalogModule.forService(SERVICE),
-        HealthModule.forRoot([
-          PostgresReadinessProbe,
-          KafkaReadinessProbe,
-          SecretStoreReadinessProbe,
-        ]),
       ],
       controllers: [
         PostgresProvisionedHandler,

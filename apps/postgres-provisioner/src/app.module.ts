@@ -1,8 +1,4 @@
-import { platformEventCatalog } from '@enclave/contracts';
-import { ProductCatalogModule } from '@enclave/lifecycle';
-import { KafkaReadinessProbe, MessagingModule, messagingOptionsFrom } from '@enclave/messaging';
-import { SecretStoreModule, SecretStoreReadinessProbe } from '@enclave/secret-store';
-import { HealthModule, PostgresReadinessProbe, ServiceKitModule } from '@enclave/service-kit';
+import { StageRuntimeModule } from '@enclave/lifecycle';
 import { DynamicModule, Module } from '@nestjs/common';
 import { PostgresProvisionerConfig } from './config/postgres-provisioner.config';
 import { CredentialsIssuedHandler } from './handlers/credentials-issued.handler';
@@ -20,17 +16,12 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [
-        ServiceKitModule.forRoot({ service: SERVICE, config }),
-        SecretStoreModule.forRoot(config),
-        MessagingModule.forRoot(messagingOptionsFrom(SERVICE, config, platformEventCatalog)),
-        // The stage's own copy of the product catalog (ProductVersionPublished).
-        ProductCatalogModule.forService(SERVICE),
-        HealthModule.forRoot([
-          PostgresReadinessProbe,
-          KafkaReadinessProbe,
-          SecretStoreReadinessProbe,
-          TenantPostgresReadinessProbe,
-        ]),
+        StageRuntimeModule.forStage({
+          service: SERVICE,
+          config,
+          probes: [TenantPostgresReadinessProbe],
+          productCatalog: true,
+        }),
       ],
       controllers: [CredentialsIssuedHandler, ServiceDeprovisionRequestedHandler],
       providers: [

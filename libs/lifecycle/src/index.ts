@@ -9,3 +9,4 @@ export * from './lib/product-catalog/unknown-product-version.error';
 export * from './lib/product-catalog/product-version.store';
 export * from './lib/product-catalog/product-version-published.handler';
 export * from './lib/product-catalog/product-catalog.module';
+export * from './lib/stage-runtime.module';
