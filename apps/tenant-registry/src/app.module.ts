@@ -2,8 +2,8 @@ import { platformEventCatalog } from '@enclave/contracts';
 import { KafkaReadinessProbe, MessagingModule, messagingOptionsFrom } from '@enclave/messaging';
 import { HealthModule, PostgresReadinessProbe, ServiceKitModule } from '@enclave/service-kit';
 import { SecretStoreModule, SecretStoreReadinessProbe } from '@enclave/secret-store';
-import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE, Reflector } from '@nestjs/core';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, Reflector } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ZodValidationPipe } from 'nestjs-zod';
 import { AdminTokenGuard } from './auth/admin-token.guard';
@@ -15,6 +15,8 @@ import { CredentialsRotationFailedHandler } from './handlers/credentials-rotatio
 import { TenantRegistryConfig } from './config/tenant-registry.config';
 import { ServiceDeprovisionedHandler } from './handlers/service-deprovisioned.handler';
 import { ServiceStatusChangedHandler } from './handlers/service-status-changed.handler';
+import { DeclaredQueryInterceptor } from './http/declared-query.interceptor';
+import { JsonBodyMiddleware } from './http/json-body.middleware';
 import { UnavailableFilter } from './http/unavailable.filter';
 import { tenantRegistryMigrations } from './migrations/tenant-registry.migrations';
 import { ResolveTenantConnectionUseCase } from './product-api/resolve-tenant-connection.use-case';
@@ -40,7 +42,7 @@ import { TenantsController } from './tenants/tenants.controller';
 export const SERVICE = 'tenant-registry';
 
 @Module({})
-export class AppModule {
+export class AppModule implements NestModule {
   static register(config: TenantRegistryConfig): DynamicModule {
     return {
       module: AppModule,
@@ -93,6 +95,7 @@ export class AppModule {
           useValue: new ProductTokenIssuer(config.PRODUCT_TOKEN_SECRET),
         },
         { provide: APP_PIPE, useClass: ZodValidationPipe },
+        { provide: APP_INTERCEPTOR, useClass: DeclaredQueryInterceptor },
         { provide: APP_FILTER, useClass: UnavailableFilter },
         {
           provide: APP_GUARD,
@@ -102,5 +105,9 @@ export class AppModule {
         },
       ],
     };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(JsonBodyMiddleware).forRoutes('*');
   }
 }

@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
+import { declareInputRefusals } from './input-refusals';
 
 /** The OpenAPI document, generated from the controllers and zod DTOs, at /openapi.json. */
 export function buildOpenApi(app: INestApplication) {
@@ -10,7 +11,7 @@ export function buildOpenApi(app: INestApplication) {
     .setVersion('1')
     .addBearerAuth()
     .build();
-  return cleanupOpenApiDoc(SwaggerModule.createDocument(app, config));
+  return declareInputRefusals(cleanupOpenApiDoc(SwaggerModule.createDocument(app, config)));
 }
 
 export function publishOpenApi(app: INestApplication): void {
