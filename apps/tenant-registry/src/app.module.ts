@@ -7,8 +7,8 @@ import {
   ServiceKitModule,
 } from '@enclave/service-kit';
 import { SecretStoreModule, SecretStoreReadinessProbe } from '@enclave/secret-store';
-import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ZodValidationPipe } from 'nestjs-zod';
 import { ProductTokenGuard } from './auth/product-token.guard';
@@ -19,6 +19,8 @@ import { CredentialsRotationFailedHandler } from './handlers/credentials-rotatio
 import { TenantRegistryConfig } from './config/tenant-registry.config';
 import { ServiceDeprovisionedHandler } from './handlers/service-deprovisioned.handler';
 import { ServiceStatusChangedHandler } from './handlers/service-status-changed.handler';
+import { DeclaredQueryInterceptor } from './http/declared-query.interceptor';
+import { JsonBodyMiddleware } from './http/json-body.middleware';
 import { UnavailableFilter } from './http/unavailable.filter';
 import { tenantRegistryMigrations } from './migrations/tenant-registry.migrations';
 import { ResolveTenantConnectionUseCase } from './product-api/resolve-tenant-connection.use-case';
@@ -56,7 +58,7 @@ import { TenantsController } from './tenants/tenants.controller';
 export const SERVICE = 'tenant-registry';
 
 @Module({})
-export class AppModule {
+export class AppModule implements NestModule {
   static register(config: TenantRegistryConfig): DynamicModule {
     return {
       module: AppModule,
@@ -122,8 +124,13 @@ export class AppModule {
           useValue: new ProductTokenIssuer(config.PRODUCT_TOKEN_SECRET),
         },
         { provide: APP_PIPE, useClass: ZodValidationPipe },
+        { provide: APP_INTERCEPTOR, useClass: DeclaredQueryInterceptor },
         { provide: APP_FILTER, useClass: UnavailableFilter },
       ],
     };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(JsonBodyMiddleware).forRoutes('*');
   }
 }

@@ -2,6 +2,7 @@ import { OperatorToken, requireOperatorToken } from '@enclave/service-kit';
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
+import { declareInputRefusals } from './input-refusals';
 
 /** The OpenAPI document, generated from the controllers and zod DTOs, at /openapi.json. */
 export function buildOpenApi(app: INestApplication) {
@@ -11,7 +12,7 @@ export function buildOpenApi(app: INestApplication) {
     .setVersion('1')
     .addBearerAuth()
     .build();
-  return cleanupOpenApiDoc(SwaggerModule.createDocument(app, config));
+  return declareInputRefusals(cleanupOpenApiDoc(SwaggerModule.createDocument(app, config)));
 }
 
 /**

@@ -1,7 +1,8 @@
-import { Controller, Get, Header, Param, UseGuards } from '@nestjs/common';
+import { Controller, Get, Header, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ProductApi } from '../auth/product-api.decorator';
 import { ProductTokenGuard } from '../auth/product-token.guard';
+import { ProductParam, TenantIdParam } from '../http/path-params.decorator';
 import { ResolveTenantConnectionUseCase } from './resolve-tenant-connection.use-case';
 
 /** Called by products (their tenancy SDK) with the product's own API token, not by operators. */
@@ -25,7 +26,7 @@ export class TenantConnectionController {
   })
   @ApiResponse({ status: 401, description: "Not this product's API token." })
   @ApiResponse({ status: 404, description: 'The tenant has no registration of this product.' })
-  connection(@Param('product') product: string, @Param('tenantId') tenantId: string) {
+  connection(@ProductParam() product: string, @TenantIdParam() tenantId: string) {
     return this.resolveConnection.execute(product, tenantId);
   }
 }

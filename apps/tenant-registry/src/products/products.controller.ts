@@ -1,4 +1,3 @@
-import { productNameSchema, productVersionSchema } from '@enclave/contracts';
 import { TraceContext } from '@enclave/service-kit';
 import {
   BadRequestException,
@@ -7,7 +6,6 @@ import {
   Get,
   HttpCode,
   NotFoundException,
-  Param,
   Post,
   Put,
   Res,
@@ -15,16 +13,10 @@ import {
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ProductTokenIssuer } from '../auth/product-token.issuer';
+import { ProductParam, VersionParam } from '../http/path-params.decorator';
 import { ProductCatalogReader } from './product-catalog.reader';
 import { PublishProductVersionDto } from './publish-product-version.dto';
 import { PublishProductVersionUseCase } from './publish-product-version.use-case';
-
-/** A path parameter checked by the same rule as the body that names it. */
-function checked(schema: typeof productNameSchema | typeof productVersionSchema, value: string) {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new BadRequestException(result.error.issues[0].message);
-  return result.data;
-}
 
 @ApiTags('products')
 @ApiBearerAuth()
@@ -56,7 +48,7 @@ export class ProductsController {
   @ApiResponse({ status: 200, description: 'Already published with the same content.' })
   @ApiResponse({
     status: 400,
-    description: 'Invalid manifest, or it names another product or version.',
+    description: 'Invalid manifest or path, or the manifest names another product or version.',
   })
   @ApiResponse({
     status: 409,
@@ -64,13 +56,11 @@ export class ProductsController {
       'Other content under this version, a version not after the latest, or one that edits what tenants applied.',
   })
   async publish(
-    @Param('product') productParam: string,
-    @Param('version') versionParam: string,
+    @ProductParam() product: string,
+    @VersionParam() version: string,
     @Body() manifest: PublishProductVersionDto,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const product = checked(productNameSchema, productParam);
-    const version = checked(productVersionSchema, versionParam);
     if (manifest.name !== product || manifest.version !== version) {
       throw new BadRequestException(
         `the manifest names ${manifest.name} ${manifest.version}, but is published as ${product} ${version}`,
@@ -87,19 +77,18 @@ export class ProductsController {
 
   @Get(':product/versions')
   @ApiOperation({ summary: "A product's published versions, oldest first, and its current one." })
+  @ApiResponse({ status: 200, description: '`{ product, current, versions }`.' })
   @ApiResponse({ status: 404, description: 'Unknown product.' })
-  versions(@Param('product') product: string) {
-    return this.catalog.versions(checked(productNameSchema, product));
+  versions(@ProductParam() product: string) {
+    return this.catalog.versions(product);
   }
 
   @Get(':product/versions/:version')
   @ApiOperation({ summary: 'One published version with its manifest.' })
+  @ApiResponse({ status: 200, description: 'The version, with `manifest`.' })
   @ApiResponse({ status: 404, description: 'Unknown product or version.' })
-  version(@Param('product') product: string, @Param('version') version: string) {
-    return this.catalog.version(
-      checked(productNameSchema, product),
-      checked(productVersionSchema, version),
-    );
+  version(@ProductParam() product: string, @VersionParam() version: string) {
+    return this.catalog.version(product, version);
   }
 
   @Post(':product/api-token')
@@ -110,8 +99,8 @@ export class ProductsController {
   })
   @ApiResponse({ status: 200, description: '`{ product, token }`.' })
   @ApiResponse({ status: 404, description: 'Unknown product.' })
-  async apiToken(@Param('product') product: string) {
-    if (!(await this.catalog.current(checked(productNameSchema, product))))
+  async apiToken(@ProductParam() product: string) {
+    if (!(await this.catalog.current(product)))
       throw new NotFoundException(`unknown product '${product}'`);
     return { product, token: this.tokens.issue(product) };
   }

@@ -5,7 +5,6 @@ import {
   Get,
   HttpCode,
   NotFoundException,
-  Param,
   Post,
   Res,
 } from '@nestjs/common';
@@ -14,7 +13,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { TraceContext } from '@enclave/service-kit';
+import { ProductParam, TenantIdParam } from '../http/path-params.decorator';
 import { ProductCatalogReader } from '../products/product-catalog.reader';
+import { TenantEntity } from '../tenants/tenant.entity';
+import { TenantNotFound } from '../tenants/tenant-not-found';
 import { RegisterServiceDto } from './register-service.dto';
 import { RegisterServiceUseCase } from './register-service.use-case';
 import { DeprovisionRegistrationUseCase } from './deprovision-registration.use-case';
@@ -56,7 +58,7 @@ export class RegistrationsController {
   @ApiResponse({ status: 409, description: 'Already registered with another isolation mode.' })
   @ApiResponse({ status: 422, description: 'Unknown product.' })
   async register(
-    @Param('tenantId') tenantId: string,
+    @TenantIdParam() tenantId: string,
     @Body() body: RegisterServiceDto,
     @Res({ passthrough: true }) res: Response,
   ) {
@@ -73,7 +75,12 @@ export class RegistrationsController {
 
   @Get()
   @ApiOperation({ summary: "A tenant's registrations with state and per-stage conditions." })
-  async list(@Param('tenantId') tenantId: string) {
+  @ApiResponse({ status: 200, description: 'Its registrations, oldest first.' })
+  @ApiResponse({ status: 404, description: 'Unknown tenant.' })
+  async list(@TenantIdParam() tenantId: string) {
+    // An unknown tenant is 404 here as on every other route naming it, not an empty list.
+    if (!(await this.dataSource.getRepository(TenantEntity).existsBy({ id: tenantId })))
+      throw new TenantNotFound(tenantId);
     const registrations = await this.dataSource
       .getRepository(ServiceRegistrationEntity)
       .find({ where: { tenantId }, order: { createdAt: 'ASC' } });
@@ -82,7 +89,9 @@ export class RegistrationsController {
 
   @Get(':product')
   @ApiOperation({ summary: 'One registration: state, per-stage conditions, reasons and timings.' })
-  async get(@Param('tenantId') tenantId: string, @Param('product') product: string) {
+  @ApiResponse({ status: 200, description: 'The registration.' })
+  @ApiResponse({ status: 404, description: 'Not registered.' })
+  async get(@TenantIdParam() tenantId: string, @ProductParam() product: string) {
     const registration = await this.dataSource
       .getRepository(ServiceRegistrationEntity)
       .findOneBy({ tenantId, product });
@@ -100,7 +109,7 @@ export class RegistrationsController {
   @ApiResponse({ status: 202, description: 'Accepted: `{ rotationId }`.' })
   @ApiResponse({ status: 404, description: 'Not registered.' })
   @ApiResponse({ status: 409, description: 'The registration is not ready.' })
-  rotate(@Param('tenantId') tenantId: string, @Param('product') product: string) {
+  rotate(@TenantIdParam() tenantId: string, @ProductParam() product: string) {
     return this.requestRotation.execute(tenantId, product, TraceContext.current().correlationId);
   }
 
@@ -113,7 +122,7 @@ export class RegistrationsController {
   @ApiResponse({ status: 202, description: 'Accepted: the registration, provisioning again.' })
   @ApiResponse({ status: 404, description: 'Not registered.' })
   @ApiResponse({ status: 409, description: 'The registration is not failed.' })
-  retry(@Param('tenantId') tenantId: string, @Param('product') product: string) {
+  retry(@TenantIdParam() tenantId: string, @ProductParam() product: string) {
     return this.retryRegistration.execute(tenantId, product, TraceContext.current().correlationId);
   }
 
@@ -127,7 +136,7 @@ export class RegistrationsController {
   @ApiResponse({ status: 202, description: 'Accepted: the registration, deprovisioning.' })
   @ApiResponse({ status: 404, description: 'Not registered.' })
   @ApiResponse({ status: 409, description: 'A stage is still provisioning it.' })
-  deprovision(@Param('tenantId') tenantId: string, @Param('product') product: string) {
+  deprovision(@TenantIdParam() tenantId: string, @ProductParam() product: string) {
     return this.deprovisionRegistration.execute(
       tenantId,
       product,

@@ -1,5 +1,6 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ProductParam } from '../http/path-params.decorator';
 import { ProductFleetReader } from './product-fleet.reader';
 
 @ApiTags('rollouts')
@@ -13,7 +14,7 @@ export class ProductFleetController {
     summary: 'Tenants per version, who is behind and why, and the rollouts with their progress.',
   })
   @ApiResponse({ status: 404, description: 'Unknown product.' })
-  fleet(@Param('product') product: string) {
+  fleet(@ProductParam() product: string) {
     return this.reader.fleet(product);
   }
 }

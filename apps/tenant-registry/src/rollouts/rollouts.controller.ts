@@ -1,7 +1,10 @@
 import { TraceContext } from '@enclave/service-kit';
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ChangeRolloutStateUseCase, RolloutCommand } from './change-rollout-state.use-case';
+import { ProductParam } from '../http/path-params.decorator';
+import { RolloutIdParam } from './rollout-id.param';
+import { RolloutTenantsQueryDto } from './rollout-tenants-query.dto';
 import { RolloutsReader } from './rollouts.reader';
 import { StartRolloutDto } from './start-rollout.dto';
 import { StartRolloutUseCase } from './start-rollout.use-case';
@@ -23,7 +26,7 @@ export class RolloutsController {
   @ApiResponse({ status: 404, description: 'Unknown product.' })
   @ApiResponse({ status: 409, description: 'A rollout is under way, or the version is older.' })
   @ApiResponse({ status: 422, description: 'Unpublished version, or an unknown canary tenant.' })
-  async start(@Param('product') product: string, @Body() body: StartRolloutDto) {
+  async start(@ProductParam() product: string, @Body() body: StartRolloutDto) {
     const rollout = await this.startRollout.execute(
       product,
       body,
@@ -35,7 +38,7 @@ export class RolloutsController {
   @Get()
   @ApiOperation({ summary: "A product's rollouts, newest first, with counts per state." })
   @ApiResponse({ status: 404, description: 'Unknown product.' })
-  list(@Param('product') product: string) {
+  list(@ProductParam() product: string) {
     return this.reader.list(product);
   }
 
@@ -43,9 +46,9 @@ export class RolloutsController {
   @ApiOperation({ summary: 'One rollout: counts, and each tenant with its result and duration.' })
   @ApiResponse({ status: 404, description: 'No such rollout of this product.' })
   get(
-    @Param('product') product: string,
-    @Param('rolloutId') rolloutId: string,
-    @Query('state') state?: string,
+    @ProductParam() product: string,
+    @RolloutIdParam() rolloutId: string,
+    @Query() { state }: RolloutTenantsQueryDto,
   ) {
     return this.reader.get(product, rolloutId, state);
   }
@@ -54,7 +57,7 @@ export class RolloutsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Pause a rollout: upgrades under way finish, no new one starts.' })
   @ApiResponse({ status: 409, description: 'Not running.' })
-  pause(@Param('product') product: string, @Param('rolloutId') rolloutId: string) {
+  pause(@ProductParam() product: string, @RolloutIdParam() rolloutId: string) {
     return this.steer(product, rolloutId, 'pause');
   }
 
@@ -62,7 +65,7 @@ export class RolloutsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Resume a paused rollout; its failed tenants are tried again.' })
   @ApiResponse({ status: 409, description: 'Not paused.' })
-  resume(@Param('product') product: string, @Param('rolloutId') rolloutId: string) {
+  resume(@ProductParam() product: string, @RolloutIdParam() rolloutId: string) {
     return this.steer(product, rolloutId, 'resume');
   }
 
@@ -70,7 +73,7 @@ export class RolloutsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Abort a rollout; its target does not become current.' })
   @ApiResponse({ status: 409, description: 'Already completed or aborted.' })
-  abort(@Param('product') product: string, @Param('rolloutId') rolloutId: string) {
+  abort(@ProductParam() product: string, @RolloutIdParam() rolloutId: string) {
     return this.steer(product, rolloutId, 'abort');
   }
 

@@ -22,13 +22,13 @@ export class RolloutsReader {
     return Promise.all(rollouts.map((r) => this.summary(r)));
   }
 
-  async get(product: string, rolloutId: string, state?: string) {
+  async get(product: string, rolloutId: string, state?: RolloutTenantEntity['state']) {
     const rollout = await this.dataSource
       .getRepository(RolloutEntity)
       .findOneBy({ id: rolloutId, product });
     if (!rollout) throw new NotFoundException(`${product} has no rollout ${rolloutId}`);
     const tenants = await this.dataSource.getRepository(RolloutTenantEntity).find({
-      where: { rolloutId, ...(state ? { state: state as RolloutTenantEntity['state'] } : {}) },
+      where: { rolloutId, ...(state ? { state } : {}) },
       order: { tenantId: 'ASC' },
     });
     return {

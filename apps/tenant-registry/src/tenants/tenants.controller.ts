@@ -1,14 +1,16 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { TraceContext } from '@enclave/service-kit';
+import { TenantIdParam } from '../http/path-params.decorator';
 import { ServiceRegistrationEntity } from '../registrations/service-registration.entity';
 import { SuspendTenantDto } from './change-tenant-status.dto';
 import { ChangeTenantStatusUseCase } from './change-tenant-status.use-case';
 import { CreateTenantDto } from './create-tenant.dto';
 import { CreateTenantUseCase } from './create-tenant.use-case';
+import { ListTenantsDto } from './list-tenants.dto';
 import { TenantEntity } from './tenant.entity';
 import { TenantNotFound } from './tenant-not-found';
 
@@ -41,26 +43,21 @@ export class TenantsController {
   @ApiOperation({
     summary: 'List tenants in id order (keyset pagination: pass the last id as `after`).',
   })
-  @ApiQuery({
-    name: 'after',
-    required: false,
-    description: 'Return tenants whose id sorts after this one.',
-  })
-  @ApiQuery({ name: 'limit', required: false, description: 'Page size, 1-500 (default 100).' })
-  list(@Query('after') after?: string, @Query('limit') limit = '100') {
-    const take = Math.min(Math.max(Number(limit) || 100, 1), 500);
+  list(@Query() { after, limit }: ListTenantsDto) {
     const query = this.dataSource
       .getRepository(TenantEntity)
       .createQueryBuilder('t')
       .orderBy('t.id')
-      .take(take);
+      .take(limit);
     if (after) query.where('t.id > :after', { after });
     return query.getMany();
   }
 
   @Get(':tenantId')
   @ApiOperation({ summary: 'A tenant and its registered services with their state.' })
-  async get(@Param('tenantId') tenantId: string) {
+  @ApiResponse({ status: 200, description: 'The tenant, with `services`.' })
+  @ApiResponse({ status: 404, description: 'Unknown tenant.' })
+  async get(@TenantIdParam() tenantId: string) {
     const tenant = await this.dataSource.getRepository(TenantEntity).findOneBy({ id: tenantId });
     if (!tenant) throw new TenantNotFound(tenantId);
     const services = await this.dataSource
@@ -77,7 +74,7 @@ export class TenantsController {
   })
   @ApiResponse({ status: 200, description: 'The tenant, suspended.' })
   @ApiResponse({ status: 404, description: 'Unknown tenant.' })
-  async suspend(@Param('tenantId') tenantId: string, @Body() body: SuspendTenantDto) {
+  async suspend(@TenantIdParam() tenantId: string, @Body() body: SuspendTenantDto) {
     const { tenant } = await this.changeStatus.execute(
       tenantId,
       'suspended',
@@ -92,7 +89,7 @@ export class TenantsController {
   @ApiOperation({ summary: 'Resume a suspended tenant. Idempotent.' })
   @ApiResponse({ status: 200, description: 'The tenant, active.' })
   @ApiResponse({ status: 404, description: 'Unknown tenant.' })
-  async resume(@Param('tenantId') tenantId: string) {
+  async resume(@TenantIdParam() tenantId: string) {
     const { tenant } = await this.changeStatus.execute(
       tenantId,
       'active',
