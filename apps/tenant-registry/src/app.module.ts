@@ -28,7 +28,7 @@ import { TenantConnectionController } from './product-api/tenant-connection.cont
 import { ProductCatalogReader } from './products/product-catalog.reader';
 import { ChangeRolloutStateUseCase } from './rollouts/change-rollout-state.use-case';
 import { RecordUpgradeOutcomeUseCase } from './rollouts/record-upgrade-outcome.use-case';
-import { RolloutDriver } from './rollouts/rollout-driver';
+import { RolloutDriver } from './rollouts/rollout.driver';
 import { RolloutTenantEntity } from './rollouts/rollout-tenant.entity';
 import { RolloutEntity } from './rollouts/rollout.entity';
 import { RolloutsController } from './rollouts/rollouts.controller';

@@ -1,6 +1,6 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { RolloutDriver } from './rollout-driver';
+import { RolloutDriver } from './rollout.driver';
 import { RolloutTenantEntity } from './rollout-tenant.entity';
 import { RolloutEntity } from './rollout.entity';
 

@@ -2,7 +2,7 @@ import { StageUpgradeFailedPayload, StageUpgradedPayload } from '@enclave/contra
 import { EventContext } from '@enclave/messaging';
 import { Injectable, Logger } from '@nestjs/common';
 import { ServiceRegistrationEntity } from '../registrations/service-registration.entity';
-import { RolloutDriver } from './rollout-driver';
+import { RolloutDriver } from './rollout.driver';
 import { RolloutTenantEntity } from './rollout-tenant.entity';
 import { RolloutEntity } from './rollout.entity';
 

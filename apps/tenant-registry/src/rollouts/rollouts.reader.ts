@@ -1,7 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ProductEntity } from '../products/product.entity';
-import { RolloutDriver } from './rollout-driver';
+import { RolloutDriver } from './rollout.driver';
 import { RolloutTenantEntity } from './rollout-tenant.entity';
 import { RolloutEntity } from './rollout.entity';
 

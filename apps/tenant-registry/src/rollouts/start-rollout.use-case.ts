@@ -10,7 +10,7 @@ import { DataSource, In } from 'typeorm';
 import { ProductVersionEntity } from '../products/product-version.entity';
 import { ProductEntity } from '../products/product.entity';
 import { ServiceRegistrationEntity } from '../registrations/service-registration.entity';
-import { RolloutDriver } from './rollout-driver';
+import { RolloutDriver } from './rollout.driver';
 import { RolloutTenantEntity } from './rollout-tenant.entity';
 import { RolloutEntity } from './rollout.entity';
 import { StartRolloutDto } from './start-rollout.dto';
