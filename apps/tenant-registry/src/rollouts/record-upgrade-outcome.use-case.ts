@@ -35,31 +35,45 @@ export class RecordUpgradeOutcomeUseCase {
       return;
     }
     if (tenant.state !== 'upgrading' || !tenant.awaiting.includes(stage)) return;
-    const registration = await ctx.tx.findOneOrFail(ServiceRegistrationEntity, {
-      where: { id: registrationId },
-      lock: { mode: 'pessimistic_write' },
-    });
     const now = new Date();
+    const finished = {
+      finishedAt: now,
+      durationMs: now.getTime() - (tenant.startedAt?.getTime() ?? now.getTime()),
+    };
+    const key = { rolloutId, registrationId };
     if (outcome.kind === 'failed') {
-      tenant.state = 'failed';
-      tenant.awaiting = [];
-      tenant.reason = `${stage}: ${outcome.report.reason}`;
+      const reason = `${stage}: ${outcome.report.reason}`;
+      await ctx.tx.update(RolloutTenantEntity, key, {
+        state: 'failed',
+        awaiting: [],
+        reason,
+        ...finished,
+      });
+      await ctx.tx.update(
+        ServiceRegistrationEntity,
+        { id: registrationId },
+        {
+          upgrade: { rolloutId, toVersion, state: 'failed', reason },
+        },
+      );
       rollout.failures += 1;
-      registration.upgrade = { rolloutId, toVersion, state: 'failed', reason: tenant.reason };
+      await ctx.tx.update(RolloutEntity, { id: rolloutId }, { failures: rollout.failures });
     } else {
-      tenant.awaiting = tenant.awaiting.filter((s) => s !== stage);
-      if (tenant.awaiting.length === 0) {
-        tenant.state = 'done';
-        registration.productVersion = toVersion;
-        registration.upgrade = null;
+      const awaiting = tenant.awaiting.filter((s) => s !== stage);
+      if (awaiting.length > 0) {
+        await ctx.tx.update(RolloutTenantEntity, key, { awaiting });
+      } else {
+        await ctx.tx.update(RolloutTenantEntity, key, { state: 'done', awaiting, ...finished });
+        await ctx.tx.update(
+          ServiceRegistrationEntity,
+          { id: registrationId },
+          {
+            productVersion: toVersion,
+            upgrade: null,
+          },
+        );
       }
     }
-    if (tenant.state !== 'upgrading') {
-      tenant.finishedAt = now;
-      tenant.durationMs = tenant.startedAt ? now.getTime() - tenant.startedAt.getTime() : null;
-    }
-    await ctx.tx.save([tenant, registration]);
-    await ctx.tx.save(rollout);
     await this.driver.advance(ctx.tx, rollout, ctx.envelope.correlationId);
   }
 }

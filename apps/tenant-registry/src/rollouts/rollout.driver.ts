@@ -7,7 +7,7 @@ import {
 } from '@enclave/contracts';
 import { OutboxWriter } from '@enclave/messaging';
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { ProductEntity } from '../products/product.entity';
 import { ServiceRegistrationEntity } from '../registrations/service-registration.entity';
 import { RolloutTenantEntity } from './rollout-tenant.entity';
@@ -41,21 +41,19 @@ export class RolloutDriver {
       );
       return;
     }
-    const upgrading = await tx.countBy(RolloutTenantEntity, {
-      rolloutId: rollout.id,
-      state: 'upgrading',
-    });
-    const slots = rollout.concurrency - upgrading;
-    if (slots > 0) {
-      for (const next of await this.nextTenants(tx, rollout, slots)) {
+    // Every report passes here, one at a time per rollout (its row is locked): one count, one pick.
+    const open = await this.openCounts(tx, rollout.id);
+    const slots = rollout.concurrency - open.upgrading;
+    let dispatched = 0;
+    if (slots > 0 && open.pending > 0) {
+      for (const next of await this.nextTenants(tx, rollout, slots, open.canaryOpen > 0)) {
         await this.dispatch(tx, rollout, next, correlationId);
+        dispatched++;
       }
     }
-    const open = await tx.countBy(RolloutTenantEntity, {
-      rolloutId: rollout.id,
-      state: In(['pending', 'upgrading']),
-    });
-    if (open === 0) {
+    // Dispatching only moves tenants from pending to upgrading or skipped: re-count only then.
+    const left = dispatched > 0 ? await this.openCounts(tx, rollout.id) : open;
+    if (left.pending + left.upgrading === 0) {
       await tx.update(
         ProductEntity,
         { name: rollout.product },
@@ -105,22 +103,31 @@ export class RolloutDriver {
     return counts;
   }
 
+  /** Tenants pending and under way, and whether the canary group is still open. */
+  private async openCounts(tx: EntityManager, rolloutId: string) {
+    const [row]: { pending: number; upgrading: number; canary_open: number }[] = await tx.query(
+      `SELECT count(*) FILTER (WHERE state = 'pending')::int AS pending,
+              count(*) FILTER (WHERE state = 'upgrading')::int AS upgrading,
+              count(*) FILTER (WHERE canary)::int AS canary_open
+         FROM tenant_registry.rollout_tenant
+        WHERE rollout_id = $1 AND state IN ('pending', 'upgrading')`,
+      [rolloutId],
+    );
+    return { pending: row.pending, upgrading: row.upgrading, canaryOpen: row.canary_open };
+  }
+
   /** Pending canary tenants first; the others once no canary tenant is pending or under way. */
-  private async nextTenants(tx: EntityManager, rollout: RolloutEntity, slots: number) {
-    const pending = (canary: boolean) =>
-      tx.find(RolloutTenantEntity, {
-        where: { rolloutId: rollout.id, state: 'pending', canary },
-        order: { tenantId: 'ASC' },
-        take: slots,
-      });
-    const canary = await pending(true);
-    if (canary.length > 0) return canary;
-    const canaryOpen = await tx.countBy(RolloutTenantEntity, {
-      rolloutId: rollout.id,
-      canary: true,
-      state: In(['pending', 'upgrading']),
+  private nextTenants(
+    tx: EntityManager,
+    rollout: RolloutEntity,
+    slots: number,
+    canaryOpen: boolean,
+  ): Promise<RolloutTenantEntity[]> {
+    return tx.find(RolloutTenantEntity, {
+      where: { rolloutId: rollout.id, state: 'pending', ...(canaryOpen ? { canary: true } : {}) },
+      order: { tenantId: 'ASC' },
+      take: slots,
     });
-    return canaryOpen > 0 ? [] : pending(false);
   }
 
   /** Asks the stages to bring one registration to the target, or skips it when nothing is to do. */
@@ -142,25 +149,33 @@ export class RolloutDriver {
           ? `not ready (${registration.state})`
           : null;
     const stages = registration ? upgradeStages(registration.resources) : [];
+    const key = { rolloutId: rollout.id, registrationId: tenant.registrationId };
     if (skip !== null || stages.length === 0 || !registration!.credentials) {
-      tenant.state = 'skipped';
-      tenant.reason = skip ?? 'nothing to bring forward';
-      await tx.save(tenant);
+      await tx.update(RolloutTenantEntity, key, {
+        state: 'skipped',
+        reason: skip ?? 'nothing to bring forward',
+      });
       return;
     }
-    tenant.state = 'upgrading';
-    tenant.awaiting = stages;
-    tenant.startedAt = new Date();
-    tenant.reason = null;
-    await tx.save(tenant);
-    const reg = registration!;
-    reg.upgrade = {
-      rolloutId: rollout.id,
-      toVersion: rollout.targetVersion,
+    await tx.update(RolloutTenantEntity, key, {
       state: 'upgrading',
+      awaiting: stages,
+      startedAt: new Date(),
       reason: null,
-    };
-    await tx.save(reg);
+    });
+    const reg = registration!;
+    await tx.update(
+      ServiceRegistrationEntity,
+      { id: reg.id },
+      {
+        upgrade: {
+          rolloutId: rollout.id,
+          toVersion: rollout.targetVersion,
+          state: 'upgrading',
+          reason: null,
+        },
+      },
+    );
     await this.outbox.append(
       tx,
       RegistrationUpgradeRequested,
