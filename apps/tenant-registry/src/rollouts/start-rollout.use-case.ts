@@ -73,20 +73,19 @@ export class StartRolloutUseCase {
       });
       await tx.save(rollout);
       const atTarget = (r: ServiceRegistrationEntity) => r.productVersion === input.targetVersion;
-      if (registrations.length > 0) {
-        await tx.insert(
-          RolloutTenantEntity,
-          registrations.map((r) => ({
-            rolloutId: rollout.id,
-            registrationId: r.id,
-            tenantId: r.tenantId,
-            canary: canary.has(r.tenantId) && !atTarget(r),
-            fromVersion: r.productVersion,
-            state: atTarget(r) ? ('skipped' as const) : ('pending' as const),
-            reason: atTarget(r) ? `already at ${input.targetVersion}` : null,
-            awaiting: [],
-          })),
-        );
+      const rows = registrations.map((r) => ({
+        rolloutId: rollout.id,
+        registrationId: r.id,
+        tenantId: r.tenantId,
+        canary: canary.has(r.tenantId) && !atTarget(r),
+        fromVersion: r.productVersion,
+        state: atTarget(r) ? ('skipped' as const) : ('pending' as const),
+        reason: atTarget(r) ? `already at ${input.targetVersion}` : null,
+        awaiting: [],
+      }));
+      // In slices: one INSERT carries at most 65,535 parameters, about 7,000 of these rows.
+      for (let i = 0; i < rows.length; i += 1_000) {
+        await tx.insert(RolloutTenantEntity, rows.slice(i, i + 1_000));
       }
       await this.driver.changeState(tx, rollout, 'running', null, correlationId);
       await this.driver.advance(tx, rollout, correlationId);
@@ -101,7 +100,9 @@ export class StartRolloutUseCase {
   ): Set<string> {
     if (!input.canary) return new Set();
     if ('count' in input.canary) {
-      return new Set(registrations.slice(0, input.canary.count).map((r) => r.tenantId));
+      // The first tenants (by id) that have something to do: one at the target is no canary.
+      const behind = registrations.filter((r) => r.productVersion !== input.targetVersion);
+      return new Set(behind.slice(0, input.canary.count).map((r) => r.tenantId));
     }
     const ready = new Set(registrations.map((r) => r.tenantId));
     const unknown = input.canary.tenants.filter((t) => !ready.has(t));
