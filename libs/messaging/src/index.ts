@@ -18,3 +18,4 @@ export * from './lib/persistence/queryable';
 export * from './lib/persistence/sql-identifier';
 export * from './lib/messaging-options.factory';
 export * from './lib/kafka/topic-namer';
+export * from './lib/kafka/until-broker-settles';

@@ -11,6 +11,7 @@ import { OutboxWriter } from '../outbox/outbox.writer';
 import { DeadLetterPublisher } from './dead-letter.publisher';
 import { EventContext } from './event.context';
 import { ProcessedEventStore } from './processed-event.store';
+import { untilBrokerSettles } from '../kafka/until-broker-settles';
 import { RetryPolicy, backoffDelay, isInfrastructureFailure, isNonRetryable } from './retry-policy';
 
 export interface EventConsumerOptions {
@@ -83,24 +84,33 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     const physical = topics.map((t) => this.topics.physical(t));
     await ensureTopics(this.kafka, physical, this.options.topicPartitions);
     this.closing = false;
-    this.consumer = this.kafka.consumer({
-      groupId: this.options.group,
-      sessionTimeout: 10_000,
-      rebalanceTimeout: 15_000,
-      heartbeatInterval: 1_000,
-      // Long-poll: the broker answers as soon as one byte is there, so idle waits cost no latency.
-      maxWaitTimeInMs: 250,
-      minBytes: 1,
-      allowAutoTopicCreation: false,
-      retry: { initialRetryTime: 100, maxRetryTime: 5_000, retries: 10 },
-    });
-    await this.consumer.connect();
-    // A new group starts at the beginning: events published before it first joined still count.
-    await this.consumer.subscribe({ topics: physical, fromBeginning: true });
-    await this.consumer.run({
-      partitionsConsumedConcurrently: this.options.concurrency,
-      autoCommitInterval: 1_000,
-      eachMessage: (payload) => this.onMessage(payload),
+    // A broker still settling after a restart refuses the join or the subscription for a while.
+    await untilBrokerSettles(async () => {
+      const consumer = this.kafka.consumer({
+        groupId: this.options.group,
+        sessionTimeout: 10_000,
+        rebalanceTimeout: 15_000,
+        heartbeatInterval: 1_000,
+        // Long-poll: the broker answers as soon as one byte is there, so idle waits cost no latency.
+        maxWaitTimeInMs: 250,
+        minBytes: 1,
+        allowAutoTopicCreation: false,
+        retry: { initialRetryTime: 100, maxRetryTime: 5_000, retries: 10 },
+      });
+      try {
+        await consumer.connect();
+        // A new group starts at the beginning: events published before it first joined still count.
+        await consumer.subscribe({ topics: physical, fromBeginning: true });
+        await consumer.run({
+          partitionsConsumedConcurrently: this.options.concurrency,
+          autoCommitInterval: 1_000,
+          eachMessage: (payload) => this.onMessage(payload),
+        });
+      } catch (error) {
+        await consumer.disconnect().catch(() => undefined);
+        throw error;
+      }
+      this.consumer = consumer;
     });
   }
 

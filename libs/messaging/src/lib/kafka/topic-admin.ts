@@ -1,9 +1,27 @@
 import { deadLetterTopicOf } from '@enclave/contracts';
 import { Kafka } from 'kafkajs';
+import { untilBrokerSettles } from './until-broker-settles';
 
-/** Creates the topics (and their dead-letter topics) that are missing; existing ones are left alone. */
-export async function ensureTopics(
-  kafka: Kafka,
+/**
+ * Creates the topics (and their dead-letter topics) that are missing; existing ones are left alone.
+ * A broker still settling after a restart is waited out (untilBrokerSettles).
+ */
+export function ensureTopics(
+  kafka: Pick<Kafka, 'admin'>,
+  topics: string[],
+  partitions: number,
+  settlingMs?: number,
+  pause?: (ms: number) => Promise<void>,
+): Promise<void> {
+  return untilBrokerSettles(
+    () => createMissingTopics(kafka, topics, partitions),
+    settlingMs,
+    pause,
+  );
+}
+
+async function createMissingTopics(
+  kafka: Pick<Kafka, 'admin'>,
   topics: string[],
   partitions: number,
 ): Promise<void> {
