@@ -12,6 +12,7 @@ import { buildOpenApi } from '../../apps/tenant-registry/src/openapi/publish-ope
 import { ProductTokenGuard } from '../../apps/tenant-registry/src/auth/product-token.guard';
 import { ProductTokenIssuer } from '../../apps/tenant-registry/src/auth/product-token.issuer';
 import { ResolveTenantConnectionUseCase } from '../../apps/tenant-registry/src/product-api/resolve-tenant-connection.use-case';
+import { ProductApiTokensUseCase } from '../../apps/tenant-registry/src/products/product-api-tokens.use-case';
 import { ProductCatalogReader } from '../../apps/tenant-registry/src/products/product-catalog.reader';
 import { PublishProductVersionUseCase } from '../../apps/tenant-registry/src/products/publish-product-version.use-case';
 import { ChangeRolloutStateUseCase } from '../../apps/tenant-registry/src/rollouts/change-rollout-state.use-case';
@@ -65,6 +66,7 @@ class ServiceNameModule {}
     { provide: DeprovisionRegistrationUseCase, useValue: unused },
     { provide: ResolveTenantConnectionUseCase, useValue: unused },
     { provide: ProductCatalogReader, useValue: unused },
+    { provide: ProductApiTokensUseCase, useValue: unused },
     { provide: PublishProductVersionUseCase, useValue: unused },
     { provide: StartRolloutUseCase, useValue: unused },
     { provide: ChangeRolloutStateUseCase, useValue: unused },

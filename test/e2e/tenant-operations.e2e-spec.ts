@@ -34,6 +34,8 @@ describe('tenant operations', () => {
   let rotatedEvents: Awaited<ReturnType<PlatformHarness['collect']>>;
   /** Every password the product endpoint handed out in this run, old versions included. */
   const handedOut = new Set<string>();
+  /** Product tokens issued by the tests beyond the first two. */
+  const tokensIssued: string[] = [];
 
   const connection = (product: string, tenantId: string, token: string | null) =>
     platform.api('GET', `/v1/products/${product}/tenants/${tenantId}/connection`, undefined, token);
@@ -68,9 +70,12 @@ describe('tenant operations', () => {
       (await platform.api('POST', '/v1/products/ledger/api-token', undefined, ledgerToken)).status,
     ).toBe(401);
     expect((await platform.api('POST', '/v1/products/nope/api-token')).status).toBe(404);
-    expect((await platform.api('POST', '/v1/products/ledger/api-token')).body.token).toBe(
-      ledgerToken,
-    );
+    // Another token of the same product is good too, until it expires (90 days by default).
+    const another = (await platform.api('POST', '/v1/products/ledger/api-token')).body;
+    tokensIssued.push(another.token);
+    expect(another).toMatchObject({ product: 'ledger', generation: 1 });
+    expect(Date.parse(another.expiresAt) - Date.now()).toBeGreaterThan(89 * 86_400_000);
+    expect((await connection('ledger', tenant, another.token)).status).toBe(200);
   });
 
   it('gives a product its tenant’s connection, with credentials that work, and nothing to anyone else', async () => {
@@ -331,11 +336,43 @@ describe('tenant operations', () => {
     await stale.end().catch(() => undefined);
   }, 90_000);
 
+  it('expires product tokens, and revokes one product’s tokens without touching another’s', async () => {
+    const issue = (body?: unknown) => platform.api('POST', '/v1/products/ledger/api-token', body);
+    expect((await issue({ ttlSeconds: 0 })).status).toBe(400);
+    expect((await issue({ ttlSeconds: 400 * 86_400 })).status).toBe(400);
+    const brief = (await issue({ ttlSeconds: 1 })).body.token;
+    tokensIssued.push(brief);
+    await expectEventually(
+      async () => {
+        const refused = await connection('ledger', tenant, brief);
+        expect(refused.status).toBe(401);
+        expect(refused.body.message).toMatch(/expired/);
+      },
+      { timeoutMs: 10_000, intervalMs: 250 },
+    );
+
+    const revoked = await platform.api('POST', '/v1/products/ledger/api-token/revoke');
+    expect(revoked.status).toBe(200);
+    expect(revoked.body).toMatchObject({ product: 'ledger', generation: 2 });
+    for (const old of [ledgerToken, ...tokensIssued]) {
+      const refused = await connection('ledger', tenant, old);
+      expect(refused.status).toBe(401);
+      expect(refused.body.message).toMatch(/revoked|expired/);
+    }
+    // The tracer's token still opens its routes (its tenant was offboarded above: 404, not 401).
+    expect((await connection('tracer', other, tracerToken)).status).toBe(404);
+    const fresh = (await issue()).body;
+    tokensIssued.push(fresh.token);
+    expect(fresh.generation).toBe(2);
+    expect((await connection('ledger', tenant, fresh.token)).status).toBe(200);
+    expect((await platform.api('POST', '/v1/products/nope/api-token/revoke')).status).toBe(404);
+  });
+
   it('never logs a password it handed out, nor a product token', async () => {
     expect(handedOut.size).toBe(6);
     const logs = [...platform.apps.keys()].map((app) => platform.logsOf(app)).join('\n');
     expect(logs).toContain('/connection'); // the product calls were logged, without their secrets
-    for (const secret of [...handedOut, ledgerToken, tracerToken]) {
+    for (const secret of [...handedOut, ledgerToken, tracerToken, ...tokensIssued]) {
       expect(logs.includes(secret)).toBe(false);
     }
   });

@@ -25,6 +25,7 @@ import { UnavailableFilter } from './http/unavailable.filter';
 import { tenantRegistryMigrations } from './migrations/tenant-registry.migrations';
 import { ResolveTenantConnectionUseCase } from './product-api/resolve-tenant-connection.use-case';
 import { TenantConnectionController } from './product-api/tenant-connection.controller';
+import { ProductApiTokensUseCase } from './products/product-api-tokens.use-case';
 import { ProductCatalogReader } from './products/product-catalog.reader';
 import { ChangeRolloutStateUseCase } from './rollouts/change-rollout-state.use-case';
 import { RecordUpgradeOutcomeUseCase } from './rollouts/record-upgrade-outcome.use-case';
@@ -103,6 +104,7 @@ export class AppModule implements NestModule {
       providers: [
         CreateTenantUseCase,
         PublishProductVersionUseCase,
+        ProductApiTokensUseCase,
         ProductCatalogReader,
         RolloutDriver,
         StartRolloutUseCase,

@@ -4,6 +4,7 @@ import { RegistrationRotation1764500000000 } from './1764500000000-registration-
 import { RegistrationRetries1764600000000 } from './1764600000000-registration-retries.migration';
 import { ProductCatalog1764800000000 } from './1764800000000-product-catalog.migration';
 import { Rollouts1764900000000 } from './1764900000000-rollouts.migration';
+import { ProductTokenGeneration1765000000000 } from './1765000000000-product-token-generation.migration';
 
 /** The app's schema migrations, in order: the app and its integration tests run the same list. */
 export const tenantRegistryMigrations = [
@@ -13,4 +14,5 @@ export const tenantRegistryMigrations = [
   RegistrationRetries1764600000000,
   ProductCatalog1764800000000,
   Rollouts1764900000000,
+  ProductTokenGeneration1765000000000,
 ];

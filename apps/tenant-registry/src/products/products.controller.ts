@@ -5,15 +5,15 @@ import {
   Controller,
   Get,
   HttpCode,
-  NotFoundException,
   Post,
   Put,
   Res,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ProductTokenIssuer } from '../auth/product-token.issuer';
 import { ProductParam, VersionParam } from '../http/path-params.decorator';
+import { IssueApiTokenDto } from './issue-api-token.dto';
+import { ProductApiTokensUseCase } from './product-api-tokens.use-case';
 import { ProductCatalogReader } from './product-catalog.reader';
 import { PublishProductVersionDto } from './publish-product-version.dto';
 import { PublishProductVersionUseCase } from './publish-product-version.use-case';
@@ -23,7 +23,7 @@ import { PublishProductVersionUseCase } from './publish-product-version.use-case
 @Controller('v1/products')
 export class ProductsController {
   constructor(
-    private readonly tokens: ProductTokenIssuer,
+    private readonly apiTokens: ProductApiTokensUseCase,
     private readonly catalog: ProductCatalogReader,
     private readonly publishVersion: PublishProductVersionUseCase,
   ) {}
@@ -94,14 +94,24 @@ export class ProductsController {
   @Post(':product/api-token')
   @HttpCode(200)
   @ApiOperation({
-    summary: "The API token a product's deployment uses to resolve its tenants.",
-    description: 'The same every time for one PRODUCT_TOKEN_SECRET.',
+    summary: "An API token a product's deployment uses to resolve its tenants.",
+    description:
+      "It expires (`ttlSeconds`, 90 days by default) and works until then unless the product's tokens are revoked.",
   })
-  @ApiResponse({ status: 200, description: '`{ product, token }`.' })
+  @ApiResponse({ status: 200, description: '`{ product, token, generation, expiresAt }`.' })
   @ApiResponse({ status: 404, description: 'Unknown product.' })
-  async apiToken(@ProductParam() product: string) {
-    if (!(await this.catalog.current(product)))
-      throw new NotFoundException(`unknown product '${product}'`);
-    return { product, token: this.tokens.issue(product) };
+  apiToken(@ProductParam() product: string, @Body() body: IssueApiTokenDto) {
+    return this.apiTokens.issue(product, body.ttlSeconds);
+  }
+
+  @Post(':product/api-token/revoke')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Revoke every API token of one product issued so far; other products' stay good.",
+  })
+  @ApiResponse({ status: 200, description: '`{ product, generation, revokedAt }`.' })
+  @ApiResponse({ status: 404, description: 'Unknown product.' })
+  revokeApiTokens(@ProductParam() product: string) {
+    return this.apiTokens.revoke(product);
   }
 }
