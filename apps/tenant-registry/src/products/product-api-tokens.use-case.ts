@@ -23,15 +23,10 @@ export class ProductApiTokensUseCase {
   }
 
   async revoke(product: string) {
-    const rows: { token_generation: number }[][] | { token_generation: number }[] =
-      await this.dataSource.query(
-        `UPDATE tenant_registry.product SET token_generation = token_generation + 1
-          WHERE name = $1 RETURNING token_generation`,
-        [product],
-      );
-    // node-postgres through TypeORM answers an UPDATE … RETURNING as [rows, count].
-    const updated = (Array.isArray(rows[0]) ? rows[0] : rows) as { token_generation: number }[];
-    if (updated.length === 0) throw new NotFoundException(`unknown product '${product}'`);
-    return { product, generation: updated[0].token_generation, revokedAt: new Date() };
+    const products = this.dataSource.getRepository(ProductEntity);
+    const { affected } = await products.increment({ name: product }, 'tokenGeneration', 1);
+    if (!affected) throw new NotFoundException(`unknown product '${product}'`);
+    const { tokenGeneration } = await products.findOneByOrFail({ name: product });
+    return { product, generation: tokenGeneration, revokedAt: new Date() };
   }
 }

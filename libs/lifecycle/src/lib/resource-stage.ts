@@ -74,6 +74,7 @@ export abstract class ResourceStage<P extends Answered, D> {
    * appends: collections, indexes, topology, limits), or say why not (runUpgrade).
    */
   async upgrade(ctx: EventContext, request: RegistrationUpgradeRequestedPayload): Promise<void> {
+    // PostgreSQL has nothing to bring forward (its migrations are the migration-runner's).
     if (!request.resources.includes(this.resource) || this.resource === 'postgres') return;
     const stage = this.resource;
     await runUpgrade(ctx, stage, request, async () => {
