@@ -1,4 +1,6 @@
 export * from './lib/envelope/event-envelope.schema';
+export * from './lib/envelope/event-actor.schema';
+export * from './lib/intake/intake-topics';
 export * from './lib/catalog/event-definition';
 export * from './lib/catalog/event-catalog';
 export * from './lib/catalog/event-decode.error';

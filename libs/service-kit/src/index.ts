@@ -20,3 +20,4 @@ export * from './lib/auth/operator-auth.config';
 export * from './lib/auth/operator-auth.module';
 export * from './lib/auth/public.decorator';
 export * from './lib/auth/own-authentication.decorator';
+export * from './lib/auth/request-actor.interceptor';

@@ -103,6 +103,26 @@ describe('EventCatalog', () => {
     expect(catalog.decode(WidgetRenamed.topic, JSON.stringify(b))).toEqual(b);
   });
 
+  it('carries the actor when one is given, and decodes it; leaves it out otherwise', () => {
+    const payload = { widgetId: 'w1', givenName: 'Ada', familyName: 'Lovelace' };
+    const actor = { kind: 'operator', name: 'ada' } as const;
+    const withActor = catalog.envelope(WidgetRenamed, payload, {
+      tenantId: 'acme',
+      producer: 'spec',
+      actor,
+    });
+    expect(catalog.decode(WidgetRenamed.topic, JSON.stringify(withActor)).actor).toEqual(actor);
+    const without = catalog.envelope(WidgetRenamed, payload, {
+      tenantId: 'acme',
+      producer: 'spec',
+    });
+    expect('actor' in without).toBe(false);
+    const forged = { ...withActor, actor: { kind: 'root', name: 'x' } };
+    expect(reasonOf(() => catalog.decode(WidgetRenamed.topic, JSON.stringify(forged)))).toBe(
+      'invalid-envelope',
+    );
+  });
+
   it('refuses to build an envelope around an invalid payload', () => {
     expect(() =>
       catalog.envelope(WidgetRenamed, { widgetId: 'w1' } as never, {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventDecodeError } from './event-decode.error';
 import { EventDefinition } from './event-definition';
+import { EventActor } from '../envelope/event-actor.schema';
 import { EventEnvelope, eventEnvelopeSchema } from '../envelope/event-envelope.schema';
 
 export interface EnvelopeMeta {
@@ -8,6 +9,7 @@ export interface EnvelopeMeta {
   readonly correlationId?: string;
   readonly causationId?: string | null;
   readonly producer: string;
+  readonly actor?: EventActor;
 }
 
 /**
@@ -47,6 +49,7 @@ export class EventCatalog {
       causationId: meta.causationId ?? null,
       occurredAt: new Date().toISOString(),
       producer: meta.producer,
+      ...(meta.actor ? { actor: meta.actor } : {}),
       payload: parsed.data,
     };
   }

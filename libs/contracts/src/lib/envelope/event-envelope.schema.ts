@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { eventActorSchema } from './event-actor.schema';
 
 /**
  * The envelope every Enclave event travels in. Payloads are versioned per event type; the envelope
@@ -14,6 +15,8 @@ export const eventEnvelopeSchema = z
     causationId: z.string().uuid().nullable(),
     occurredAt: z.string().datetime({ offset: true }),
     producer: z.string().min(1).max(120),
+    // Absent on events written before actors were recorded, and on events nobody in particular caused.
+    actor: eventActorSchema.optional(),
     payload: z.unknown(),
   })
   .strict();

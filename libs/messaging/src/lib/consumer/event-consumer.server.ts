@@ -140,6 +140,8 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
       tenantId: envelope.tenantId,
       correlationId: envelope.correlationId,
       eventId: envelope.id,
+      // The events this handler writes inherit the actor of the one it handles.
+      actor: envelope.actor,
     };
     await TraceContext.run(trace, async () => {
       for (let attempt = 1; ; attempt++) {

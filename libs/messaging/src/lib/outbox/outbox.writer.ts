@@ -1,4 +1,5 @@
 import { EnvelopeMeta, EventCatalog, EventDefinition, EventEnvelope } from '@enclave/contracts';
+import { TraceContext } from '@enclave/service-kit';
 import { Queryable } from '../persistence/queryable';
 import { outboxChannel } from '../persistence/messaging-schema';
 import { quoteIdent } from '../persistence/sql-identifier';
@@ -28,7 +29,11 @@ export class OutboxWriter {
     payload: P,
     meta: PublishMeta,
   ): Promise<EventEnvelope<P>> {
-    const envelope = this.catalog.envelope(def, payload, { ...meta, producer: this.producer });
+    const envelope = this.catalog.envelope(def, payload, {
+      ...meta,
+      actor: meta.actor ?? TraceContext.current().actor,
+      producer: this.producer,
+    });
     await tx.query(
       `INSERT INTO ${this.table} (event_id, topic, message_key, envelope) VALUES ($1, $2, $3, $4)`,
       [envelope.id, def.topic, def.partitionKey(envelope.payload), JSON.stringify(envelope)],

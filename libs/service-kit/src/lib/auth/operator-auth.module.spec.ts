@@ -3,9 +3,10 @@ import { Controller, Get, Global, INestApplication, Module } from '@nestjs/commo
 import { NestFactory } from '@nestjs/core';
 import { AddressInfo } from 'node:net';
 import { SERVICE_NAME } from '../bootstrap/service-name.token';
+import { TraceContext } from '../context/trace-context';
 import { HealthModule } from '../health/health.module';
 import { OperatorAuthModule } from './operator-auth.module';
-import { OperatorToken } from './operator-token';
+import { OPERATOR_ACTOR, OperatorToken } from './operator-token';
 import { requireOperatorToken } from './operator-token.middleware';
 import { OwnAuthentication } from './own-authentication.decorator';
 
@@ -16,6 +17,13 @@ class StatusController {
   @Get('status')
   status() {
     return { ok: true };
+  }
+
+  /** What an event written by this call would be stamped with. */
+  @Get('trace')
+  async trace() {
+    await Promise.resolve(); // across an await, as a use-case's transaction would be
+    return TraceContext.current();
   }
 }
 
@@ -79,6 +87,18 @@ describe('operator authentication', () => {
 
   it('leaves routes with their own authentication to their own guard', async () => {
     expect((await get('/v1/products')).status).toBe(200);
+  });
+
+  it('runs an authenticated call as the operator, under its correlation id when it is a UUID', async () => {
+    const correlationId = '4f0c2a53-7b7e-4c61-9d0e-5b7f2f3b9a10';
+    const traced = await fetch(`${base}/v1/trace`, {
+      headers: { authorization: `Bearer ${TOKEN}`, 'x-correlation-id': correlationId },
+    });
+    expect(await traced.json()).toEqual({ actor: OPERATOR_ACTOR, correlationId });
+    const other = await fetch(`${base}/v1/trace`, {
+      headers: { authorization: `Bearer ${TOKEN}`, 'x-correlation-id': 'not-a-uuid-123' },
+    });
+    expect(await other.json()).toEqual({ actor: OPERATOR_ACTOR });
   });
 
   it('keeps only a digest of the token', () => {

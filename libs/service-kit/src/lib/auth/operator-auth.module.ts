@@ -1,7 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { OperatorToken } from './operator-token';
 import { OperatorTokenGuard } from './operator-token.guard';
+import { RequestActorInterceptor } from './request-actor.interceptor';
 
 /** Puts every HTTP route of the app behind the operator token (OperatorTokenGuard). */
 @Module({})
@@ -13,6 +14,7 @@ export class OperatorAuthModule {
       providers: [
         { provide: OperatorToken, useValue: new OperatorToken(token) },
         { provide: APP_GUARD, useClass: OperatorTokenGuard },
+        { provide: APP_INTERCEPTOR, useClass: RequestActorInterceptor },
       ],
       exports: [OperatorToken],
     };

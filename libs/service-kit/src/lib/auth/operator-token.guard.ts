@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { IncomingHttpHeaders } from 'node:http';
-import { OPERATOR_TOKEN_REQUIRED, OperatorToken } from './operator-token';
+import { OPERATOR_ACTOR, OPERATOR_TOKEN_REQUIRED, OperatorToken } from './operator-token';
+import { AuthenticatedRequest } from './request-actor.interceptor';
 import { OWN_AUTHENTICATION } from './own-authentication.decorator';
 import { PUBLIC_ROUTE } from './public.decorator';
 
@@ -22,10 +22,12 @@ export class OperatorTokenGuard implements CanActivate {
     const marked = (key: string) =>
       this.reflector.getAllAndOverride<boolean>(key, [context.getHandler(), context.getClass()]);
     if (marked(PUBLIC_ROUTE) || marked(OWN_AUTHENTICATION)) return true;
-    const request = context.switchToHttp().getRequest<{ headers: IncomingHttpHeaders }>();
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     if (!this.token.admits(request.headers.authorization)) {
       throw new UnauthorizedException(OPERATOR_TOKEN_REQUIRED);
     }
+    // One shared token names no one in particular (yet): its holder is "the operator".
+    request.actor = OPERATOR_ACTOR;
     return true;
   }
 }

@@ -1,3 +1,4 @@
+import type { EventActor } from '@enclave/contracts';
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
@@ -22,3 +23,6 @@ export class OperatorToken {
 
 /** What a caller without the operator token is told (401). */
 export const OPERATOR_TOKEN_REQUIRED = 'a valid operator bearer token is required';
+
+/** The actor recorded for a call made with the shared operator token. */
+export const OPERATOR_ACTOR: EventActor = { kind: 'operator', name: 'operator' };

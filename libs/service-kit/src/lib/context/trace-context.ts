@@ -1,9 +1,12 @@
+import type { EventActor } from '@enclave/contracts';
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 export interface TraceFields {
   readonly tenantId?: string;
   readonly correlationId?: string;
   readonly eventId?: string;
+  /** On whose behalf the work runs; events written beneath it carry it. */
+  readonly actor?: EventActor;
 }
 
 const storage = new AsyncLocalStorage<TraceFields>();
