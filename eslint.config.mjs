@@ -19,6 +19,8 @@ const depConstraints = [
   },
   { sourceTag: 'type:sdk', onlyDependOnLibsWithTags: ['type:contracts', 'type:runtime'] },
   { sourceTag: 'type:examples', onlyDependOnLibsWithTags: ['type:contracts'] },
+  // Operator tools (the CLI) talk to the platform over its public API only.
+  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:contracts'] },
   { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:contracts', 'type:runtime'] },
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
   {

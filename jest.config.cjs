@@ -25,7 +25,7 @@ module.exports = {
       ...base,
       displayName: 'unit',
       testMatch: [
-        '<rootDir>/{apps,libs}/**/*.spec.ts',
+        '<rootDir>/{apps,libs,tools}/**/*.spec.ts',
         '<rootDir>/test/{docs,deploy}/**/*.spec.ts',
         '<rootDir>/bench/**/*.spec.ts',
       ],

@@ -1,4 +1,4 @@
-// Compiles apps/ and libs/ to dist/ with swc (seconds, not minutes, on two cores). Type checking is
+// Compiles apps/, libs/ and tools/ to dist/ with swc (seconds, not minutes, on two cores). Type checking is
 // `npm run typecheck`; this step only transpiles, keeping decorator metadata for NestJS DI.
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
@@ -9,7 +9,9 @@ const swc = require('@swc/core');
 const { root, swcOptions } = require('./swc-options.cjs');
 
 const outDir = path.join(root, 'dist');
-const sources = ['apps', 'libs'];
+const sources = ['apps', 'libs', 'tools'];
+// Entry points run as commands (package.json `bin`): executable, like an installed bin.
+const executables = new Set(['tools/cli/src/main.ts']);
 const skip = /(\.spec\.ts|\.d\.ts)$/;
 
 function* walk(dir) {
@@ -36,6 +38,7 @@ await Promise.all(
       fs.mkdirSync(path.dirname(out), { recursive: true });
       fs.writeFileSync(out, `${result.code}\n//# sourceMappingURL=${path.basename(out)}.map\n`);
       if (result.map) fs.writeFileSync(`${out}.map`, result.map);
+      if (executables.has(path.relative(root, file))) fs.chmodSync(out, 0o755);
       count += 1;
     }),
   ),

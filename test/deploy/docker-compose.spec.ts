@@ -41,6 +41,8 @@ const INFRA: Record<string, RegExp> = {
   mongo: /^mongo:7(\.\d+)*(-[a-z]+)?$/,
   rabbitmq: /^rabbitmq:3\.13(\.\d+)?-management(-[a-z]+)?$/,
   openbao: /^openbao\/openbao:\d+\.\d+(\.\d+)?$/,
+  prometheus: /^prom\/prometheus:v2\.\d+\.\d+$/,
+  grafana: /^grafana\/grafana:\d+\.\d+\.\d+$/,
 };
 
 /** The platform's apps and default HTTP ports: the list platform-up and the e2e harness read too. */

@@ -31,6 +31,7 @@ import { ReopenFailedServiceUseCase } from './status/reopen-failed-service.use-c
 import { ServiceStatusEntity } from './status/service-status.entity';
 import { TrackReleaseUseCase } from './status/track-release.use-case';
 import { StatusController } from './status/status.controller';
+import { RegistrationStateGauge } from './metrics/registration-state.gauge';
 
 export const SERVICE = 'readiness-aggregator';
 
@@ -75,6 +76,7 @@ export class AppModule {
         TrackRotationUseCase,
         ReopenFailedServiceUseCase,
         TrackReleaseUseCase,
+        RegistrationStateGauge,
       ],
     };
   }

@@ -55,6 +55,7 @@ import { ChangeTenantStatusUseCase } from './tenants/change-tenant-status.use-ca
 import { CreateTenantUseCase } from './tenants/create-tenant.use-case';
 import { TenantEntity } from './tenants/tenant.entity';
 import { TenantsController } from './tenants/tenants.controller';
+import { RolloutProgressGauge } from './rollouts/rollout-progress.gauge';
 
 export const SERVICE = 'tenant-registry';
 
@@ -111,6 +112,7 @@ export class AppModule implements NestModule {
         ChangeRolloutStateUseCase,
         RecordUpgradeOutcomeUseCase,
         RolloutsReader,
+        RolloutProgressGauge,
         ProductFleetReader,
         RegisterServiceUseCase,
         ChangeTenantStatusUseCase,

@@ -21,3 +21,7 @@ export * from './lib/auth/operator-auth.module';
 export * from './lib/auth/public.decorator';
 export * from './lib/auth/own-authentication.decorator';
 export * from './lib/auth/request-actor.interceptor';
+export * from './lib/metrics/metrics.registry';
+export * from './lib/metrics/registered-metric';
+export * from './lib/metrics/platform-metrics';
+export * from './lib/metrics/metrics.module';

@@ -63,6 +63,8 @@ export class PlatformHarness {
   readonly topicPrefix = `e2e-${this.runId}.`;
   readonly adminToken = randomBytes(24).toString('hex');
   readonly productTokenSecret = randomBytes(24).toString('hex');
+  /** What a Prometheus scraper presents at every app's GET /metrics. */
+  readonly metricsToken = randomBytes(24).toString('hex');
   readonly apps = new Map<AppName, { process: ServiceProcess; base: string }>();
   db!: TestDatabase;
   /** The embedded vault's key: tests read tenants' credentials the way a product's SDK would. */
@@ -312,6 +314,7 @@ export class PlatformHarness {
       KAFKA_TOPIC_PREFIX: this.topicPrefix,
       KAFKA_TOPIC_PARTITIONS: '6',
       ADMIN_API_TOKEN: this.adminToken,
+      METRICS_TOKEN: this.metricsToken,
       PRODUCT_TOKEN_SECRET: this.productTokenSecret,
       SECRET_STORE: 'embedded',
       SECRETS_ENCRYPTION_KEY: this.encryptionKeyForTests,

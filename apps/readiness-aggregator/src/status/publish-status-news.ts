@@ -7,6 +7,7 @@ import {
   ServiceStatusChanged,
 } from '@enclave/contracts';
 import { EventContext } from '@enclave/messaging';
+import { ProvisioningMetrics } from '../metrics/provisioning.metrics';
 import type { StatusNews } from './service-status.progress';
 
 /** Publishes what ServiceStatusProgress decided to tell, in order, about one registration. */
@@ -24,6 +25,7 @@ export async function publishStatusNews(
           schemaVersion: item.schemaVersion,
           stageTimings: item.stageTimings,
         });
+        observeReady(product, isolationMode, item.stageTimings);
         break;
       case 'ServiceFailed':
         await ctx.publish(ServiceFailed, {
@@ -53,4 +55,16 @@ export async function publishStatusNews(
         break;
     }
   }
+}
+
+function observeReady(
+  product: string,
+  isolationMode: string,
+  stageTimings: Readonly<Record<string, number>>,
+): void {
+  const timings = Object.entries(stageTimings);
+  for (const [stage, ms] of timings)
+    ProvisioningMetrics.stage.observe({ product, stage }, ms / 1000);
+  const last = Math.max(0, ...timings.map(([, ms]) => ms));
+  ProvisioningMetrics.endToEnd.observe({ product, isolation_mode: isolationMode }, last / 1000);
 }

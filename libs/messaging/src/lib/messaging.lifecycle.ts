@@ -14,6 +14,7 @@ import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
 import { KAFKA, KAFKA_PRODUCER } from './messaging.tokens';
 import { ensureMessagingSchema } from './persistence/messaging-schema';
 import { OutboxRelay } from './outbox/outbox.relay';
+import { MessagingMetricsCollector } from './metrics/messaging-metrics.collector';
 
 /**
  * Start: tables, topics, producer, relay. Stop, in the order that loses nothing: stop consuming
@@ -29,6 +30,7 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
     private readonly relay: OutboxRelay,
     private readonly consumer: EventConsumerServer,
     private readonly topics: TopicNamer,
+    private readonly metrics: MessagingMetricsCollector,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -40,9 +42,11 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
     );
     await this.producer.connect();
     await this.relay.start();
+    this.metrics.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    await this.metrics.stop();
     await this.consumer.close();
     await this.relay.stop();
     await this.producer.disconnect();

@@ -10,6 +10,7 @@ import { createKafka, createProducer } from './kafka/kafka-client.factory';
 import { RecoveringProducer } from './kafka/recovering.producer';
 import { TopicNamer } from './kafka/topic-namer';
 import { MessagingLifecycle } from './messaging.lifecycle';
+import { MessagingMetricsCollector } from './metrics/messaging-metrics.collector';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
 import { EVENT_CATALOG, KAFKA, KAFKA_PRODUCER } from './messaging.tokens';
 import { OutboxRelay } from './outbox/outbox.relay';
@@ -24,6 +25,8 @@ export class MessagingModule {
   static forRoot(options: MessagingOptions): DynamicModule {
     const retry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     const topics = new TopicNamer(options.topicPrefix);
+    // Prefixed like the topics, so environments sharing a cluster never share a group.
+    const group = options.group ?? `${options.topicPrefix ?? ''}enclave.${options.service}`;
     const providers: Provider[] = [
       { provide: MESSAGING_OPTIONS, useValue: options },
       { provide: TopicNamer, useValue: topics },
@@ -67,8 +70,7 @@ export class MessagingModule {
           deadLetters: DeadLetterPublisher,
         ) =>
           new EventConsumerServer(kafka, catalog, dataSource, outbox, processed, deadLetters, {
-            // Prefixed like the topics, so environments sharing a cluster never share a group.
-            group: options.group ?? `${options.topicPrefix ?? ''}enclave.${options.service}`,
+            group,
             retry,
             concurrency: options.concurrency ?? 3,
             topicPartitions: options.topicPartitions,
@@ -82,6 +84,12 @@ export class MessagingModule {
           ProcessedEventStore,
           DeadLetterPublisher,
         ],
+      },
+      {
+        provide: MessagingMetricsCollector,
+        useFactory: (kafka: Kafka, dataSource: DataSource, consumer: EventConsumerServer) =>
+          new MessagingMetricsCollector(kafka, dataSource, consumer, topics, options.schema, group),
+        inject: [KAFKA, DataSource, EventConsumerServer],
       },
       MessagingLifecycle,
     ];

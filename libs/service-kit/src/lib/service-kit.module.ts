@@ -5,8 +5,9 @@ import { SERVICE_NAME } from './bootstrap/service-name.token';
 import { CommonConfig } from './config/common-config';
 import { DatabaseModule } from './database/database.module';
 import { LoggingModule } from './logging/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
 
-/** What every Enclave service has: its name, JSON logging and the platform database. */
+/** What every Enclave service has: its name, JSON logging, metrics and the platform database. */
 @Module({})
 export class ServiceKitModule {
   static forRoot(options: {
@@ -21,6 +22,7 @@ export class ServiceKitModule {
       global: true,
       imports: [
         LoggingModule.forRoot({ service, level: config.LOG_LEVEL }),
+        MetricsModule.forRoot({ service, token: config.METRICS_TOKEN }),
         DatabaseModule.forRoot({
           service,
           url: config.DATABASE_URL,

@@ -1,6 +1,6 @@
 import { deadLetterTopicOf } from '@enclave/contracts';
 import { IHeaders, KafkaMessage, Producer } from 'kafkajs';
-import { maskUrlCredentials } from '@enclave/service-kit';
+import { PlatformMetrics, maskUrlCredentials } from '@enclave/service-kit';
 
 export interface DeadLetter {
   readonly topic: string;
@@ -35,5 +35,6 @@ export class DeadLetterPublisher {
       topic: deadLetterTopicOf(letter.topic),
       messages: [{ key: letter.message.key, value: letter.message.value, headers }],
     });
+    PlatformMetrics.deadLetters.inc({ topic: letter.topic });
   }
 }

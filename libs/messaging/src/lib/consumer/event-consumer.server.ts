@@ -1,5 +1,5 @@
 import { EventCatalog, EventEnvelope } from '@enclave/contracts';
-import { TraceContext } from '@enclave/service-kit';
+import { PlatformMetrics, TraceContext } from '@enclave/service-kit';
 import { Logger } from '@nestjs/common';
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { Consumer, EachMessagePayload, Kafka } from 'kafkajs';
@@ -36,6 +36,8 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   private consumer?: Consumer;
   private closing = false;
   private readonly topics: TopicNamer;
+  /** The physical topics this replica consumes, once started (for the lag metric). */
+  subscribed: readonly string[] = [];
 
   constructor(
     private readonly kafka: Kafka,
@@ -82,6 +84,9 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
         throw new Error(`handler for undeclared topic ${topic}`);
     }
     const physical = topics.map((t) => this.topics.physical(t));
+    this.subscribed = physical;
+    // Counters start at 0 per topic, so a dashboard shows "none" rather than "no data".
+    for (const topic of physical) PlatformMetrics.deadLetters.inc({ topic }, 0);
     await ensureTopics(this.kafka, physical, this.options.topicPartitions);
     this.closing = false;
     // A broker still settling after a restart refuses the join or the subscription for a while.
@@ -130,6 +135,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
         attempts: 1,
         error,
       });
+      PlatformMetrics.eventsHandled.inc({ topic, type: 'undecodable', outcome: 'dead_lettered' });
       this.logger.warn(
         { topic, partition, offset: message.offset, reason: (error as Error).message },
         'dead-lettered undecodable event',
@@ -154,6 +160,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
             attempt,
             finalAttempt: attempt >= this.options.retry.maxAttempts,
           });
+          this.observe(topic, envelope.type, outcome, started);
           this.logger.debug(
             {
               topic,
@@ -180,6 +187,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
               attempts: attempt,
               error,
             });
+            this.observe(topic, envelope.type, 'dead_lettered', started);
             this.logger.error(
               { topic, type: envelope.type, attempts: attempt, reason: (error as Error).message },
               'dead-lettered event',
@@ -188,6 +196,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
           }
           // Leaving without committing the offset: the event is redelivered after restart.
           if (this.closing) throw error;
+          this.observe(topic, envelope.type, 'retried', started);
           const delay = backoffDelay(this.options.retry, attempt);
           this.logger.warn(
             { topic, type: envelope.type, attempt, delay, reason: (error as Error).message },
@@ -198,6 +207,14 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
         }
       }
     });
+  }
+
+  private observe(topic: string, type: string, outcome: string, started: number): void {
+    PlatformMetrics.eventsHandled.inc({ topic, type, outcome });
+    PlatformMetrics.handlerDuration.observe(
+      { type, outcome },
+      (performance.now() - started) / 1000,
+    );
   }
 
   private handleOnce(

@@ -53,6 +53,12 @@ export const commonConfig = new ConfigDefinition({
     description:
       'Partitions of topics the service creates when missing (work spreads by partition).',
   },
+  METRICS_TOKEN: {
+    schema: z.string().min(16, 'at least 16 characters').optional(),
+    description:
+      'Bearer token a Prometheus scraper presents at GET /metrics; unset: no /metrics route.',
+    secret: true,
+  },
 });
 
 export type CommonConfig = ReturnType<typeof commonConfig.load>;

@@ -1,0 +1,249 @@
+import { tenantResourceNames } from '@enclave/contracts';
+import { exampleProducts } from '@enclave/product-catalog';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PlatformHarness } from './support/platform.harness';
+import { TenantResources } from './support/tenant-resources';
+
+jest.setTimeout(180_000);
+
+const BIN = path.resolve(__dirname, '../../dist/tools/cli/src/main.js');
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * The `enclave` CLI as an operator runs it: the built binary (package.json `bin`), against the
+ * running platform, judged by its output and exit codes.
+ */
+describe('enclave CLI', () => {
+  const platform = new PlatformHarness();
+  const resources = new TenantResources(platform.infra);
+  const a = `cli-a-${platform.runId}`;
+  const f = `cli-f-${platform.runId}`;
+  let env: NodeJS.ProcessEnv;
+
+  const enclave = (args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> =>
+    new Promise((resolve) => {
+      execFile(
+        BIN,
+        args,
+        { env: { ...env, ...extraEnv }, timeout: 150_000 },
+        (error, stdout, stderr) =>
+          resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+  const json = async (args: string[]) => {
+    const run = await enclave([...args, '--json']);
+    expect({ args, code: run.code, stderr: run.stderr }).toEqual({ args, code: 0, stderr: '' });
+    return JSON.parse(run.stdout);
+  };
+
+  beforeAll(async () => {
+    expect(fs.statSync(BIN).mode & 0o111).not.toBe(0);
+    await platform.start();
+    env = {
+      PATH: process.env.PATH,
+      ENCLAVE_API_URL: platform.apps.get('tenant-registry')!.base,
+      ENCLAVE_TOKEN: platform.adminToken,
+    };
+  });
+
+  afterAll(async () => {
+    await platform.stop();
+    await resources.cleanUp([a, f]);
+  });
+
+  it('answers --help on every command and group, listing its commands', async () => {
+    const seen: string[] = [];
+    const visit = async (command: string[]): Promise<void> => {
+      const run = await enclave([...command, '--help']);
+      expect({ command, code: run.code }).toEqual({ command, code: 0 });
+      expect(run.stdout).toMatch(/^Usage: enclave/);
+      seen.push(command.join(' '));
+      const listed = run.stdout.split('Commands:')[1] ?? '';
+      const names = [...listed.matchAll(/^ {2}([a-z-]+)/gm)]
+        .map((m) => m[1])
+        .filter((n) => n !== 'help');
+      for (const name of names) await visit([...command, name]);
+    };
+    await visit([]);
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        'tenants create',
+        'services register',
+        'services rotate',
+        'services retry',
+        'services offboard',
+        'products publish',
+        'rollouts start',
+        'rollouts watch',
+        'rollouts pause',
+      ]),
+    );
+  });
+
+  it('creates tenants (idempotently) and lists them; refusals end with a code that says why', async () => {
+    const created = await json([
+      'tenants',
+      'create',
+      a,
+      '--name',
+      'CLI tenant A',
+      '--meta',
+      'plan=gold',
+    ]);
+    expect(created).toMatchObject({
+      id: a,
+      displayName: 'CLI tenant A',
+      metadata: { plan: 'gold' },
+    });
+    expect(
+      (await enclave(['tenants', 'create', a, '--name', 'CLI tenant A', '--meta', 'plan=gold']))
+        .code,
+    ).toBe(0);
+    const listed = await enclave(['tenants', 'list', '--limit', '500']);
+    expect(listed.stdout).toMatch(new RegExp(`^${a}\\s+CLI tenant A\\s+active`, 'm'));
+
+    const invalid = await enclave(['tenants', 'create', 'Not A Tenant!', '--name', 'x']);
+    expect(invalid.code).toBe(3);
+    expect(invalid.stderr).toMatch(/400/);
+    const missing = await enclave(['tenants', 'show', `nobody-${platform.runId}`]);
+    expect(missing.code).toBe(4);
+    expect(missing.stderr).toMatch(/404/);
+    const conflicting = await enclave(['tenants', 'create', a, '--name', 'Someone else']);
+    expect(conflicting.code).toBe(5);
+    const anonymous = await enclave(['tenants', 'list'], { ENCLAVE_TOKEN: '' });
+    expect(anonymous.code).toBe(6);
+    const wrongToken = await enclave(['tenants', 'list', '--token', 'not-the-token']);
+    expect(wrongToken.code).toBe(6);
+    const unreachable = await enclave(['tenants', 'list', '--api-url', 'http://127.0.0.1:9']);
+    expect(unreachable.code).toBe(9);
+    expect(unreachable.stderr).toMatch(/cannot reach/);
+    const usage = await enclave(['tenants', 'list', '--limit', 'many']);
+    expect(usage.code).toBe(2);
+    expect((await enclave(['services', 'register', a])).code).toBe(2);
+    expect((await enclave([])).code).toBe(2);
+  });
+
+  it('registers a service with --wait: each stage shown as it completes, exit 0 once ready', async () => {
+    const run = await enclave(['services', 'register', a, 'ledger', '--mode', 'SCHEMA', '--wait']);
+    expect({ code: run.code, stderr: run.stderr }).toMatchObject({ code: 0 });
+    // Not a TTY: each distinct progress block is written once, the last one all done.
+    expect(run.stderr).toMatch(/… \w+\s+pending/);
+    for (const stage of ['credentials', 'postgres', 'migrations', 'rabbitmq', 'mongodb'])
+      expect(run.stderr).toMatch(new RegExp(`✓ ${stage}\\s+done \\d+ ms`));
+    expect(run.stderr).toMatch(new RegExp(`${a}/ledger: ready`));
+    expect(run.stdout).toMatch(/STATE\s+RETRIES[\s\S]*ready/);
+
+    const status = await json(['services', 'status', a, 'ledger']);
+    expect(status).toMatchObject({
+      tenantId: a,
+      product: 'ledger',
+      isolationMode: 'SCHEMA',
+      state: 'ready',
+    });
+    expect((await enclave(['services', 'retry', a, 'ledger'])).code).toBe(5);
+  });
+
+  it('ends --wait on a registration that fails with exit 7 and the cause; retry --wait brings it to ready', async () => {
+    const names = tenantResourceNames(f, 'tracer', 'DATABASE');
+    await resources.createForeignDatabase(names.pgDatabase);
+    await json(['tenants', 'create', f, '--name', 'CLI tenant F']);
+    const failed = await enclave([
+      'services',
+      'register',
+      f,
+      'tracer',
+      '--mode',
+      'DATABASE',
+      '--wait',
+    ]);
+    expect(failed.code).toBe(7);
+    expect(failed.stderr).toMatch(/✗ postgres\s+failed/);
+    expect(failed.stderr).toMatch(
+      new RegExp(`enclave: ${f}/tracer failed: postgres: .*(owned by|already exists|foreign)`, 'i'),
+    );
+
+    const failedJson = await enclave(['services', 'status', f, 'tracer', '--json']);
+    expect(JSON.parse(failedJson.stdout).state).toBe('failed');
+
+    await resources.dropForeignDatabase(names.pgDatabase);
+    const retried = await enclave(['services', 'retry', f, 'tracer', '--wait', '--json']);
+    expect({ code: retried.code, stderr: retried.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(JSON.parse(retried.stdout)).toMatchObject({ state: 'ready', retries: 1 });
+  });
+
+  it('rotates with --wait, suspends and resumes, and offboards with --wait', async () => {
+    const rotated = await json(['services', 'rotate', a, 'ledger', '--wait']);
+    expect(rotated.rotation).toMatchObject({ state: 'done' });
+
+    const suspended = await json(['tenants', 'suspend', a, '--reason', 'unpaid invoice']);
+    expect(suspended).toMatchObject({ status: 'suspended', statusReason: 'unpaid invoice' });
+    expect((await enclave(['tenants', 'suspend', a])).code).toBe(2);
+    expect(await json(['tenants', 'resume', a])).toMatchObject({ status: 'active' });
+
+    const offboarded = await json(['services', 'offboard', f, 'tracer', '--wait']);
+    expect(offboarded.state).toBe('deleted');
+    expect(
+      await resources.databaseOwner(tenantResourceNames(f, 'tracer', 'DATABASE').pgDatabase),
+    ).toBeUndefined();
+  });
+
+  it('publishes a product version from a manifest and watches its rollout to the end', async () => {
+    const next = structuredClone(exampleProducts.get('ledger')!);
+    next.version = '1.0.1';
+    next.resources.postgres!.migrations.push({
+      version: 50,
+      name: 'cli_notes',
+      sql: 'CREATE TABLE cli_notes (id uuid PRIMARY KEY)',
+    });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'enclave-cli-'));
+    const manifest = path.join(dir, 'ledger.json');
+    fs.writeFileSync(manifest, JSON.stringify(next));
+    const published = await enclave([
+      'products',
+      'publish',
+      'ledger',
+      next.version,
+      '--manifest',
+      manifest,
+    ]);
+    expect({ code: published.code, stdout: published.stdout }).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^published ledger@1\.0\.1 /),
+    });
+    const badManifest = await enclave([
+      'products',
+      'publish',
+      'ledger',
+      '1.0.2',
+      '--manifest',
+      path.join(dir, 'none.json'),
+    ]);
+    expect(badManifest.code).toBe(2);
+
+    const watched = await enclave([
+      'rollouts',
+      'start',
+      'ledger',
+      next.version,
+      '--canary-count',
+      '1',
+      '--watch',
+    ]);
+    expect({ code: watched.code, stderr: watched.stderr.slice(-2_000) }).toMatchObject({ code: 0 });
+    expect(watched.stderr).toMatch(/\[#+-*\] \d+\/\d+/);
+    expect(watched.stdout).toMatch(/completed/);
+    expect(watched.stdout).toMatch(/\[#{30}\] 1\/1\s+done 1/);
+    const listed = await json(['rollouts', 'list', 'ledger']);
+    expect(listed[0]).toMatchObject({ targetVersion: next.version, state: 'completed' });
+    expect((await enclave(['rollouts', 'pause', 'ledger', listed[0].id])).code).toBe(5);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});

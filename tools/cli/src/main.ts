@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+import { runCli } from './cli.program';
+
+void runCli(process.argv).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,26 @@
+import { InvalidArgumentError } from 'commander';
+
+/** A whole number within [min, max]: commander reports anything else as a usage error. */
+export function integerIn(min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max)
+      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
+    return n;
+  };
+}
+
+/** `key=value`, repeatable: collected into one record. */
+export function keyValue(value: string, previous: Record<string, string> = {}) {
+  const at = value.indexOf('=');
+  if (at < 1) throw new InvalidArgumentError(`expected key=value, got '${value}'`);
+  return { ...previous, [value.slice(0, at)]: value.slice(at + 1) };
+}
+
+/** A comma-separated list, empty items dropped. */
+export function list(value: string): string[] {
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+}
