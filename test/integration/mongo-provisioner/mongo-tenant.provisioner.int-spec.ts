@@ -15,6 +15,8 @@ const collections = exampleProducts.get('ledger')!.resources.mongodb!.collection
 /** MongoTenantProvisioner against the real MongoDB-compatible server (or a real mongod via MONGO_URL). */
 describe('MongoTenantProvisioner', () => {
   const infra = testInfra();
+  // The embedded server has no users: the test profile allows that explicitly (fail-closed otherwise).
+  const allowance = { allowUnauthenticatedTenants: infra.mongoAllowUnauthenticatedTenants };
   const timings: string[] = [];
   let admin: MongoClient;
   let provisioner: MongoTenantProvisioner;
@@ -55,7 +57,7 @@ describe('MongoTenantProvisioner', () => {
 
   beforeAll(async () => {
     admin = await new MongoClient(infra.mongoUrl, { serverSelectionTimeoutMS: 5_000 }).connect();
-    provisioner = new MongoTenantProvisioner(infra.mongoUrl);
+    provisioner = new MongoTenantProvisioner(infra.mongoUrl, allowance);
   });
 
   afterAll(async () => {
@@ -195,7 +197,7 @@ describe('MongoTenantProvisioner', () => {
    */
   it('gives each tenant a user that can use its own database and is refused on every other tenant’s', async () => {
     const warn = jest.spyOn(Logger.prototype, 'warn');
-    const fresh = new MongoTenantProvisioner(infra.mongoUrl);
+    const fresh = new MongoTenantProvisioner(infra.mongoUrl, allowance);
     try {
       const a = request();
       const b = request();
