@@ -159,7 +159,7 @@ export class RabbitMqTenantProvisioner {
     }
     await this.api.deletePermissions(vhost, user);
     await this.closeConnections(vhost, user, SUSPENDED);
-    this.recheckLater(vhost, user);
+    this.recheckLater(vhost, user, SUSPENDED, () => this.stillSuspended(vhost, user));
   }
 
   /**
@@ -175,7 +175,20 @@ export class RabbitMqTenantProvisioner {
       request.product,
       'SCHEMA',
     );
-    return this.closeConnections(vhost, user, ROTATED, cutoff.getTime());
+    const closed = await this.closeConnections(vhost, user, ROTATED, cutoff.getTime());
+    // A connection opened just before the cutoff may not be listed yet: look once more later.
+    const listedBy = cutoff.getTime() + (this.options.recheckAfterMs ?? 6_000);
+    if (Date.now() < listedBy) {
+      this.recheckLater(
+        vhost,
+        user,
+        ROTATED,
+        async () => true,
+        cutoff.getTime(),
+        listedBy - Date.now(),
+      );
+    }
+    return closed;
   }
 
   /** Stops the pending re-checks (shutdown). */
@@ -215,21 +228,32 @@ export class RabbitMqTenantProvisioner {
     return closed.filter(Boolean).length;
   }
 
-  /** Once, in the background: still without permissions, so still suspended: close what is there now. */
-  private recheckLater(vhost: string, user: string): void {
+  /**
+   * Once, in the background, for connections the API listed late: closes the user's connections
+   * (opened before `before`) that are there by then, when `stillDue` still says so.
+   */
+  private recheckLater(
+    vhost: string,
+    user: string,
+    reason: string,
+    stillDue: () => Promise<boolean>,
+    before = Infinity,
+    delayMs = this.options.recheckAfterMs ?? 6_000,
+  ): void {
     const timer = setTimeout(() => {
       this.rechecks.delete(timer);
-      void this.api
-        .listUserPermissions(user)
-        .then((permissions) =>
-          permissions.some((p) => p.vhost === vhost)
-            ? 0
-            : this.closeConnections(vhost, user, SUSPENDED),
-        )
+      void stillDue()
+        .then((due) => (due ? this.closeConnections(vhost, user, reason, before) : 0))
         .catch(() => undefined);
-    }, this.options.recheckAfterMs ?? 6_000);
+    }, delayMs);
     timer.unref();
     this.rechecks.add(timer);
+  }
+
+  /** Still suspended: the user still has no permissions on the vhost. */
+  private async stillSuspended(vhost: string, user: string): Promise<boolean> {
+    const permissions = await this.api.listUserPermissions(user);
+    return !permissions.some((p) => p.vhost === vhost);
   }
 
   /**
