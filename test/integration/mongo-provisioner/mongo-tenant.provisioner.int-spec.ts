@@ -218,7 +218,8 @@ describe('MongoTenantProvisioner', () => {
           'MongoDB',
           'per-tenant user creation and cross-tenant denial',
           `this server (${infra.mongoServerKind} at ${new URL(infra.mongoUrl).host}) has no user management ` +
-            '(usersInfo/createUser: CommandNotFound); provisioning reports userManagement=unsupported-by-server',
+            '(usersInfo/createUser: CommandNotFound); provisioning reports userManagement=unsupported-by-server, ' +
+            'allowed only because the test profile sets MONGO_ALLOW_UNAUTHENTICATED_TENANTS=true',
         );
         return;
       }
@@ -272,6 +273,69 @@ describe('MongoTenantProvisioner', () => {
     } finally {
       warn.mockRestore();
       await fresh.close();
+    }
+  });
+
+  it('fails closed: a server that does not enforce users gets no tenant database unless explicitly allowed', async () => {
+    const strict = new MongoTenantProvisioner(infra.mongoUrl);
+    try {
+      const r = request();
+      if ((await strict.userManagement()) === 'enforced') {
+        // A server with users needs no allowance.
+        await expect(strict.provision(r)).resolves.toMatchObject({ userManagement: 'enforced' });
+        return;
+      }
+      const refused = strict.provision(r);
+      await expect(refused).rejects.toBeInstanceOf(PermanentStageError);
+      await expect(refused).rejects.toThrow(
+        /does not enforce users.*MONGO_ALLOW_UNAUTHENTICATED_TENANTS=true allows it/,
+      );
+      // Nothing was created for the refused tenant.
+      expect(await databases()).not.toContain(databaseOf(r));
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('suspension revokes the tenant user’s roles and resuming grants them again; without users it is skipped, and says so', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    try {
+      const r = request();
+      await provisioner.provision(r);
+      const outcome = await provisioner.setAccess(r, 'suspended');
+      if ((await provisioner.userManagement()) !== 'enforced') {
+        expect(outcome).toBe('skipped');
+        expect(warn.mock.calls.map(([m]) => String(m))).toContainEqual(
+          expect.stringMatching(
+            new RegExp(`suspension of ${r.tenantId}/ledger NOT enforced on MongoDB`),
+          ),
+        );
+        recordNotExercised(
+          'MongoDB',
+          'suspension revokes the tenant user’s roles',
+          `this server (${infra.mongoServerKind}) has no users to revoke: the mongo-provisioner skips it and logs that it did`,
+        );
+        return;
+      }
+
+      // --- real mongod with access control only ---
+      const names = tenantResourceNames(r.tenantId, r.product, r.mode);
+      const roles = async () =>
+        (await admin.db(names.mongoDatabase).command({ usersInfo: names.mongoUser })).users[0]
+          .roles;
+      expect(outcome).toBe('applied');
+      expect(await roles()).toEqual([]);
+      // A re-issued password while suspended grants nothing back.
+      await provisioner.provision({ ...r, suspended: true });
+      expect(await roles()).toEqual([]);
+      await provisioner.setAccess(r, 'active');
+      expect(await roles()).toEqual([{ role: 'readWrite', db: names.mongoDatabase }]);
+      recordExercised(
+        'MongoDB',
+        'suspension revokes and resumption grants the tenant user’s roles',
+      );
+    } finally {
+      warn.mockRestore();
     }
   });
 });
