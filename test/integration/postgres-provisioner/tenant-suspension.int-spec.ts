@@ -33,6 +33,8 @@ const GRACE_SECONDS = 2;
  * 127.0.0.1, so passwords are not what refuses here: NOLOGIN and ended sessions are.)
  */
 describe('tenant suspension and rotation grace on PostgreSQL', () => {
+  // Teardown drops several databases: slow on a busy server.
+  jest.setTimeout(60_000);
   const pg = new PostgresTenantHarness();
   const stage = new StageHandlerHarness(SCHEMA, 'postgres-provisioner');
   const secrets = new InMemorySecretStore();
