@@ -325,6 +325,10 @@ kafka_up
 mongo_up
 
 env_file="$INFRA_STATE/env"
+# The embedded server has no user management: its tenant databases are unauthenticated, which the
+# mongo-provisioner refuses unless told this is development. An external server must enforce users.
+mongo_allow_unauthenticated=false
+if [[ "$MONGO_SERVER_KIND" == mongo-java-server ]]; then mongo_allow_unauthenticated=true; fi
 {
   echo "# Written by scripts/infra-up.sh; source it: . $env_file"
   printf 'export %s=%q\n' \
@@ -332,6 +336,7 @@ env_file="$INFRA_STATE/env"
     KAFKA_BROKERS "$KAFKA_BROKERS" \
     MONGO_URL "$MONGO_URL" \
     MONGO_SERVER_KIND "$MONGO_SERVER_KIND" \
+    MONGO_ALLOW_UNAUTHENTICATED_TENANTS "$mongo_allow_unauthenticated" \
     PG_ADMIN_URL "$PG_ADMIN_URL" \
     RABBITMQ_URL "$RABBITMQ_URL" \
     RABBITMQ_MGMT_URL "$RABBITMQ_MGMT_URL"

@@ -73,7 +73,9 @@ async function main() {
   );
   await secrets.ensureSchema();
   const pgProvisioner = new PostgresTenantProvisioner(platform.infra.pgAdminUrl);
-  const mongo = new MongoTenantProvisioner(platform.infra.mongoUrl);
+  const mongo = new MongoTenantProvisioner(platform.infra.mongoUrl, {
+    allowUnauthenticatedTenants: platform.infra.mongoAllowUnauthenticatedTenants,
+  });
   const rabbit = new RabbitMqTenantProvisioner(platform.infra.rabbitmqMgmtUrl);
   const baseline = new SequentialBaseline(
     secrets,

@@ -125,6 +125,27 @@ describe('tenant operations', () => {
   });
 
   it('suspends and resumes a tenant: state, one event per change, and products’ caches told', async () => {
+    // Sessions a product holds with the tenant's credentials, opened while it is active.
+    const names = tenantResourceNames(tenant, 'ledger', 'SCHEMA');
+    const credentials = (await connection('ledger', tenant, ledgerToken)).body;
+    const pgUrl = resources.tenantUrl(credentials.postgres, names.pgDatabase);
+    const amqpUrl = resources.amqpUrl(credentials.rabbitmq, names.vhost);
+    const pgSession = new Client({ connectionString: pgUrl });
+    const pgEnded: string[] = [];
+    pgSession.on('error', (error: Error & { code?: string }) => pgEnded.push(error.code ?? '?'));
+    await pgSession.connect();
+    const mq = await amqp.connect(amqpUrl);
+    const mqClosed: string[] = [];
+    mq.on('error', () => undefined);
+    mq.on('close', (error?: Error) => mqClosed.push(error?.message ?? 'closed'));
+    const pgLogin = async () => {
+      const client = new Client({ connectionString: pgUrl });
+      client.on('error', () => undefined);
+      await client.connect();
+      await client.end();
+    };
+    const amqpLogin = async () => (await amqp.connect(amqpUrl)).close();
+
     const invalidated: string[] = [];
     const listener = new TenantLifecycleListener({
       brokers: platform.infra.kafkaBrokers,
@@ -158,12 +179,23 @@ describe('tenant operations', () => {
       });
       await expectEventually(() => expect(invalidated).toEqual([tenant]));
 
+      // The servers enforce it, whatever a product does: the open sessions end, new ones are refused.
+      await expectEventually(() => expect(pgEnded).toContain('57P01'), { timeoutMs: 20_000 });
+      await expect(pgLogin()).rejects.toMatchObject({ code: '28000' }); // not permitted to log in
+      await expectEventually(() => expect(mqClosed).toEqual([expect.stringMatching(/suspended/)]), {
+        timeoutMs: 20_000,
+      });
+      await expect(amqpLogin()).rejects.toThrow(/ConnectionOpenOk|access|refused|530/i);
+
       expect((await platform.api('POST', `/v1/tenants/${tenant}/resume`)).body).toMatchObject({
         status: 'active',
         statusReason: null,
       });
       expect((await connection('ledger', tenant, ledgerToken)).body.state).toBe('ready');
       await expectEventually(() => expect(invalidated).toEqual([tenant, tenant]));
+      // Resumed: the same credentials log in again.
+      await expectEventually(() => pgLogin(), { timeoutMs: 20_000 });
+      await expectEventually(() => amqpLogin(), { timeoutMs: 20_000 });
       expect(heard).toEqual([
         { status: 'suspended', revision: 1 },
         { status: 'active', revision: 2 },
@@ -181,8 +213,10 @@ describe('tenant operations', () => {
       ).toBe(404);
     } finally {
       await listener.stop();
+      await pgSession.end().catch(() => undefined);
+      await mq.close().catch(() => undefined);
     }
-  }, 60_000);
+  }, 90_000);
 
   it('rotates credentials: new versions applied everywhere, CredentialsRotated once, the old ones replaced', async () => {
     const before = (await connection('ledger', tenant, ledgerToken)).body;

@@ -1,4 +1,4 @@
-import { StageRuntimeModule } from '@enclave/lifecycle';
+import { StageRuntimeModule, TenantAccessModule } from '@enclave/lifecycle';
 import { DynamicModule, Module } from '@nestjs/common';
 import { BrokerProvisionerConfig } from './config/broker-provisioner.config';
 import { CredentialsIssuedHandler } from './handlers/credentials-issued.handler';
@@ -6,6 +6,7 @@ import { RegistrationUpgradeRequestedHandler } from './handlers/registration-upg
 import { ServiceDeprovisionRequestedHandler } from './handlers/service-deprovision-requested.handler';
 import { RabbitMqReadinessProbe } from './health/rabbitmq.readiness-probe';
 import { RabbitMqStageUseCase } from './provisioning/rabbitmq-stage.use-case';
+import { RabbitMqTenantAccessEnforcer } from './provisioning/rabbitmq-tenant-access.enforcer';
 import { RabbitMqTenantProvisioner } from './provisioning/rabbitmq-tenant.provisioner';
 
 export const SERVICE = 'broker-provisioner';
@@ -22,6 +23,10 @@ export class AppModule {
           config,
           probes: [RabbitMqReadinessProbe],
           productCatalog: true,
+        }),
+        TenantAccessModule.forService(SERVICE, {
+          enforcer: RabbitMqTenantAccessEnforcer,
+          rotationGraceSeconds: config.ROTATION_GRACE_SECONDS,
         }),
       ],
       controllers: [

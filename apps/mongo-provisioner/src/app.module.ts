@@ -1,4 +1,4 @@
-import { StageRuntimeModule } from '@enclave/lifecycle';
+import { StageRuntimeModule, TenantAccessModule } from '@enclave/lifecycle';
 import { DynamicModule, Module } from '@nestjs/common';
 import { MongoProvisionerConfig } from './config/mongo-provisioner.config';
 import { CredentialsIssuedHandler } from './handlers/credentials-issued.handler';
@@ -6,6 +6,7 @@ import { RegistrationUpgradeRequestedHandler } from './handlers/registration-upg
 import { ServiceDeprovisionRequestedHandler } from './handlers/service-deprovision-requested.handler';
 import { MongoReadinessProbe } from './health/mongo.readiness-probe';
 import { MongoStageUseCase } from './provisioning/mongodb-stage.use-case';
+import { MongoTenantAccessEnforcer } from './provisioning/mongo-tenant-access.enforcer';
 import { MongoTenantProvisioner } from './provisioning/mongo-tenant.provisioner';
 
 export const SERVICE = 'mongo-provisioner';
@@ -23,6 +24,8 @@ export class AppModule {
           probes: [MongoReadinessProbe],
           productCatalog: true,
         }),
+        // No rotation grace here: MongoDB sessions are not ended after a rotation.
+        TenantAccessModule.forService(SERVICE, { enforcer: MongoTenantAccessEnforcer }),
       ],
       controllers: [
         CredentialsIssuedHandler,
@@ -34,7 +37,10 @@ export class AppModule {
         // The provisioner drives the server (its stage and its readiness probe share it).
         {
           provide: MongoTenantProvisioner,
-          useFactory: () => new MongoTenantProvisioner(config.MONGO_URL),
+          useFactory: () =>
+            new MongoTenantProvisioner(config.MONGO_URL, {
+              allowUnauthenticatedTenants: config.MONGO_ALLOW_UNAUTHENTICATED_TENANTS,
+            }),
         },
       ],
       exports: [MongoTenantProvisioner],

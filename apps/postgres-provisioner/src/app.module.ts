@@ -1,10 +1,11 @@
-import { StageRuntimeModule } from '@enclave/lifecycle';
+import { StageRuntimeModule, TenantAccessModule } from '@enclave/lifecycle';
 import { DynamicModule, Module } from '@nestjs/common';
 import { PostgresProvisionerConfig } from './config/postgres-provisioner.config';
 import { CredentialsIssuedHandler } from './handlers/credentials-issued.handler';
 import { ServiceDeprovisionRequestedHandler } from './handlers/service-deprovision-requested.handler';
 import { TenantPostgresReadinessProbe } from './health/tenant-postgres.readiness-probe';
 import { PostgresStageUseCase } from './provisioning/postgres-stage.use-case';
+import { PostgresTenantAccessEnforcer } from './provisioning/postgres-tenant-access.enforcer';
 import { PostgresTenantProvisioner } from './provisioning/postgres-tenant.provisioner';
 
 export const SERVICE = 'postgres-provisioner';
@@ -21,6 +22,10 @@ export class AppModule {
           config,
           probes: [TenantPostgresReadinessProbe],
           productCatalog: true,
+        }),
+        TenantAccessModule.forService(SERVICE, {
+          enforcer: PostgresTenantAccessEnforcer,
+          rotationGraceSeconds: config.ROTATION_GRACE_SECONDS,
         }),
       ],
       controllers: [CredentialsIssuedHandler, ServiceDeprovisionRequestedHandler],

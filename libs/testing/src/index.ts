@@ -9,3 +9,4 @@ export * from './lib/port-slot';
 export * from './lib/envelope-of';
 export * from './lib/fake-event.context';
 export * from './lib/example-catalog';
+export * from './lib/fake-tenant-access';

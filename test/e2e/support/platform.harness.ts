@@ -321,6 +321,7 @@ export class PlatformHarness {
       TENANT_PG_ADMIN_URL: this.infra.pgAdminUrl,
       TENANT_PG_URL: `postgres://${tenantPg.host}`,
       MONGO_URL: this.infra.mongoUrl,
+      MONGO_ALLOW_UNAUTHENTICATED_TENANTS: String(this.infra.mongoAllowUnauthenticatedTenants),
       RABBITMQ_MGMT_URL: this.infra.rabbitmqMgmtUrl,
       RABBITMQ_URL: this.infra.rabbitmqUrl,
     };

@@ -7,7 +7,7 @@ import {
 } from '@enclave/contracts';
 import { EventContext } from '@enclave/messaging';
 import { InMemorySecretStore } from '@enclave/secret-store';
-import { fakeProductCatalog, recordExercised, testInfra } from '@enclave/testing';
+import { fakeProductCatalog, fakeTenantAccess, recordExercised, testInfra } from '@enclave/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { CredentialsIssuedHandler } from '../../../apps/broker-provisioner/src/handlers/credentials-issued.handler';
 import { RabbitMqStageUseCase } from '../../../apps/broker-provisioner/src/provisioning/rabbitmq-stage.use-case';
@@ -25,7 +25,7 @@ describe('CredentialsIssued → BrokerProvisioned on RabbitMQ', () => {
   const secrets = new InMemorySecretStore();
   // The catalog is not under test here: the example products, as the stage would hold them.
   const handler = new CredentialsIssuedHandler(
-    new RabbitMqStageUseCase(secrets, provisioner, fakeProductCatalog()),
+    new RabbitMqStageUseCase(secrets, provisioner, fakeProductCatalog(), fakeTenantAccess()),
   );
   const tenantId = `it-${randomBytes(3).toString('hex')}-h`;
   const names = tenantResourceNames(tenantId, 'ledger', 'SCHEMA');

@@ -1,3 +1,4 @@
+import { TenantAccessStore } from '@enclave/lifecycle';
 import { InMemorySecretStore } from '@enclave/secret-store';
 import {
   CredentialsIssued,
@@ -17,7 +18,9 @@ describe('mongo-provisioner CredentialsIssuedHandler', () => {
   const infra = testInfra();
   const harness = new StageHandlerHarness('mongo_provisioner', 'mongo-provisioner');
   const secrets = new InMemorySecretStore();
-  const provisioner = new MongoTenantProvisioner(infra.mongoUrl);
+  const provisioner = new MongoTenantProvisioner(infra.mongoUrl, {
+    allowUnauthenticatedTenants: infra.mongoAllowUnauthenticatedTenants,
+  });
   let handle: CredentialsIssuedHandler['handle'];
   const tenantId = `it-${randomBytes(4).toString('hex')}`;
   let admin: MongoClient;
@@ -35,8 +38,10 @@ describe('mongo-provisioner CredentialsIssuedHandler', () => {
     await harness.setUp();
     // The stage's own catalog, on the real database, holding the example products.
     const catalog = await exampleCatalogIn(harness.dataSource, 'mongo_provisioner');
+    const access = new TenantAccessStore(harness.dataSource, 'mongo_provisioner');
+    await access.ensureTables();
     const handler = new CredentialsIssuedHandler(
-      new MongoStageUseCase(secrets, provisioner, catalog),
+      new MongoStageUseCase(secrets, provisioner, catalog, access),
     );
     handle = handler.handle.bind(handler);
     admin = await new MongoClient(infra.mongoUrl, { serverSelectionTimeoutMS: 5_000 }).connect();

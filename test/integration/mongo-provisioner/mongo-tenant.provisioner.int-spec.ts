@@ -15,6 +15,8 @@ const collections = exampleProducts.get('ledger')!.resources.mongodb!.collection
 /** MongoTenantProvisioner against the real MongoDB-compatible server (or a real mongod via MONGO_URL). */
 describe('MongoTenantProvisioner', () => {
   const infra = testInfra();
+  // The embedded server has no users: the test profile allows that explicitly (fail-closed otherwise).
+  const allowance = { allowUnauthenticatedTenants: infra.mongoAllowUnauthenticatedTenants };
   const timings: string[] = [];
   let admin: MongoClient;
   let provisioner: MongoTenantProvisioner;
@@ -55,7 +57,7 @@ describe('MongoTenantProvisioner', () => {
 
   beforeAll(async () => {
     admin = await new MongoClient(infra.mongoUrl, { serverSelectionTimeoutMS: 5_000 }).connect();
-    provisioner = new MongoTenantProvisioner(infra.mongoUrl);
+    provisioner = new MongoTenantProvisioner(infra.mongoUrl, allowance);
   });
 
   afterAll(async () => {
@@ -195,7 +197,7 @@ describe('MongoTenantProvisioner', () => {
    */
   it('gives each tenant a user that can use its own database and is refused on every other tenant’s', async () => {
     const warn = jest.spyOn(Logger.prototype, 'warn');
-    const fresh = new MongoTenantProvisioner(infra.mongoUrl);
+    const fresh = new MongoTenantProvisioner(infra.mongoUrl, allowance);
     try {
       const a = request();
       const b = request();
@@ -216,7 +218,8 @@ describe('MongoTenantProvisioner', () => {
           'MongoDB',
           'per-tenant user creation and cross-tenant denial',
           `this server (${infra.mongoServerKind} at ${new URL(infra.mongoUrl).host}) has no user management ` +
-            '(usersInfo/createUser: CommandNotFound); provisioning reports userManagement=unsupported-by-server',
+            '(usersInfo/createUser: CommandNotFound); provisioning reports userManagement=unsupported-by-server, ' +
+            'allowed only because the test profile sets MONGO_ALLOW_UNAUTHENTICATED_TENANTS=true',
         );
         return;
       }
@@ -270,6 +273,69 @@ describe('MongoTenantProvisioner', () => {
     } finally {
       warn.mockRestore();
       await fresh.close();
+    }
+  });
+
+  it('fails closed: a server that does not enforce users gets no tenant database unless explicitly allowed', async () => {
+    const strict = new MongoTenantProvisioner(infra.mongoUrl);
+    try {
+      const r = request();
+      if ((await strict.userManagement()) === 'enforced') {
+        // A server with users needs no allowance.
+        await expect(strict.provision(r)).resolves.toMatchObject({ userManagement: 'enforced' });
+        return;
+      }
+      const refused = strict.provision(r);
+      await expect(refused).rejects.toBeInstanceOf(PermanentStageError);
+      await expect(refused).rejects.toThrow(
+        /does not enforce users.*MONGO_ALLOW_UNAUTHENTICATED_TENANTS=true allows it/,
+      );
+      // Nothing was created for the refused tenant.
+      expect(await databases()).not.toContain(databaseOf(r));
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('suspension revokes the tenant user’s roles and resuming grants them again; without users it is skipped, and says so', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    try {
+      const r = request();
+      await provisioner.provision(r);
+      const outcome = await provisioner.setAccess(r, 'suspended');
+      if ((await provisioner.userManagement()) !== 'enforced') {
+        expect(outcome).toBe('skipped');
+        expect(warn.mock.calls.map(([m]) => String(m))).toContainEqual(
+          expect.stringMatching(
+            new RegExp(`suspension of ${r.tenantId}/ledger NOT enforced on MongoDB`),
+          ),
+        );
+        recordNotExercised(
+          'MongoDB',
+          'suspension revokes the tenant user’s roles',
+          `this server (${infra.mongoServerKind}) has no users to revoke: the mongo-provisioner skips it and logs that it did`,
+        );
+        return;
+      }
+
+      // --- real mongod with access control only ---
+      const names = tenantResourceNames(r.tenantId, r.product, r.mode);
+      const roles = async () =>
+        (await admin.db(names.mongoDatabase).command({ usersInfo: names.mongoUser })).users[0]
+          .roles;
+      expect(outcome).toBe('applied');
+      expect(await roles()).toEqual([]);
+      // A re-issued password while suspended grants nothing back.
+      await provisioner.provision({ ...r, suspended: true });
+      expect(await roles()).toEqual([]);
+      await provisioner.setAccess(r, 'active');
+      expect(await roles()).toEqual([{ role: 'readWrite', db: names.mongoDatabase }]);
+      recordExercised(
+        'MongoDB',
+        'suspension revokes and resumption grants the tenant user’s roles',
+      );
+    } finally {
+      warn.mockRestore();
     }
   });
 });

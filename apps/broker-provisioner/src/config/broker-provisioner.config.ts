@@ -1,3 +1,4 @@
+import { rotationGraceConfig } from '@enclave/lifecycle';
 import { secretStoreConfig } from '@enclave/secret-store';
 import { commonConfig } from '@enclave/service-kit';
 import { z } from 'zod';
@@ -9,6 +10,7 @@ export const brokerProvisionerConfig = commonConfig.extend(secretStoreConfig.var
       'RabbitMQ management API URL with administrator credentials (vhosts, users, permissions).',
     secret: true,
   },
+  ...rotationGraceConfig,
 });
 
 export type BrokerProvisionerConfig = ReturnType<typeof brokerProvisionerConfig.load>;

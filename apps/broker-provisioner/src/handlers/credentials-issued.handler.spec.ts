@@ -6,7 +6,12 @@ import {
 } from '@enclave/contracts';
 import { exampleProducts } from '@enclave/product-catalog';
 import { SecretStore } from '@enclave/secret-store';
-import { envelopeOf, fakeEventContext, fakeProductCatalog } from '@enclave/testing';
+import {
+  envelopeOf,
+  fakeEventContext,
+  fakeProductCatalog,
+  fakeTenantAccess,
+} from '@enclave/testing';
 import { RabbitMqApiError } from '../provisioning/rabbitmq-api.error';
 import { RabbitMqStageUseCase } from '../provisioning/rabbitmq-stage.use-case';
 import { RabbitMqTenantProvisioner } from '../provisioning/rabbitmq-tenant.provisioner';
@@ -49,6 +54,7 @@ function setUp(
       secrets as unknown as SecretStore,
       provisioner as unknown as RabbitMqTenantProvisioner,
       fakeProductCatalog(),
+      fakeTenantAccess(),
     ),
   );
   const event = envelopeOf(CredentialsIssued, payload);
@@ -76,6 +82,7 @@ describe('CredentialsIssuedHandler (broker-provisioner)', () => {
       username: 't_acme_corp_ledger',
       password: PASSWORD,
       topology: exampleProducts.get('ledger')?.resources.rabbitmq,
+      suspended: false,
     });
     expect(publish).toHaveBeenCalledWith(BrokerProvisioned, {
       tenantId: 'acme-corp',

@@ -25,6 +25,14 @@ export interface RabbitMqUserPermission extends RabbitMqPermissions {
   readonly vhost: string;
 }
 
+/** An AMQP connection as the API lists it. */
+export interface RabbitMqConnection {
+  readonly name: string;
+  readonly user: string;
+  /** When it was opened, by the broker's clock (ms since the epoch). */
+  readonly connectedAt: number;
+}
+
 export type RabbitMqVhostLimit = 'max-connections' | 'max-queues';
 
 export interface RabbitMqManagementClientOptions {
@@ -172,6 +180,32 @@ export class RabbitMqManagementClient {
     await this.send('PUT', path`permissions/${vhost}/${user}`, { ...permissions });
   }
 
+  /** Removes the user's permissions on the vhost; false when it had none. */
+  deletePermissions(vhost: string, user: string): Promise<boolean> {
+    return this.remove(path`permissions/${vhost}/${user}`);
+  }
+
+  /** The vhost's open AMQP connections (those the API already knows of). */
+  async listVhostConnections(vhost: string): Promise<RabbitMqConnection[]> {
+    const body = await this.read<{ name: string; user: string; connected_at?: number }[]>(
+      path`vhosts/${vhost}/connections`,
+    );
+    return (body ?? []).map((c) => ({
+      name: c.name,
+      user: c.user,
+      connectedAt: c.connected_at ?? 0,
+    }));
+  }
+
+  /** Closes a connection, telling the client why; false when it was already gone. */
+  async closeConnection(name: string, reason: string): Promise<boolean> {
+    const response = await this.call('DELETE', path`connections/${name}`, undefined, [404], {
+      'x-reason': reason,
+    });
+    await response.body?.cancel();
+    return response.status !== 404;
+  }
+
   /**
    * Sets all of the vhost's limits in one write. `PUT /api/vhost-limits/{v}/{limit}` is a
    * read-modify-write of the same stored value, so two of them at once (one provision setting both
@@ -251,6 +285,7 @@ export class RabbitMqManagementClient {
     apiPath: string,
     body: Record<string, unknown> | undefined,
     accepted: readonly number[] = [],
+    extraHeaders: Record<string, string> = {},
   ): Promise<Response> {
     const secrets = [this.adminPassword, typeof body?.password === 'string' ? body.password : ''];
     let response: Response;
@@ -259,6 +294,7 @@ export class RabbitMqManagementClient {
         method,
         headers: {
           authorization: this.authorization,
+          ...extraHeaders,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),

@@ -9,6 +9,7 @@ import {
   ResourceLogin,
   ResourceReport,
   ResourceStage,
+  TenantAccessStore,
 } from '@enclave/lifecycle';
 import { SECRET_STORE, SecretStore } from '@enclave/secret-store';
 import { Inject, Injectable } from '@nestjs/common';
@@ -30,8 +31,9 @@ export class RabbitMqStageUseCase extends ResourceStage<
     @Inject(SECRET_STORE) secrets: SecretStore,
     private readonly rabbitmq: RabbitMqTenantProvisioner,
     catalog: ProductVersionStore,
+    access: TenantAccessStore,
   ) {
-    super('rabbitmq', BrokerProvisioned, secrets, catalog);
+    super('rabbitmq', BrokerProvisioned, secrets, catalog, access);
   }
 
   protected declared(manifest: ProductManifest): RabbitMqTopology | undefined {

@@ -16,12 +16,26 @@ export interface RabbitMqProvisionRequest {
   readonly username: string;
   readonly password: string;
   readonly topology: RabbitMqTopology;
+  /** The tenant is suspended: the user gets no permissions, and its connections are closed. */
+  readonly suspended?: boolean;
+}
+
+export interface RabbitMqTenantProvisionerOptions {
+  /**
+   * A connection can reach the management API a few seconds after it opened: a suspension looks
+   * again this long after it closed what it saw (default 6 s).
+   */
+  readonly recheckAfterMs?: number;
 }
 
 export interface RabbitMqProvisionResult {
   readonly vhost: string;
   readonly user: string;
 }
+
+/** What a closed connection's client is told. */
+const SUSPENDED = 'tenant suspended';
+const ROTATED = 'credentials rotated: reconnect with the current ones';
 
 /** Every vhost the platform makes carries this tag, so operators can list them. */
 const MANAGED_TAG = 'enclave';
@@ -47,9 +61,13 @@ const OWN_VHOST_ACCESS = { configure: '.*', write: '.*', read: '.*' } as const;
  */
 export class RabbitMqTenantProvisioner {
   private readonly api: RabbitMqManagementClient;
+  private readonly rechecks = new Set<NodeJS.Timeout>();
 
   /** The management API URL with administrator credentials (RABBITMQ_MGMT_URL), or a client for it. */
-  constructor(management: string | RabbitMqManagementClient) {
+  constructor(
+    management: string | RabbitMqManagementClient,
+    private readonly options: RabbitMqTenantProvisionerOptions = {},
+  ) {
     this.api =
       typeof management === 'string' ? new RabbitMqManagementClient(management) : management;
   }
@@ -97,7 +115,9 @@ export class RabbitMqTenantProvisioner {
       vhostReady,
       userReady,
       settleAll([vhostReady, userReady]).then(() =>
-        this.api.putPermissions(vhost, user, OWN_VHOST_ACCESS),
+        request.suspended
+          ? this.api.deletePermissions(vhost, user).then(() => undefined)
+          : this.api.putPermissions(vhost, user, OWN_VHOST_ACCESS),
       ),
       vhostReady.then(() =>
         this.api.putVhostLimits(vhost, {
@@ -117,7 +137,123 @@ export class RabbitMqTenantProvisioner {
         )
         .then(() => this.declareTopologyOnceStarted(vhost, topology)),
     ]);
+    if (request.suspended) await this.closeConnections(vhost, user, SUSPENDED);
     return { vhost, user };
+  }
+
+  /**
+   * Suspension on the broker: `suspended` removes the user's permissions on its vhost (so no new
+   * connection opens it) and closes its connections, looking again a few seconds later for those
+   * the API listed late; `active` gives the permissions back. A user or vhost not made yet is left
+   * alone (provisioning makes it in the tenant's status). Idempotent.
+   */
+  async setAccess(
+    request: { tenantId: TenantId; product: ProductName },
+    status: 'active' | 'suspended',
+  ): Promise<void> {
+    const { vhost, user } = await this.existing(request);
+    if (!vhost || !user) return;
+    if (status === 'active') {
+      await this.api.putPermissions(vhost, user, OWN_VHOST_ACCESS);
+      return;
+    }
+    await this.api.deletePermissions(vhost, user);
+    await this.closeConnections(vhost, user, SUSPENDED);
+    this.recheckLater(vhost, user, SUSPENDED, () => this.stillSuspended(vhost, user));
+  }
+
+  /**
+   * Rotation grace over: closes the user's connections opened before `cutoff` (those that may have
+   * logged in with the rotated-out password). How many were closed.
+   */
+  async endConnectionsOpenedBefore(
+    request: { tenantId: TenantId; product: ProductName },
+    cutoff: Date,
+  ): Promise<number> {
+    const { vhost, rabbitUser: user } = tenantResourceNames(
+      request.tenantId,
+      request.product,
+      'SCHEMA',
+    );
+    const closed = await this.closeConnections(vhost, user, ROTATED, cutoff.getTime());
+    // A connection opened just before the cutoff may not be listed yet: look once more later.
+    const listedBy = cutoff.getTime() + (this.options.recheckAfterMs ?? 6_000);
+    if (Date.now() < listedBy) {
+      this.recheckLater(
+        vhost,
+        user,
+        ROTATED,
+        async () => true,
+        cutoff.getTime(),
+        listedBy - Date.now(),
+      );
+    }
+    return closed;
+  }
+
+  /** Stops the pending re-checks (shutdown). */
+  onApplicationShutdown(): void {
+    for (const timer of this.rechecks) clearTimeout(timer);
+    this.rechecks.clear();
+  }
+
+  /** The tenant-product's vhost and user names, each only when it exists and is the platform's. */
+  private async existing(request: { tenantId: TenantId; product: ProductName }) {
+    const { vhost, rabbitUser: user } = tenantResourceNames(
+      request.tenantId,
+      request.product,
+      'SCHEMA',
+    );
+    const [existingVhost, existingUser] = await settleAll([
+      this.api.getVhost(vhost),
+      this.ownUser(user, vhost),
+    ] as const);
+    assertOwned(existingVhost, ownerMarker(request.tenantId, request.product));
+    return { vhost: existingVhost && vhost, user: existingUser && user };
+  }
+
+  /** Closes the user's connections to the vhost (opened before `before`, when given). */
+  private async closeConnections(
+    vhost: string,
+    user: string,
+    reason: string,
+    before = Infinity,
+  ): Promise<number> {
+    const connections = (await this.api.listVhostConnections(vhost)).filter(
+      (c) => c.user === user && c.connectedAt < before,
+    );
+    const closed = await settleAll(
+      connections.map((c) => this.api.closeConnection(c.name, reason)),
+    );
+    return closed.filter(Boolean).length;
+  }
+
+  /**
+   * Once, in the background, for connections the API listed late: closes the user's connections
+   * (opened before `before`) that are there by then, when `stillDue` still says so.
+   */
+  private recheckLater(
+    vhost: string,
+    user: string,
+    reason: string,
+    stillDue: () => Promise<boolean>,
+    before = Infinity,
+    delayMs = this.options.recheckAfterMs ?? 6_000,
+  ): void {
+    const timer = setTimeout(() => {
+      this.rechecks.delete(timer);
+      void stillDue()
+        .then((due) => (due ? this.closeConnections(vhost, user, reason, before) : 0))
+        .catch(() => undefined);
+    }, delayMs);
+    timer.unref();
+    this.rechecks.add(timer);
+  }
+
+  /** Still suspended: the user still has no permissions on the vhost. */
+  private async stillSuspended(vhost: string, user: string): Promise<boolean> {
+    const permissions = await this.api.listUserPermissions(user);
+    return !permissions.some((p) => p.vhost === vhost);
   }
 
   /**

@@ -25,6 +25,17 @@ export interface MongoProvisionRequest {
   readonly username?: string;
   readonly password: string;
   readonly collections: readonly MongoCollectionSpec[];
+  /** The tenant is suspended: the user is made (or kept) without roles. */
+  readonly suspended?: boolean;
+}
+
+export interface MongoTenantProvisionerOptions {
+  /**
+   * A server without user management (or without access control) provisions tenant databases
+   * nobody's credentials guard. Refused (the stage fails with that cause) unless this is set, for
+   * development and tests only.
+   */
+  readonly allowUnauthenticatedTenants?: boolean;
 }
 
 export interface MongoProvisionResult {
@@ -57,7 +68,10 @@ export class MongoTenantProvisioner implements OnApplicationBootstrap, OnApplica
   /** Tail of the work queued per tenant database in this process. */
   private readonly queues = new Map<string, Promise<unknown>>();
 
-  constructor(adminUrl: string) {
+  constructor(
+    adminUrl: string,
+    private readonly options: MongoTenantProvisionerOptions = {},
+  ) {
     // No serverApi: the MongoDB-compatible test server does not speak `hello`.
     this.client = new MongoClient(adminUrl, { serverSelectionTimeoutMS: 5_000 });
   }
@@ -70,11 +84,19 @@ export class MongoTenantProvisioner implements OnApplicationBootstrap, OnApplica
       );
     }
     const userManagement = await this.userManagement();
+    if (userManagement !== 'enforced' && !this.options.allowUnauthenticatedTenants) {
+      // Fail closed: nothing is created for a database no credential would guard.
+      throw new PermanentStageError(
+        `MongoDB at ${this.serverAddress()} does not enforce users (no user management or no access control): ` +
+          `refusing to provision an unauthenticated database for ${request.tenantId}/${request.product} ` +
+          '(MONGO_ALLOW_UNAUTHENTICATED_TENANTS=true allows it, for development only)',
+      );
+    }
     const db = this.client.db(names.mongoDatabase);
     await this.serialized(names.mongoDatabase, async () => {
       await Promise.all(request.collections.map((spec) => this.ensureCollection(db, spec)));
       if (userManagement === 'enforced') {
-        await this.ensureUser(db, names.mongoUser, request.password);
+        await this.ensureUser(db, names.mongoUser, request.password, !request.suspended);
       }
     });
     return {
@@ -83,6 +105,34 @@ export class MongoTenantProvisioner implements OnApplicationBootstrap, OnApplica
       userManagement,
       collections: request.collections.length,
     };
+  }
+
+  /**
+   * Suspension on MongoDB: `suspended` revokes the user's roles (it can still log in, but read or
+   * write nothing), `active` grants readWrite on its database again. On a server without users
+   * there is nothing to revoke: said in the log, and the outcome says `skipped`. A user not made
+   * yet is left alone (provisioning makes it in the tenant's status). Idempotent.
+   */
+  async setAccess(
+    request: { tenantId: TenantId; product: ProductName },
+    status: 'active' | 'suspended',
+  ): Promise<'applied' | 'skipped'> {
+    const names = tenantResourceNames(request.tenantId, request.product, 'DATABASE');
+    if ((await this.userManagement()) !== 'enforced') {
+      this.logger.warn(
+        `MongoDB at ${this.serverAddress()} has no enforced users: ${status === 'suspended' ? 'suspension' : 'resumption'} of ` +
+          `${request.tenantId}/${request.product} NOT enforced on MongoDB (nothing to revoke)`,
+      );
+      return 'skipped';
+    }
+    const db = this.client.db(names.mongoDatabase);
+    const roles = status === 'active' ? [{ role: 'readWrite', db: db.databaseName }] : [];
+    await this.serialized(names.mongoDatabase, () =>
+      db.command({ updateUser: names.mongoUser, roles }).catch((error: unknown) => {
+        if (codeOf(error) !== USER_NOT_FOUND) throw error;
+      }),
+    );
+    return 'applied';
   }
 
   /** Removes the tenant's user and database; safe to repeat. */
@@ -200,8 +250,13 @@ export class MongoTenantProvisioner implements OnApplicationBootstrap, OnApplica
       });
   }
 
-  private async ensureUser(db: Db, user: string, password: string): Promise<void> {
-    const roles = [{ role: 'readWrite', db: db.databaseName }];
+  private async ensureUser(
+    db: Db,
+    user: string,
+    password: string,
+    granted: boolean,
+  ): Promise<void> {
+    const roles = granted ? [{ role: 'readWrite', db: db.databaseName }] : [];
     try {
       await db.command({ createUser: user, pwd: password, roles });
     } catch (error) {

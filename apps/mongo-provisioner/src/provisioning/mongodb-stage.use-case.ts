@@ -9,6 +9,7 @@ import {
   ResourceLogin,
   ResourceReport,
   ResourceStage,
+  TenantAccessStore,
 } from '@enclave/lifecycle';
 import { SECRET_STORE, SecretStore } from '@enclave/secret-store';
 import { Inject, Injectable } from '@nestjs/common';
@@ -28,8 +29,9 @@ export class MongoStageUseCase extends ResourceStage<MongoProvisionedPayload, De
     @Inject(SECRET_STORE) secrets: SecretStore,
     private readonly mongodb: MongoTenantProvisioner,
     catalog: ProductVersionStore,
+    access: TenantAccessStore,
   ) {
-    super('mongodb', MongoProvisioned, secrets, catalog);
+    super('mongodb', MongoProvisioned, secrets, catalog, access);
   }
 
   protected declared(manifest: ProductManifest): Declared | undefined {

@@ -1,3 +1,4 @@
+import { rotationGraceConfig } from '@enclave/lifecycle';
 import { secretStoreConfig } from '@enclave/secret-store';
 import { commonConfig } from '@enclave/service-kit';
 import { z } from 'zod';
@@ -9,6 +10,7 @@ export const postgresProvisionerConfig = commonConfig.extend(secretStoreConfig.v
       "Administrator of the tenant PostgreSQL server (superuser, or CREATEROLE + CREATEDB), on its maintenance database; it creates tenants' databases, schemas and roles.",
     secret: true,
   },
+  ...rotationGraceConfig,
 });
 
 export type PostgresProvisionerConfig = ReturnType<typeof postgresProvisionerConfig.load>;

@@ -6,7 +6,12 @@ import {
 } from '@enclave/contracts';
 import { PermanentStageError } from '@enclave/lifecycle';
 import { SecretStore } from '@enclave/secret-store';
-import { envelopeOf, fakeEventContext, fakeProductCatalog } from '@enclave/testing';
+import {
+  envelopeOf,
+  fakeEventContext,
+  fakeProductCatalog,
+  fakeTenantAccess,
+} from '@enclave/testing';
 import { randomUUID } from 'node:crypto';
 import { PostgresStageUseCase } from '../provisioning/postgres-stage.use-case';
 import { PostgresTenantProvisioner } from '../provisioning/postgres-tenant.provisioner';
@@ -15,7 +20,12 @@ import { CredentialsIssuedHandler } from './credentials-issued.handler';
 const PASSWORD = 'pw-never-anywhere-9f3c';
 
 function setup(
-  options: { data?: Record<string, string>; provision?: jest.Mock; finalAttempt?: boolean } = {},
+  options: {
+    data?: Record<string, string>;
+    provision?: jest.Mock;
+    finalAttempt?: boolean;
+    status?: 'active' | 'suspended';
+  } = {},
 ) {
   const provision =
     options.provision ??
@@ -27,10 +37,12 @@ function setup(
   }));
   const secrets = { get } as unknown as SecretStore;
   const ctx = fakeEventContext({ delivery: { finalAttempt: options.finalAttempt ?? false } });
+  const access = fakeTenantAccess(options.status);
   return {
     handler: new CredentialsIssuedHandler(
-      new PostgresStageUseCase(secrets, provisioner, fakeProductCatalog()),
+      new PostgresStageUseCase(secrets, provisioner, fakeProductCatalog(), access),
     ),
+    access,
     provision,
     get,
     ctx,
@@ -38,13 +50,16 @@ function setup(
   };
 }
 
-function event(credentials: CredentialsIssuedPayload['credentials']) {
+function event(
+  credentials: CredentialsIssuedPayload['credentials'],
+  rotationId: string | null = null,
+) {
   return envelopeOf(CredentialsIssued, {
     tenantId: 'acme',
     registrationId: randomUUID(),
     product: 'ledger',
     isolationMode: 'SCHEMA',
-    rotationId: null,
+    rotationId,
     productVersion: '1.0.0',
     credentials,
   });
@@ -75,6 +90,7 @@ describe('CredentialsIssuedHandler', () => {
       mode: 'SCHEMA',
       username: 't_acme_ledger_s',
       password: PASSWORD,
+      suspended: false,
     });
     expect(published).toEqual([
       {
@@ -96,6 +112,24 @@ describe('CredentialsIssuedHandler', () => {
     // The payload must satisfy the contract (strict: no extra fields such as a password).
     expect(PostgresProvisioned.schema.safeParse(published[0].payload).success).toBe(true);
     expect(JSON.stringify(published)).not.toContain(PASSWORD);
+  });
+
+  it('makes the login of a suspended tenant unable to log in, and remembers the login', async () => {
+    const { handler, provision, access, ctx } = setup({ status: 'suspended' });
+    await handler.handle(event({ postgres: ref }), ctx);
+    expect(provision).toHaveBeenCalledWith(expect.objectContaining({ suspended: true }));
+    expect(access.held).toEqual([{ tenantId: 'acme', product: 'ledger', mode: 'SCHEMA' }]);
+  });
+
+  it('schedules the end of older sessions after a rotation, and only then', async () => {
+    const first = setup();
+    await first.handler.handle(event({ postgres: ref }), first.ctx);
+    expect(first.access.scheduled).toEqual([]);
+    const rotated = setup();
+    await rotated.handler.handle(event({ postgres: ref }, randomUUID()), rotated.ctx);
+    expect(rotated.access.scheduled).toEqual([
+      { tenantId: 'acme', product: 'ledger', mode: 'SCHEMA' },
+    ]);
   });
 
   it('fails the stage at once, without the secret, when the provisioner refuses', async () => {

@@ -74,6 +74,16 @@ export class PostgresAdminSessions {
     }
   }
 
+  /** Runs `work` on one maintenance connection, without a lock. */
+  async withMaintenance<T>(work: (admin: PoolClient) => Promise<T>): Promise<T> {
+    const admin = await this.maintenance.connect();
+    try {
+      return await work(admin);
+    } finally {
+      admin.release();
+    }
+  }
+
   /** The tenant server answers on the maintenance database. */
   async ping(): Promise<void> {
     await this.maintenance.query('SELECT 1');

@@ -10,6 +10,7 @@ import {
   ResourceLogin,
   ResourceReport,
   ResourceStage,
+  TenantAccessStore,
 } from '@enclave/lifecycle';
 import { SECRET_STORE, SecretStore } from '@enclave/secret-store';
 import { Inject, Injectable } from '@nestjs/common';
@@ -30,8 +31,9 @@ export class PostgresStageUseCase extends ResourceStage<PostgresProvisionedPaylo
     @Inject(SECRET_STORE) secrets: SecretStore,
     private readonly postgres: PostgresTenantProvisioner,
     catalog: ProductVersionStore,
+    access: TenantAccessStore,
   ) {
-    super('postgres', PostgresProvisioned, secrets, catalog);
+    super('postgres', PostgresProvisioned, secrets, catalog, access);
   }
 
   protected declared(manifest: ProductManifest): Declared | undefined {

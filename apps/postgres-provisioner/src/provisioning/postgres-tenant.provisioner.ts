@@ -21,6 +21,8 @@ export interface PostgresTenantTarget {
 export interface PostgresTenantCredentials extends PostgresTenantTarget {
   readonly username: string;
   readonly password: string;
+  /** The tenant is suspended: the role is made (or kept) NOLOGIN and its sessions end. */
+  readonly suspended?: boolean;
 }
 
 export interface ProvisionedPostgres {
@@ -77,7 +79,9 @@ export class PostgresTenantProvisioner {
     return this.sessions.withTenantLock(`${target.tenantId}/${target.product}`, async (admin) => {
       const self = await this.admin(admin);
       await this.assertNoForeignObjects(admin, self, target.mode, names);
-      await this.ensureRole(admin, self, names.pgRole, markerOf(target), verifier);
+      const login = !request.suspended;
+      await this.ensureRole(admin, self, names.pgRole, markerOf(target), verifier, login);
+      if (!login) await terminateSessions(admin, names.pgRole);
       if (target.mode === 'DATABASE') await this.ensureTenantDatabase(admin, names);
       else await this.ensureTenantSchema(admin, self, names);
       return { database: names.pgDatabase, schema: names.pgSchema, role: names.pgRole };
@@ -92,11 +96,7 @@ export class PostgresTenantProvisioner {
       const existing = await pgCatalog.role(admin, role);
       if (existing) assertOurRole(role, existing, markerOf(target));
       // Open sessions would hold locks on what is dropped below, and must not outlive the role.
-      if (existing)
-        await admin.query(
-          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1',
-          [role],
-        );
+      if (existing) await terminateSessions(admin, role);
 
       if (target.mode === 'DATABASE') {
         const owner = await pgCatalog.databaseOwner(admin, names.pgDatabase);
@@ -121,6 +121,34 @@ export class PostgresTenantProvisioner {
         await admin.query(`DROP ROLE IF EXISTS ${ident(role)}`);
       }
     });
+  }
+
+  /**
+   * Suspension on the server: `suspended` makes the role NOLOGIN and ends its sessions, `active`
+   * gives LOGIN back. A role not made yet (or someone else's) is left alone: provisioning makes it
+   * in the tenant's status. Idempotent.
+   */
+  async setLogin(request: PostgresTenantTarget, status: 'active' | 'suspended'): Promise<void> {
+    const { target, names } = this.resolve(request);
+    const role = names.pgRole;
+    await this.sessions.withTenantLock(`${target.tenantId}/${target.product}`, async (admin) => {
+      const existing = await pgCatalog.role(admin, role);
+      if (!existing) return;
+      assertOurRole(role, existing, markerOf(target));
+      await admin.query(
+        `ALTER ROLE ${ident(role)} WITH ${status === 'active' ? 'LOGIN' : 'NOLOGIN'}`,
+      );
+      if (status === 'suspended') await terminateSessions(admin, role);
+    });
+  }
+
+  /**
+   * Rotation grace over: ends the role's sessions that started before `cutoff`, the ones that may
+   * have logged in with the rotated-out password. Later sessions stay.
+   */
+  async endSessionsOpenedBefore(request: PostgresTenantTarget, cutoff: Date): Promise<number> {
+    const { names } = this.resolve(request);
+    return this.sessions.withMaintenance((admin) => terminateSessions(admin, names.pgRole, cutoff));
   }
 
   async close(): Promise<void> {
@@ -189,9 +217,10 @@ export class PostgresTenantProvisioner {
     role: string,
     marker: string,
     verifier: string,
+    login: boolean,
     raced = false,
   ): Promise<void> {
-    const attributes = `LOGIN NOCREATEDB NOCREATEROLE NOINHERIT CONNECTION LIMIT ${this.options.roleConnectionLimit ?? 50}`;
+    const attributes = `${login ? 'LOGIN' : 'NOLOGIN'} NOCREATEDB NOCREATEROLE NOINHERIT CONNECTION LIMIT ${this.options.roleConnectionLimit ?? 50}`;
     const existing = await pgCatalog.role(admin, role);
     if (existing) {
       assertOurRole(role, existing, marker);
@@ -213,7 +242,7 @@ export class PostgresTenantProvisioner {
         await admin.query('ROLLBACK').catch(() => undefined);
         if (raced || !isDuplicate(error)) throw error;
         // Created meanwhile outside our lock (a colliding name of another tenant): check it again.
-        return this.ensureRole(admin, self, role, marker, verifier, true);
+        return this.ensureRole(admin, self, role, marker, verifier, login, true);
       }
     }
     // A non-superuser admin (CREATEROLE) must be a member to give the role databases and schemas.
@@ -327,6 +356,16 @@ function ident(name: string): string {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name))
     throw new PermanentStageError(`refusing SQL identifier ${JSON.stringify(name)}`);
   return escapeIdentifier(name);
+}
+
+/** Ends the role's sessions (only those started before `before`, when given); how many were ended. */
+async function terminateSessions(admin: ClientBase, role: string, before?: Date): Promise<number> {
+  const { rows } = await admin.query<{ ended: boolean }>(
+    `SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity
+      WHERE usename = $1 AND ($2::timestamptz IS NULL OR backend_start < $2::timestamptz)`,
+    [role, before ?? null],
+  );
+  return rows.filter((r) => r.ended).length;
 }
 
 function markerOf(target: PostgresTenantTarget): string {

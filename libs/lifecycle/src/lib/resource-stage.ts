@@ -17,6 +17,8 @@ import { readTenantCredential } from './read-tenant-credential';
 import { releaseStage } from './release-stage';
 import { runStage } from './run-stage';
 import { runUpgrade } from './run-upgrade';
+import { TenantAccessStore } from './tenant-access/tenant-access.store';
+import { TenantLogin } from './tenant-access/tenant-login';
 
 /**
  * The fields every resource announcement repeats from the CredentialsIssued it answers, filled in
@@ -34,6 +36,8 @@ export interface ResourceLogin {
   readonly mode: IsolationMode;
   readonly username: string;
   readonly password: string;
+  /** The tenant is suspended: the login is made or kept unable to open sessions. */
+  readonly suspended: boolean;
 }
 
 const LABELS: Record<ResourceKind, string> = {
@@ -56,6 +60,7 @@ export abstract class ResourceStage<P extends Answered, D> {
     private readonly announces: EventDefinition<string, P>,
     private readonly secrets: SecretStore,
     private readonly catalog: ProductVersionStore,
+    private readonly access: TenantAccessStore,
   ) {}
 
   /** CredentialsIssued: make the resource with the tenant's credential, or fail the stage (runStage). */
@@ -64,7 +69,12 @@ export abstract class ResourceStage<P extends Answered, D> {
     // Products without this resource get no credential for it: nothing to do here.
     if (!ref) return;
     await runStage(ctx, this.resource, issued, async () => {
-      const { report } = await this.converge(issued, issued.productVersion, ref);
+      const { report } = await this.converge(ctx, issued, issued.productVersion, ref);
+      // A rotation applied: sessions opened before now may hold the old password; they end once
+      // the grace is over (the stage's sweeper).
+      if (issued.rotationId !== null) {
+        await this.access.scheduleCutoff(ctx.tx, loginOf(issued), new Date());
+      }
       await ctx.publish(this.announces, this.announcement(issued, report));
     });
   }
@@ -80,13 +90,14 @@ export abstract class ResourceStage<P extends Answered, D> {
     await runUpgrade(ctx, stage, request, async () => {
       const ref = request.credentials[this.resource];
       if (!ref) throw new PermanentStageError(`no ${LABELS[this.resource]} credential in force`);
-      await this.converge(request, request.toVersion, ref);
+      await this.converge(ctx, request, request.toVersion, ref);
       return [`${stage}@${request.toVersion}`];
     });
   }
 
   /** Makes or converges the resource to the manifest at `version`, logged in with `ref`. */
   private async converge(
+    ctx: EventContext,
     registration: RegistrationRef,
     version: string | null,
     ref: SecretRef,
@@ -103,13 +114,24 @@ export abstract class ResourceStage<P extends Answered, D> {
       );
     }
     const credential = await readTenantCredential(this.secrets, registration, this.resource, ref);
-    const login = { tenantId, product, mode: isolationMode, ...credential };
+    // Held until the event commits, so a suspension waits for this login and then finds it.
+    const status = await this.access.hold(ctx.tx, loginOf(registration));
+    const login = {
+      tenantId,
+      product,
+      mode: isolationMode,
+      ...credential,
+      suspended: status === 'suspended',
+    };
     return { report: await this.make(login, declared, ref, manifest.version) };
   }
 
   /** ServiceDeprovisionRequested: remove what `make` made, then say so (releaseStage). */
   async release(ctx: EventContext, request: ServiceDeprovisionRequestedPayload): Promise<void> {
-    await releaseStage(ctx, this.resource, request, () => this.remove(request));
+    await releaseStage(ctx, this.resource, request, async () => {
+      await this.remove(request);
+      await this.access.forget(ctx.tx, request);
+    });
   }
 
   /** What the product's manifest declares for this resource; undefined when nothing. */
@@ -135,4 +157,8 @@ export abstract class ResourceStage<P extends Answered, D> {
     // Together they are P: TypeScript cannot add up an Omit of a type parameter.
     return { ...answered, ...report } as P;
   }
+}
+
+function loginOf({ tenantId, product, isolationMode }: RegistrationRef): TenantLogin {
+  return { tenantId, product, mode: isolationMode };
 }

@@ -6,6 +6,8 @@ export interface TestInfra {
   readonly pgAdminUrl: string;
   readonly mongoUrl: string;
   readonly mongoServerKind: string;
+  /** The profile's MongoDB cannot enforce users, and the mongo-provisioner is told to accept that. */
+  readonly mongoAllowUnauthenticatedTenants: boolean;
   readonly rabbitmqUrl: string;
   readonly rabbitmqMgmtUrl: string;
   readonly vaultAddr?: string;
@@ -41,6 +43,9 @@ export function testInfra(): TestInfra {
     pgAdminUrl: read('PG_ADMIN_URL'),
     mongoUrl: read('MONGO_URL'),
     mongoServerKind: process.env.MONGO_SERVER_KIND || fromFile.MONGO_SERVER_KIND || 'external',
+    mongoAllowUnauthenticatedTenants:
+      (process.env.MONGO_ALLOW_UNAUTHENTICATED_TENANTS ||
+        fromFile.MONGO_ALLOW_UNAUTHENTICATED_TENANTS) === 'true',
     rabbitmqUrl: read('RABBITMQ_URL'),
     rabbitmqMgmtUrl: read('RABBITMQ_MGMT_URL'),
     vaultAddr: process.env.VAULT_ADDR || undefined,
