@@ -52,7 +52,7 @@ describe('enclave CLI', () => {
       ENCLAVE_API_URL: platform.apps.get('tenant-registry')!.base,
       ENCLAVE_TOKEN: platform.adminToken,
     };
-  });
+  }, 400_000);
 
   afterAll(async () => {
     await platform.stop();

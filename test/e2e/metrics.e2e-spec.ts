@@ -43,7 +43,7 @@ describe('metrics', () => {
       platform.metricsToken,
     );
     await prometheus.start();
-  });
+  }, 400_000);
 
   afterAll(async () => {
     await prometheus?.stop();

@@ -90,7 +90,8 @@ export class PlatformHarness {
     for (const app of known(only)) this.apps.get(app)!.process.start();
     for (const app of only) {
       const { process, base } = this.apps.get(app)!;
-      await process.waitForHttp(`${base}/health/ready`, 90_000);
+      // Generous: seven apps transpiling and starting at once on two busy cores can take minutes.
+      await process.waitForHttp(`${base}/health/ready`, 240_000);
     }
   }
 
