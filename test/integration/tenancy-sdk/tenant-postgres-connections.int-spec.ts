@@ -173,6 +173,34 @@ describe('tenancy SDK: per-tenant PostgreSQL connections', () => {
     await manager.close();
   });
 
+  it('a session the server ends while checked out fails that lease, not the process; the next lease works', async () => {
+    const manager = world.manager({ postgres: { poolSize: 1 } });
+    const held = await manager.postgres(a.tenantId);
+    const pid = (await held.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+    const errors: unknown[] = [];
+    const record = (error: unknown) => errors.push(error);
+    process.on('uncaughtException', record);
+    try {
+      // Ended between queries (nothing in flight), as a suspension ends a tenant's sessions.
+      await world.admin('postgres', (admin) =>
+        admin.query('SELECT pg_terminate_backend($1)', [pid]),
+      );
+      await expectEventually(async () => {
+        await expect(held.query('SELECT 1')).rejects.toThrow();
+      });
+      held.release();
+      const next = await manager.postgres(a.tenantId);
+      const { rows } = await next.query('SELECT pg_backend_pid() AS pid, current_user AS who');
+      expect(rows[0]).toMatchObject({ who: a.role });
+      expect(rows[0].pid).not.toBe(pid);
+      next.release();
+    } finally {
+      process.off('uncaughtException', record);
+    }
+    expect(errors).toEqual([]);
+    await manager.close();
+  });
+
   it('unknown and suspended tenants get their typed errors, and no connection', async () => {
     const manager = world.manager();
     await expect(manager.postgres(`nobody-${world.run}`)).rejects.toBeInstanceOf(

@@ -114,6 +114,10 @@ export class PinnedPool {
 
   private track(client: TrackedClient): void {
     this.sockets++;
+    // pg-pool listens only while a connection is idle. One ended by the server while checked out
+    // (a suspension or rotation grace terminating the session) emits `error` between queries too:
+    // the lease's next query fails with it, and the process must not crash. Never reused after.
+    client.on('error', () => (client[TAINTED] = true));
     // On the connection, not the client: the client re-emits `end` a tick later, after pg-pool has
     // already looked for room to open a replacement.
     client.connection.once('end', () => {
