@@ -23,8 +23,13 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 const root = path.resolve(__dirname, '../..');
 
 /** Topics that nothing consumes yet: they must still be produced, and must gain a receiver here. */
-// RolloutStateChanged is for operators' tools (dashboards, audit), none of which consumes it yet.
-const NO_CONSUMER_YET: readonly string[] = [Topics.TenantCreated, Topics.RolloutStateChanged];
+// RolloutStateChanged and TenantOffboarded are for operators' tools (dashboards, audit, billing), none
+// of which consumes them yet; products hear of each registration's offboarding on its own events.
+const NO_CONSUMER_YET: readonly string[] = [
+  Topics.TenantCreated,
+  Topics.RolloutStateChanged,
+  Topics.TenantOffboarded,
+];
 
 const events = Object.values(PlatformEvents) as readonly EventDefinition[];
 
@@ -224,7 +229,9 @@ describe('docs/asyncapi.json', () => {
       }
 
       const template = partitionKeyTemplate(def);
-      const perTenant = def.type === 'TenantCreated' || def.type === 'TenantStatusChanged';
+      const perTenant = ['TenantCreated', 'TenantStatusChanged', 'TenantOffboarded'].includes(
+        def.type,
+      );
       // Product-wide events (a product's versions) stay in order per product.
       const perProduct =
         def.type === 'ProductVersionPublished' || def.type === 'RolloutStateChanged';

@@ -84,6 +84,21 @@ describe('DeprovisionRegistrationUseCase', () => {
     expect(append).toHaveBeenCalledTimes(1);
   });
 
+  it('refuses while a credential rotation is under way: it could write a secret after the teardown', async () => {
+    const { registration, append, useCase } = setup('ready', all('done'));
+    registration.rotation = {
+      rotationId: 'r-1',
+      state: 'requested',
+      requestedAt: new Date().toISOString(),
+      completedAt: null,
+      reason: null,
+    };
+    await expect(useCase.execute('acme', 'ledger')).rejects.toThrow(/rotation under way \(r-1\)/);
+    expect(append).not.toHaveBeenCalled();
+    registration.rotation = { ...registration.rotation, state: 'done' };
+    expect((await useCase.execute('acme', 'ledger')).state).toBe('deprovisioning');
+  });
+
   it.each(['deprovisioning', 'deleted'] as const)(
     'answers a repeat on a %s registration without asking again',
     async (state) => {
