@@ -219,4 +219,21 @@ describe('tenant offboarding', () => {
     await expectEventually(() => expect(offboardedOf(pending)).toHaveLength(1));
     expect(offboardedOf(pending)[0].payload.reason).toBeNull();
   }, 240_000);
+
+  it('replaying every lifecycle topic rebuilds nothing of an offboarded tenant and announces nothing again', async () => {
+    const before = offboardedEvents.length;
+    await platform.stopApps();
+    // Every handler sees every event again: only the stages' own checks stand in the way.
+    await platform.forgetProcessedEvents();
+    await platform.rewindConsumerGroups();
+    await platform.startApps();
+    await platform.waitForConsumersToCatchUp(120_000);
+    for (const id of [tenant, pending]) {
+      expect((await platform.api('GET', `/v1/tenants/${id}`)).body.status).toBe('deleted');
+    }
+    await expectNoResidue(tenant, 'ledger', 'SCHEMA');
+    await expectNoResidue(tenant, 'tracer', 'DATABASE');
+    await expectNoResidue(pending, 'ledger', 'SCHEMA');
+    expect(offboardedEvents.length).toBe(before);
+  }, 400_000);
 });
