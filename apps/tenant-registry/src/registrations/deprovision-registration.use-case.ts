@@ -21,14 +21,15 @@ function stillMaking(conditions: StageCondition[]): string[] {
  * ServiceDeprovisionRequested commits with it; every stage removes what it made, and once all have,
  * the aggregator's ServiceDeprovisioned marks it `deleted`. Refused while a stage that makes
  * resources has not reported yet (it could make them after the teardown passed), or while a credential
- * rotation is under way. Repeating it is safe.
+ * rotation or a rollout's upgrade of it is under way. Repeating it is safe.
  */
 @Injectable()
 export class DeprovisionRegistrationUseCase extends LockedRegistrationCommand<ServiceRegistrationEntity> {
   /**
    * Why the registration cannot be offboarded now, or null when it can (or already is): a stage
-   * that makes resources has not reported yet, or a credential rotation is under way (the
-   * credential-service could write a new secret version after the teardown destroyed them).
+   * that makes resources has not reported yet, a credential rotation is under way (the
+   * credential-service could write a new secret version after the teardown destroyed them), or a
+   * rollout is upgrading it.
    */
   refusal(registration: ServiceRegistrationEntity): string | null {
     if (registration.state === 'deprovisioning' || registration.state === 'deleted') return null;
@@ -43,6 +44,13 @@ export class DeprovisionRegistrationUseCase extends LockedRegistrationCommand<Se
       return (
         `${registration.product} for ${registration.tenantId} has a credential rotation under way ` +
         `(${registration.rotation.rotationId}); offboard it once the rotation is done or failed`
+      );
+    }
+    if (registration.upgrade?.state === 'upgrading') {
+      // Its stages could apply the new version's migrations, collections or queues mid-teardown.
+      return (
+        `${registration.product} for ${registration.tenantId} is being upgraded to ${registration.upgrade.toVersion} ` +
+        `by rollout ${registration.upgrade.rolloutId}; offboard it once it is upgraded or failed`
       );
     }
     return null;

@@ -15,9 +15,10 @@ export interface OffboardTenantResult {
  * Offboards a whole tenant in one request. In one transaction the tenant and its registrations are
  * locked, and either every registration that is not offboarded yet is offboarded exactly as
  * `DELETE …/services/:product` does (the same use-case, one path) and the tenant shows
- * `offboarding`, or nothing changes: while any registration may still be making resources (or
- * rotating credentials) the request is refused with every reason. Once the last registration is
- * released the tenant is `deleted` and TenantOffboarded is published (at once when it has none).
+ * `offboarding`, or nothing changes: while any registration may still be making resources (or is
+ * rotating credentials, or being upgraded) the request is refused with every reason. Once the last
+ * registration is released the tenant is `deleted` and TenantOffboarded is published (at once when
+ * it has none).
  * Repeating the request changes nothing and publishes nothing.
  */
 @Injectable()

@@ -112,7 +112,7 @@ export class TenantsController {
   @ApiOperation({
     summary: 'Offboard a whole tenant: every registration, then the tenant itself. Idempotent.',
     description:
-      'Every registration not offboarded yet is offboarded exactly as `DELETE …/services/:product` does, and the tenant shows `offboarding`; when every stage has released the last one, the tenant is `deleted` (kept, with its data) and TenantOffboarded is published once. A tenant with no registrations is `deleted` at once. Refused, changing nothing, while any registration is still provisioning or rotating credentials. A deleted tenant takes no new registration, suspension or resumption, and its id is never given to a new tenant.',
+      'Every registration not offboarded yet is offboarded exactly as `DELETE …/services/:product` does, and the tenant shows `offboarding`; when every stage has released the last one, the tenant is `deleted` (kept, with its data) and TenantOffboarded is published once. A tenant with no registrations is `deleted` at once. Refused, changing nothing, while any registration is still provisioning, rotating credentials or being upgraded by a rollout. A deleted tenant takes no new registration, suspension or resumption, and its id is never given to a new tenant.',
   })
   @ApiResponse({
     status: 202,
@@ -122,7 +122,8 @@ export class TenantsController {
   @ApiResponse({ status: 404, description: 'Unknown tenant.' })
   @ApiResponse({
     status: 409,
-    description: 'A registration is still provisioning or rotating credentials; the reasons.',
+    description:
+      'A registration is still provisioning, rotating credentials or being upgraded; the reasons.',
   })
   async offboard(
     @TenantIdParam() tenantId: string,
