@@ -4,6 +4,7 @@ import {
   Topics,
   tenantResourceNames,
 } from '@enclave/contracts';
+import { PlatformTenantResolver, UnknownTenantError } from '@enclave/tenancy-sdk';
 import { expectEventually, recordExercised } from '@enclave/testing';
 import { PlatformHarness } from './support/platform.harness';
 import { TenantResources } from './support/tenant-resources';
@@ -175,6 +176,13 @@ describe('tenant offboarding', () => {
     expect(recreate.status).toBe(409);
     expect(recreate.text).toMatch(/offboarded/);
     expect((await connection(tenant)).status).toBe(404);
+    // What a product using the SDK sees: an unknown tenant, never credentials.
+    const resolver = new PlatformTenantResolver({
+      url: platform.apps.get('tenant-registry')!.base,
+      token: ledgerToken,
+      endpoints: { postgres: { host: '127.0.0.1', port: 5432 } },
+    });
+    await expect(resolver.resolve(tenant, 'ledger')).rejects.toBeInstanceOf(UnknownTenantError);
     expect((await platform.api('GET', `/v1/tenants/${tenant}`)).body.status).toBe('deleted');
 
     // A tenant with no registration is deleted at once, body or not. Its event coming through
@@ -200,6 +208,8 @@ describe('tenant offboarding', () => {
         (await platform.api('POST', `/v1/tenants/${pending}/services`, { product: 'ledger' }))
           .status,
       ).toBe(202);
+      // A body with a stray key is refused before anything is looked at.
+      expect((await offboard(pending, { reason: 'x', force: true })).status).toBe(400);
       const refused = await offboard(pending, { reason: 'too early' });
       expect(refused.status).toBe(409);
       expect(refused.text).toMatch(/ledger for tp-\w+ is provisioning/);
