@@ -11,6 +11,8 @@ export const offboardTenantSchema = z
       .optional()
       .describe('Why, for the audit trail (kept on the tenant and in TenantOffboarded).'),
   })
-  .strict();
+  .strict()
+  // The body is optional: a bare POST offboards without a reason.
+  .default({});
 
 export class OffboardTenantDto extends createZodDto(offboardTenantSchema) {}

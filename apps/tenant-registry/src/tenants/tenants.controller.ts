@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
@@ -114,6 +114,7 @@ export class TenantsController {
     description:
       'Every registration not offboarded yet is offboarded exactly as `DELETE …/services/:product` does, and the tenant shows `offboarding`; when every stage has released the last one, the tenant is `deleted` (kept, with its data) and TenantOffboarded is published once. A tenant with no registrations is `deleted` at once. Refused, changing nothing, while any registration is still provisioning, rotating credentials or being upgraded by a rollout. A deleted tenant takes no new registration, suspension or resumption, and its id is never given to a new tenant.',
   })
+  @ApiBody({ type: OffboardTenantDto, required: false })
   @ApiResponse({
     status: 202,
     description: 'Accepted: the tenant, `offboarding`, with `services` deprovisioning.',
