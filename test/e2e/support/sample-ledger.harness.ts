@@ -151,6 +151,7 @@ export class SampleLedgerHarness {
       JWT_AUDIENCE: AUDIENCE,
       ENCLAVE_REGISTRY_URL: platform.apps.get('tenant-registry')!.base,
       ENCLAVE_PRODUCT_TOKEN: this.productToken,
+      METRICS_TOKEN: platform.metricsToken,
       TENANT_PG_HOST: pg.hostname,
       TENANT_PG_PORT: pg.port || '5432',
       TENANT_MONGO_URL: platform.infra.mongoUrl,
