@@ -200,7 +200,7 @@ describe('enclave CLI', () => {
     next.version = '1.0.1';
     next.resources.postgres!.migrations.push({
       version: 50,
-      name: 'cli_notes',
+      name: 'cli-notes',
       sql: 'CREATE TABLE cli_notes (id uuid PRIMARY KEY)',
     });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'enclave-cli-'));
@@ -214,10 +214,32 @@ describe('enclave CLI', () => {
       '--manifest',
       manifest,
     ]);
-    expect({ code: published.code, stdout: published.stdout }).toMatchObject({
+    expect({
+      code: published.code,
+      stdout: published.stdout,
+      stderr: published.stderr,
+    }).toMatchObject({
       code: 0,
+      stderr: '',
       stdout: expect.stringMatching(/^published ledger@1\.0\.1 /),
     });
+    // A manifest the registry refuses: exit 3, and stderr names the field and why.
+    const invalid = structuredClone(next);
+    invalid.version = '1.0.2';
+    invalid.resources.postgres!.migrations.at(-1)!.name = 'cli_notes';
+    fs.writeFileSync(path.join(dir, 'invalid.json'), JSON.stringify(invalid));
+    const refused = await enclave([
+      'products',
+      'publish',
+      'ledger',
+      '1.0.2',
+      '--manifest',
+      path.join(dir, 'invalid.json'),
+    ]);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(
+      /400 Validation failed: resources\.postgres\.migrations\.10\.name: /,
+    );
     const badManifest = await enclave([
       'products',
       'publish',

@@ -83,7 +83,11 @@ export class SampleLedgerHarness {
     const text = await response.text();
     return {
       status: response.status,
-      body: text ? JSON.parse(text) : undefined,
+      // JSON from the app's routes; the text alone from /metrics.
+      body:
+        text && /json/.test(response.headers.get('content-type') ?? '')
+          ? JSON.parse(text)
+          : undefined,
       text,
       headers: response.headers,
     };
