@@ -164,12 +164,21 @@ describe('docs/asyncapi.json', () => {
       // And nothing more than the README says.
       for (const [, op] of operations.filter(([, o]) => o['x-app'] === app.app)) {
         const topic = resolve(doc, op.channel.$ref).address as string;
-        if (topic.endsWith('.dlq')) {
+        if (topic.endsWith('.dlq') && op.action === 'receive') {
+          // Only the registry reads dead letters: it collects them all for operators.
+          expect(app.app).toBe('tenant-registry');
+        } else if (topic.endsWith('.dlq')) {
           expect(app.consumes).toContain(topic.replace(/\.dlq$/, ''));
         } else {
           expect(op.action === 'send' ? app.produces : app.consumes).toContain(topic);
         }
       }
+    }
+    // Every dead-letter topic is collected by the registry, for the dead-letter API.
+    for (const def of events) {
+      expect(
+        operationsOn(deadLetterTopicOf(def.topic), 'receive').map(([, op]) => op['x-app']),
+      ).toEqual(['tenant-registry']);
     }
     // Products (through the tenancy SDK) learn the outcome of each registration.
     for (const topic of [Topics.ServiceReady, Topics.ServiceFailed]) {

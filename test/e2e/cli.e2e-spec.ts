@@ -206,7 +206,7 @@ describe('enclave CLI', () => {
     next.version = '1.0.1';
     next.resources.postgres!.migrations.push({
       version: 50,
-      name: 'cli_notes',
+      name: 'cli-notes',
       sql: 'CREATE TABLE cli_notes (id uuid PRIMARY KEY)',
     });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'enclave-cli-'));

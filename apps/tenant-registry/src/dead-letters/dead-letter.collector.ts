@@ -37,6 +37,8 @@ export class DeadLetterCollector implements OnApplicationBootstrap, BeforeApplic
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    // MessagingModule is imported by the app module, so its start-up (creating every topic and its
+    // `.dlq`) has run before this hook.
     const topics = this.deadLetterTopics();
     await untilBrokerSettles(async () => {
       const consumer = this.kafka.consumer({
