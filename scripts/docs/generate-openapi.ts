@@ -31,6 +31,8 @@ import { DeprovisionRegistrationUseCase } from '../../apps/tenant-registry/src/r
 import { ChangeTenantStatusUseCase } from '../../apps/tenant-registry/src/tenants/change-tenant-status.use-case';
 import { CreateTenantUseCase } from '../../apps/tenant-registry/src/tenants/create-tenant.use-case';
 import { TenantsController } from '../../apps/tenant-registry/src/tenants/tenants.controller';
+import { DeadLettersController } from '../../apps/tenant-registry/src/dead-letters/dead-letters.controller';
+import { ResolveDeadLetterUseCase } from '../../apps/tenant-registry/src/dead-letters/resolve-dead-letter.use-case';
 import { writeJsonDocument } from './write-json-document';
 
 export const OPENAPI_PATH = path.resolve(__dirname, '../../docs/openapi.json');
@@ -56,6 +58,7 @@ class ServiceNameModule {}
     RolloutsController,
     ProductFleetController,
     TenantConnectionController,
+    DeadLettersController,
   ],
   providers: [
     { provide: CreateTenantUseCase, useValue: unused },
@@ -72,6 +75,7 @@ class ServiceNameModule {}
     { provide: ChangeRolloutStateUseCase, useValue: unused },
     { provide: RolloutsReader, useValue: unused },
     { provide: ProductFleetReader, useValue: unused },
+    { provide: ResolveDeadLetterUseCase, useValue: unused },
     { provide: ProductTokenIssuer, useValue: unused },
     { provide: ProductTokenGuard, useValue: unused },
     { provide: getDataSourceToken(), useValue: unused },

@@ -56,6 +56,10 @@ import { CreateTenantUseCase } from './tenants/create-tenant.use-case';
 import { TenantEntity } from './tenants/tenant.entity';
 import { TenantsController } from './tenants/tenants.controller';
 import { RolloutProgressGauge } from './rollouts/rollout-progress.gauge';
+import { DeadLetterCollector } from './dead-letters/dead-letter.collector';
+import { DeadLetterEntity } from './dead-letters/dead-letter.entity';
+import { DeadLettersController } from './dead-letters/dead-letters.controller';
+import { ResolveDeadLetterUseCase } from './dead-letters/resolve-dead-letter.use-case';
 
 export const SERVICE = 'tenant-registry';
 
@@ -78,6 +82,7 @@ export class AppModule implements NestModule {
           ProductVersionEntity,
           RolloutEntity,
           RolloutTenantEntity,
+          DeadLetterEntity,
         ]),
         SecretStoreModule.forRoot(config),
         MessagingModule.forRoot(messagingOptionsFrom(SERVICE, config, platformEventCatalog)),
@@ -93,6 +98,7 @@ export class AppModule implements NestModule {
         ProductsController,
         RolloutsController,
         ProductFleetController,
+        DeadLettersController,
         StageUpgradedHandler,
         StageUpgradeFailedHandler,
         TenantConnectionController,
@@ -122,6 +128,8 @@ export class AppModule implements NestModule {
         RecordAppliedCredentialsUseCase,
         RecordRotationOutcomeUseCase,
         ResolveTenantConnectionUseCase,
+        ResolveDeadLetterUseCase,
+        DeadLetterCollector,
         ProductTokenGuard,
         {
           provide: ProductTokenIssuer,
