@@ -55,6 +55,12 @@ export const DEAD_LETTER_HEADERS: Readonly<Record<string, string>> = {
   'x-dlq-failed-at': 'When it was dead-lettered (ISO 8601).',
 };
 
+/** The header a replayed dead letter carries (libs/messaging, REPLAY_FOR_GROUP_HEADER). */
+const REPLAY_FOR_GROUP = 'x-replay-for-group';
+
+/** The registry's consumer group that reads every dead-letter topic (DeadLetterCollector). */
+const DEAD_LETTER_COLLECTOR_GROUP = '<KAFKA_TOPIC_PREFIX>enclave.tenant-registry.dead-letters';
+
 const ENVELOPE_FIELDS: Readonly<Record<string, string>> = {
   id: 'Unique event id; consumers handle each id once per consumer group (duplicates are dropped).',
   type: 'The event type.',
@@ -273,9 +279,30 @@ export function buildAsyncApi(apps: readonly AppTopics[] = readAppTopics()): Jso
       title: `${id} dead letters`,
       description:
         `${id} events a consumer could never handle (undecodable, or failed after its retries), ` +
-        `byte for byte, with the cause in \`x-dlq-*\` headers. Replay them onto ${def.topic} after a fix.`,
+        `byte for byte, with the cause in \`x-dlq-*\` headers. The tenant-registry collects them for ` +
+        'operators (`GET /v1/dead-letters`); a replay after a fix (`POST /v1/dead-letters/{id}/replay`) ' +
+        `sends the original message back onto ${def.topic} with \`${REPLAY_FOR_GROUP}\` naming the ` +
+        'consumer group that gave up on it: only that group handles it.',
       messages: { DeadLetter: { $ref: '#/components/messages/DeadLetter' } },
       'x-source-channel': { $ref: `#/channels/${id}` },
+    };
+
+    operations[`tenant-registry.collect.${dlqId}`] = {
+      action: 'receive',
+      channel: { $ref: `#/channels/${dlqId}` },
+      messages: [{ $ref: `#/channels/${dlqId}/messages/DeadLetter` }],
+      title: `tenant-registry collects ${id} dead letters`,
+      summary:
+        'tenant-registry keeps each dead letter (one per failed delivery) for operators to list, ' +
+        'inspect, replay or discard.',
+      tags: [{ name: 'tenant-registry' }],
+      'x-app': 'tenant-registry',
+      bindings: {
+        kafka: {
+          groupId: { type: 'string', enum: [DEAD_LETTER_COLLECTOR_GROUP] },
+          bindingVersion: KAFKA_BINDING_VERSION,
+        },
+      },
     };
 
     for (const producer of apps.filter((a) => a.produces.includes(def.topic))) {

@@ -32,6 +32,8 @@ import { ChangeTenantStatusUseCase } from '../../apps/tenant-registry/src/tenant
 import { OffboardTenantUseCase } from '../../apps/tenant-registry/src/tenants/offboard-tenant.use-case';
 import { CreateTenantUseCase } from '../../apps/tenant-registry/src/tenants/create-tenant.use-case';
 import { TenantsController } from '../../apps/tenant-registry/src/tenants/tenants.controller';
+import { DeadLettersController } from '../../apps/tenant-registry/src/dead-letters/dead-letters.controller';
+import { ResolveDeadLetterUseCase } from '../../apps/tenant-registry/src/dead-letters/resolve-dead-letter.use-case';
 import { writeJsonDocument } from './write-json-document';
 
 export const OPENAPI_PATH = path.resolve(__dirname, '../../docs/openapi.json');
@@ -57,6 +59,7 @@ class ServiceNameModule {}
     RolloutsController,
     ProductFleetController,
     TenantConnectionController,
+    DeadLettersController,
   ],
   providers: [
     { provide: CreateTenantUseCase, useValue: unused },
@@ -74,6 +77,7 @@ class ServiceNameModule {}
     { provide: ChangeRolloutStateUseCase, useValue: unused },
     { provide: RolloutsReader, useValue: unused },
     { provide: ProductFleetReader, useValue: unused },
+    { provide: ResolveDeadLetterUseCase, useValue: unused },
     { provide: ProductTokenIssuer, useValue: unused },
     { provide: ProductTokenGuard, useValue: unused },
     { provide: getDataSourceToken(), useValue: unused },

@@ -23,12 +23,15 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 const root = path.resolve(__dirname, '../..');
 
 /** Topics that nothing consumes yet: they must still be produced, and must gain a receiver here. */
-// RolloutStateChanged and TenantOffboarded are for operators' tools (dashboards, audit, billing), none
-// of which consumes them yet; products hear of each registration's offboarding on its own events.
+// RolloutStateChanged, TenantOffboarded and the dead-letter decisions are for operators' tools
+// (dashboards, audit, billing), none of which consumes them yet; products hear of each
+// registration's offboarding on its own events.
 const NO_CONSUMER_YET: readonly string[] = [
   Topics.TenantCreated,
   Topics.RolloutStateChanged,
   Topics.TenantOffboarded,
+  Topics.DeadLetterReplayed,
+  Topics.DeadLetterDiscarded,
 ];
 
 const events = Object.values(PlatformEvents) as readonly EventDefinition[];
@@ -163,12 +166,21 @@ describe('docs/asyncapi.json', () => {
       // And nothing more than the README says.
       for (const [, op] of operations.filter(([, o]) => o['x-app'] === app.app)) {
         const topic = resolve(doc, op.channel.$ref).address as string;
-        if (topic.endsWith('.dlq')) {
+        if (topic.endsWith('.dlq') && op.action === 'receive') {
+          // Only the registry reads dead letters: it collects them all for operators.
+          expect(app.app).toBe('tenant-registry');
+        } else if (topic.endsWith('.dlq')) {
           expect(app.consumes).toContain(topic.replace(/\.dlq$/, ''));
         } else {
           expect(op.action === 'send' ? app.produces : app.consumes).toContain(topic);
         }
       }
+    }
+    // Every dead-letter topic is collected by the registry, for the dead-letter API.
+    for (const def of events) {
+      expect(
+        operationsOn(deadLetterTopicOf(def.topic), 'receive').map(([, op]) => op['x-app']),
+      ).toEqual(['tenant-registry']);
     }
     // Products (through the tenancy SDK) learn the outcome of each registration.
     for (const topic of [Topics.ServiceReady, Topics.ServiceFailed]) {
@@ -235,16 +247,25 @@ describe('docs/asyncapi.json', () => {
       // Product-wide events (a product's versions) stay in order per product.
       const perProduct =
         def.type === 'ProductVersionPublished' || def.type === 'RolloutStateChanged';
+      // An operator's decisions on one dead letter stay in order per letter.
+      const perLetter = def.type === 'DeadLetterReplayed' || def.type === 'DeadLetterDiscarded';
       const [expected, sample, wrong] = perTenant
         ? ['{tenantId}', 'acme', 'Acme/billing']
         : perProduct
           ? ['{product}', 'billing-app', 'Billing']
-          : ['{tenantId}/{product}', 'acme/billing-app', 'Acme/billing'];
+          : perLetter
+            ? ['{deadLetterId}', '3f1b7c1e-0d6a-4a8e-9a51-0c7e2f4b5d6a', 'acme/billing']
+            : ['{tenantId}/{product}', 'acme/billing-app', 'Acme/billing'];
       expect(template).toBe(expected);
       expect(message['x-partition-key']).toBe(template);
       const key = message.bindings.kafka.key;
-      expect(new RegExp(key.pattern).test(sample)).toBe(true);
-      expect(new RegExp(key.pattern).test(wrong)).toBe(false);
+      if (perLetter) {
+        // A uuid field is documented by its format, not a pattern.
+        expect(payload.properties.deadLetterId.format).toBe('uuid');
+      } else {
+        expect(new RegExp(key.pattern).test(sample)).toBe(true);
+        expect(new RegExp(key.pattern).test(wrong)).toBe(false);
+      }
 
       expect(message['x-current-version']).toBe(def.version);
       expect(message['x-versions'].map((v: Json) => v.version)).toEqual(

@@ -1,7 +1,9 @@
-import { tenantResourceNames } from '@enclave/contracts';
+import { Topics, tenantResourceNames } from '@enclave/contracts';
 import { exampleProducts } from '@enclave/product-catalog';
+import { expectEventually } from '@enclave/testing';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { PlatformHarness } from './support/platform.harness';
@@ -85,6 +87,10 @@ describe('enclave CLI', () => {
         'rollouts start',
         'rollouts watch',
         'rollouts pause',
+        'dead-letters list',
+        'dead-letters show',
+        'dead-letters replay',
+        'dead-letters discard',
       ]),
     );
   });
@@ -221,10 +227,32 @@ describe('enclave CLI', () => {
       '--manifest',
       manifest,
     ]);
-    expect({ code: published.code, stdout: published.stdout }).toMatchObject({
+    expect({
+      code: published.code,
+      stdout: published.stdout,
+      stderr: published.stderr,
+    }).toMatchObject({
       code: 0,
+      stderr: '',
       stdout: expect.stringMatching(/^published ledger@1\.0\.1 /),
     });
+    // A manifest the registry refuses: exit 3, and stderr names the field and why.
+    const invalid = structuredClone(next);
+    invalid.version = '1.0.2';
+    invalid.resources.postgres!.migrations.at(-1)!.name = 'cli_notes';
+    fs.writeFileSync(path.join(dir, 'invalid.json'), JSON.stringify(invalid));
+    const refused = await enclave([
+      'products',
+      'publish',
+      'ledger',
+      '1.0.2',
+      '--manifest',
+      path.join(dir, 'invalid.json'),
+    ]);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(
+      /400 Validation failed: resources\.postgres\.migrations\.10\.name: /,
+    );
     const badManifest = await enclave([
       'products',
       'publish',
@@ -252,5 +280,105 @@ describe('enclave CLI', () => {
     expect(listed[0]).toMatchObject({ targetVersion: next.version, state: 'completed' });
     expect((await enclave(['rollouts', 'pause', 'ledger', listed[0].id])).code).toBe(5);
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lists a poison event as a dead letter with its cause, replays it (once: exit 5 after) and discards it', async () => {
+    const tenant = `cli-dl-${platform.runId}`;
+    // A rotation request whose payload breaks its contract: the credential-service can never handle
+    // it and dead-letters it with the reason.
+    const producer = platform.kafka.producer();
+    await producer.connect();
+    const eventId = randomUUID();
+    await producer.send({
+      topic: platform.topic(Topics.CredentialsRotationRequested),
+      messages: [
+        {
+          key: `${tenant}/ledger`,
+          value: JSON.stringify({
+            id: eventId,
+            type: 'CredentialsRotationRequested',
+            version: 1,
+            tenantId: tenant,
+            correlationId: randomUUID(),
+            causationId: null,
+            occurredAt: new Date().toISOString(),
+            producer: 'cli-e2e',
+            payload: { tenantId: tenant },
+          }),
+        },
+      ],
+    });
+    await producer.disconnect();
+    const openLetters = () =>
+      expectEventually(
+        async () => {
+          const page = await json(['dead-letters', 'list', '--tenant', tenant]);
+          expect(page.items).toHaveLength(1);
+          return page.items[0];
+        },
+        { timeoutMs: 60_000, intervalMs: 500 },
+      );
+    const letter = await openLetters();
+    expect(letter).toMatchObject({
+      status: 'open',
+      sourceTopic: Topics.CredentialsRotationRequested,
+      eventId,
+      error: 'EventDecodeError',
+      cause: expect.stringContaining('CredentialsRotationRequested v1'),
+    });
+    const listed = await enclave([
+      'dead-letters',
+      'list',
+      '--topic',
+      Topics.CredentialsRotationRequested,
+    ]);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain(letter.id);
+    const shown = await enclave(['dead-letters', 'show', letter.id]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain(`"id": "${eventId}"`);
+
+    // Nothing was fixed, so the replay fails again and comes back as a new letter.
+    const replayed = await enclave(['dead-letters', 'replay', letter.id, '--reason', 'cli e2e']);
+    expect({ code: replayed.code, stdout: replayed.stdout }).toEqual({
+      code: 0,
+      stdout: expect.stringMatching(/replayed at .* by operator: cli e2e/),
+    });
+    expect((await enclave(['dead-letters', 'replay', letter.id, '--reason', 'again'])).code).toBe(
+      5,
+    );
+    const again = await expectEventually(
+      async () => {
+        const page = await json(['dead-letters', 'list', '--tenant', tenant]);
+        expect(page.items).toHaveLength(1);
+        expect(page.items[0].id).not.toBe(letter.id);
+        return page.items[0];
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    expect(again.eventId).toBe(eventId);
+
+    const discarded = await json([
+      'dead-letters',
+      'discard',
+      again.id,
+      '--reason',
+      'malformed test event',
+    ]);
+    expect(discarded).toMatchObject({
+      status: 'discarded',
+      resolution: { by: { kind: 'operator', name: 'operator' }, reason: 'malformed test event' },
+    });
+    expect((await json(['dead-letters', 'list', '--tenant', tenant])).items).toEqual([]);
+    const decided = await json([
+      'dead-letters',
+      'list',
+      '--tenant',
+      tenant,
+      '--status',
+      'discarded',
+    ]);
+    expect(decided.items.map((i: { id: string }) => i.id)).toEqual([again.id]);
+    expect((await enclave(['dead-letters', 'show', randomUUID()])).code).toBe(4);
   });
 });

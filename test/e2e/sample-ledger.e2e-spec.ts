@@ -423,6 +423,46 @@ describe('sample-ledger: a product served by the tenancy SDK on the real platfor
     expect((await as(b, 'GET', '/v1/accounts/cash/balance')).status).toBe(200);
   }, 120_000);
 
+  it('serves the tenancy SDK’s pool and resolution metrics at /metrics, to the metrics token only', async () => {
+    expect((await http(ledgerBase, 'GET', '/metrics')).status).toBe(401);
+    const scraped = await http(ledgerBase, 'GET', '/metrics', {
+      authorization: `Bearer ${platform.metricsToken}`,
+    });
+    expect(scraped.status).toBe(200);
+    // The value of `name{labels}` in the text format, whatever order the labels come in.
+    const sample = (series: string) => {
+      const [, name, wanted = ''] = /^([^{]+)(?:\{(.*)\})?$/.exec(series)!;
+      for (const line of scraped.text.split('\n')) {
+        const match = /^([^{ ]+)(?:\{(.*)\})? (\S+)$/.exec(line);
+        if (!match || match[1] !== name) continue;
+        const labels = new Set((match[2] ?? '').split(','));
+        if (wanted.split(',').every((l) => !l || labels.has(l))) return Number(match[3]);
+      }
+      return undefined;
+    };
+    const service = 'service="sample-ledger"';
+    // Tenants a and b (and c) were resolved through the registry; a suspended one was refused.
+    expect(
+      sample(`enclave_tenancy_resolutions_total{outcome="ready",${service}}`),
+    ).toBeGreaterThanOrEqual(2);
+    expect(
+      sample(`enclave_tenancy_resolutions_total{outcome="suspended",${service}}`),
+    ).toBeGreaterThanOrEqual(1);
+    // Tenants served since the last rotation and resumption are cached; no request holds a lease.
+    expect(sample(`enclave_tenancy_tenants{store="postgres",${service}}`)).toBeGreaterThanOrEqual(
+      1,
+    );
+    for (const store of ['postgres', 'mongodb', 'rabbitmq']) {
+      expect(sample(`enclave_tenancy_leases{store="${store}",${service}}`)).toBe(0);
+      expect(sample(`enclave_tenancy_waiting{store="${store}",${service}}`)).toBe(0);
+    }
+    expect(
+      sample(
+        `enclave_tenancy_acquire_duration_seconds_count{store="postgres",outcome="ok",${service}}`,
+      ),
+    ).toBeGreaterThan(40);
+  });
+
   it('never logs a tenant credential, its product token or a bearer token', async () => {
     const passwords = await credentials.allPasswords();
     expect(passwords.length).toBeGreaterThanOrEqual(9); // 3 tenants × postgres, mongodb, rabbitmq

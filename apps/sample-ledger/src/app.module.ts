@@ -1,4 +1,4 @@
-import { HealthModule, LoggingModule } from '@enclave/service-kit';
+import { HealthModule, LoggingModule, MetricsModule } from '@enclave/service-kit';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_PIPE } from '@nestjs/core';
 import { ZodValidationPipe } from 'nestjs-zod';
@@ -35,6 +35,8 @@ export class AppModule {
       imports: [
         SampleLedgerConfigModule.forRoot({ service: SERVICE, config }),
         LoggingModule.forRoot({ service: SERVICE, level: config.LOG_LEVEL }),
+        // The tenancy SDK's pool and resolution metrics are on the same registry (tenancyOptionsFrom).
+        MetricsModule.forRoot({ service: SERVICE, token: config.METRICS_TOKEN }),
         LedgerTenancyModule.forRoot(),
         HealthModule.forRoot(
           config.MULTI_TENANT_ENABLED

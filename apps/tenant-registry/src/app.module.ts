@@ -58,6 +58,10 @@ import { TenantOffboardingCompletion } from './tenants/tenant-offboarding-comple
 import { TenantEntity } from './tenants/tenant.entity';
 import { TenantsController } from './tenants/tenants.controller';
 import { RolloutProgressGauge } from './rollouts/rollout-progress.gauge';
+import { DeadLetterCollector } from './dead-letters/dead-letter.collector';
+import { DeadLetterEntity } from './dead-letters/dead-letter.entity';
+import { DeadLettersController } from './dead-letters/dead-letters.controller';
+import { ResolveDeadLetterUseCase } from './dead-letters/resolve-dead-letter.use-case';
 
 export const SERVICE = 'tenant-registry';
 
@@ -80,6 +84,7 @@ export class AppModule implements NestModule {
           ProductVersionEntity,
           RolloutEntity,
           RolloutTenantEntity,
+          DeadLetterEntity,
         ]),
         SecretStoreModule.forRoot(config),
         MessagingModule.forRoot(messagingOptionsFrom(SERVICE, config, platformEventCatalog)),
@@ -95,6 +100,7 @@ export class AppModule implements NestModule {
         ProductsController,
         RolloutsController,
         ProductFleetController,
+        DeadLettersController,
         StageUpgradedHandler,
         StageUpgradeFailedHandler,
         TenantConnectionController,
@@ -126,6 +132,8 @@ export class AppModule implements NestModule {
         RecordAppliedCredentialsUseCase,
         RecordRotationOutcomeUseCase,
         ResolveTenantConnectionUseCase,
+        ResolveDeadLetterUseCase,
+        DeadLetterCollector,
         ProductTokenGuard,
         {
           provide: ProductTokenIssuer,

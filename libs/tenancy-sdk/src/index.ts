@@ -16,6 +16,8 @@ export * from './lib/resolution/platform.tenant-resolver';
 export * from './lib/connections/tenant-resource.cache';
 export * from './lib/connections/tenant-connection.manager';
 export * from './lib/connections/minimum-secret-versions';
+export * from './lib/connections/tenancy.observer';
+export * from './lib/metrics/tenancy.metrics';
 export * from './lib/postgres/pinned.pool';
 export * from './lib/mongodb/tenant-mongo.clients';
 export * from './lib/amqp/tenant-amqp.connections';

@@ -83,7 +83,11 @@ export class SampleLedgerHarness {
     const text = await response.text();
     return {
       status: response.status,
-      body: text ? JSON.parse(text) : undefined,
+      // JSON from the app's routes; the text alone from /metrics.
+      body:
+        text && /json/.test(response.headers.get('content-type') ?? '')
+          ? JSON.parse(text)
+          : undefined,
       text,
       headers: response.headers,
     };
@@ -151,6 +155,7 @@ export class SampleLedgerHarness {
       JWT_AUDIENCE: AUDIENCE,
       ENCLAVE_REGISTRY_URL: platform.apps.get('tenant-registry')!.base,
       ENCLAVE_PRODUCT_TOKEN: this.productToken,
+      METRICS_TOKEN: platform.metricsToken,
       TENANT_PG_HOST: pg.hostname,
       TENANT_PG_PORT: pg.port || '5432',
       TENANT_MONGO_URL: platform.infra.mongoUrl,

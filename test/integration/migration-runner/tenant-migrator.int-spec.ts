@@ -75,6 +75,12 @@ describe('TenantMigrator', () => {
     expect(await versions(tenantA)).toEqual(
       ledger.map((m) => ({ version: m.version, name: m.name })),
     );
+    // A fresh tenant gets all of them in one transaction: every record has its one now().
+    const commits = await tenants.query<{ n: number }>(
+      tenantA.database,
+      `SELECT count(DISTINCT applied_at)::int AS n FROM "${tenantA.schema}".enclave_schema_migrations`,
+    );
+    expect(commits).toEqual([{ n: 1 }]);
     recordExercised(
       'PostgreSQL',
       'tenant migrations (umzug) as the tenant role, SCHEMA and DATABASE mode',

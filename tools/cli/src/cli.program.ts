@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { CliError } from './cli.error';
+import { deadLetterCommands } from './commands/dead-letter.commands';
 import { productCommands } from './commands/product.commands';
 import { rolloutCommands } from './commands/rollout.commands';
 import { serviceCommands } from './commands/service.commands';
@@ -33,7 +34,13 @@ export function buildProgram(): Command {
 Exit codes: 0 ok, 2 usage, 3 rejected (4xx), 4 not found, 5 conflict, 6 unauthorized,
 7 failed (--wait / --watch saw it fail), 8 timed out, 9 platform unavailable (unreachable or 5xx), 1 other.`,
     );
-  for (const group of [tenantCommands(), serviceCommands(), productCommands(), rolloutCommands()])
+  for (const group of [
+    tenantCommands(),
+    serviceCommands(),
+    productCommands(),
+    rolloutCommands(),
+    deadLetterCommands(),
+  ])
     program.addCommand(group);
   // Usage errors end in ExitCode.Usage, not commander's own exit(1); help and version exit 0.
   program.exitOverride();

@@ -24,13 +24,14 @@ const commaList = z
   )
   .pipe(z.array(z.string()).min(1));
 const mongoUrl = z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URL');
-const { HTTP_PORT, HTTP_HOST, LOG_LEVEL, KAFKA_BROKERS, KAFKA_TOPIC_PREFIX } =
+const { HTTP_PORT, HTTP_HOST, LOG_LEVEL, KAFKA_BROKERS, KAFKA_TOPIC_PREFIX, METRICS_TOKEN } =
   commonConfig.variables;
 
 const variables = {
   HTTP_PORT,
   HTTP_HOST,
   LOG_LEVEL,
+  METRICS_TOKEN,
   MULTI_TENANT_ENABLED: {
     // The SDK's own reading of the variable, so start-up and the SDK can never disagree.
     schema: z

@@ -1,3 +1,4 @@
+import { metricsRegistry } from '@enclave/service-kit';
 import { PlatformTenantResolver, TenancyModuleOptions } from '@enclave/tenancy-sdk';
 import { SampleLedgerConfig } from '../config/sample-ledger.config';
 import { LedgerProduct } from '../ledger/ledger-product';
@@ -13,6 +14,7 @@ export function tenancyOptionsFrom(config: SampleLedgerConfig): TenancyModuleOpt
     product: LedgerProduct.name,
     multiTenant: config.MULTI_TENANT_ENABLED,
     singleTenantId: config.SINGLE_TENANT_ID,
+    metrics: { registry: metricsRegistry },
   };
   if (!config.MULTI_TENANT_ENABLED) {
     return {

@@ -96,7 +96,14 @@ export class MessagingModule {
     return {
       module: MessagingModule,
       providers,
-      exports: [KAFKA, EVENT_CATALOG, OutboxWriter, EventConsumerServer, TopicNamer],
+      exports: [
+        KAFKA,
+        KAFKA_PRODUCER,
+        EVENT_CATALOG,
+        OutboxWriter,
+        EventConsumerServer,
+        TopicNamer,
+      ],
     };
   }
 }

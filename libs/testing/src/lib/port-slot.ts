@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /**
  * Ports of the servers on this machine that fall in the slots' range: Kafka of the test profile and
  * its controller, the MongoDB-compatible server (dev and test profiles), RabbitMQ's distribution
@@ -22,11 +24,38 @@ const SLOTS_PER_RANGE = 100;
 export function randomPortSlot(
   random: () => number = Math.random,
   workerId: number = Number(process.env['JEST_WORKER_ID'] ?? 1),
+  listening: ReadonlySet<number> = listeningPorts(),
 ): number {
   const range = (Math.max(1, Math.floor(workerId) || 1) - 1) % WORKER_RANGES;
-  for (;;) {
+  const taken = (port: number) => SERVER_PORTS.includes(port) || listening.has(port);
+  for (let attempt = 0; ; attempt++) {
     const slot = range * SLOTS_PER_RANGE + Math.floor(random() * SLOTS_PER_RANGE);
     const base = 20_000 + slot * PORT_SLOT_SIZE;
-    if (!SERVER_PORTS.some((port) => port >= base && port < base + PORT_SLOT_SIZE)) return base;
+    const ports = Array.from({ length: PORT_SLOT_SIZE }, (_, i) => base + i);
+    // Past a few hundred draws every slot is busy: take one clear of the servers at least.
+    if (!ports.some(taken) || (attempt > 500 && !ports.some((p) => SERVER_PORTS.includes(p))))
+      return base;
   }
+}
+
+/**
+ * Ports something on this machine listens on now (Linux /proc/net/tcp*, state 0A), so a slot is
+ * not handed out while another test run (another checkout, another Jest process) holds it: an app
+ * that then failed with EADDRINUSE would leave the test talking to someone else's server.
+ */
+export function listeningPorts(): Set<number> {
+  const ports = new Set<number>();
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let table: string;
+    try {
+      table = readFileSync(file, 'utf8');
+    } catch {
+      continue; // not Linux, or no IPv6: the servers' list alone then
+    }
+    for (const line of table.split('\n').slice(1)) {
+      const [, local, , state] = line.trim().split(/\s+/);
+      if (state === '0A' && local) ports.add(parseInt(local.split(':').at(-1)!, 16));
+    }
+  }
+  return ports;
 }

@@ -67,11 +67,22 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** The platform's reason: Nest's `message` (a string or a list of them), else the raw body. */
+/**
+ * The platform's reason: Nest's `message` (a string or a list of them) and, for a body that failed
+ * validation, each field's own complaint (`errors`), else the raw body.
+ */
 function reasonOf(parsed: unknown, text: string): string {
-  const message = (parsed as { message?: unknown } | undefined)?.message;
-  if (Array.isArray(message)) return message.join('; ');
-  if (typeof message === 'string') return message;
+  const body = parsed as { message?: unknown; errors?: unknown } | undefined;
+  const message = Array.isArray(body?.message) ? body.message.join('; ') : body?.message;
+  const fields = Array.isArray(body?.errors)
+    ? body.errors
+        .map((e: { path?: unknown[]; message?: unknown }) =>
+          [e.path?.join('.'), e.message].filter(Boolean).join(': '),
+        )
+        .filter(Boolean)
+    : [];
+  if (typeof message === 'string')
+    return fields.length ? `${message}: ${fields.join('; ')}` : message;
   return text.slice(0, 500) || 'no reason given';
 }
 

@@ -4,6 +4,8 @@ import { CredentialsIssued } from './credentials-issued.event';
 import { CredentialsRotated } from './credentials-rotated.event';
 import { CredentialsRotationFailed } from './credentials-rotation-failed.event';
 import { CredentialsRotationRequested } from './credentials-rotation-requested.event';
+import { DeadLetterDiscarded } from './dead-letter-discarded.event';
+import { DeadLetterReplayed } from './dead-letter-replayed.event';
 import { MigrationsApplied } from './migrations-applied.event';
 import { MongoProvisioned } from './mongo-provisioned.event';
 import { PostgresProvisioned } from './postgres-provisioned.event';
@@ -54,6 +56,8 @@ export const PlatformEvents = {
   RegistrationUpgradeRequested,
   StageUpgraded,
   StageUpgradeFailed,
+  DeadLetterReplayed,
+  DeadLetterDiscarded,
 } as const;
 
 export const platformEventCatalog = new EventCatalog(Object.values(PlatformEvents));

@@ -26,6 +26,8 @@ export const Topics = {
   RegistrationUpgradeRequested: 'enclave.registration.upgrade-requested',
   StageUpgraded: 'enclave.stage.upgraded',
   StageUpgradeFailed: 'enclave.stage.upgrade-failed',
+  DeadLetterReplayed: 'enclave.dead-letter.replayed',
+  DeadLetterDiscarded: 'enclave.dead-letter.discarded',
 } as const;
 
 export type Topic = (typeof Topics)[keyof typeof Topics];

@@ -2,6 +2,18 @@ import { deadLetterTopicOf } from '@enclave/contracts';
 import { IHeaders, KafkaMessage, Producer } from 'kafkajs';
 import { PlatformMetrics, maskUrlCredentials } from '@enclave/service-kit';
 
+/** Headers of every dead letter that describe the failure (the original message's own are kept). */
+export const DEAD_LETTER_HEADER_PREFIX = 'x-dlq-';
+
+/**
+ * On a dead letter replayed onto its source topic: the consumer group it is for. Other groups skip it
+ * (they handled the event, or have a dead letter of their own for it).
+ */
+export const REPLAY_FOR_GROUP_HEADER = 'x-replay-for-group';
+
+/** On a replayed dead letter: the id of the dead letter it replays (for logs and tracing). */
+export const REPLAY_OF_HEADER = 'x-replay-of';
+
 export interface DeadLetter {
   readonly topic: string;
   readonly partition: number;

@@ -8,7 +8,7 @@ import { DataSource } from 'typeorm';
 import { ensureTopics } from '../kafka/topic-admin';
 import { TopicNamer } from '../kafka/topic-namer';
 import { OutboxWriter } from '../outbox/outbox.writer';
-import { DeadLetterPublisher } from './dead-letter.publisher';
+import { DeadLetterPublisher, REPLAY_FOR_GROUP_HEADER } from './dead-letter.publisher';
 import { EventContext } from './event.context';
 import { ProcessedEventStore } from './processed-event.store';
 import { untilBrokerSettles } from '../kafka/until-broker-settles';
@@ -123,6 +123,10 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     const { partition, message, heartbeat } = payload;
     const physicalTopic = payload.topic;
     const topic = this.topics.logical(physicalTopic);
+    // A replayed dead letter is for the group that gave up on it; the others have handled it already,
+    // and another group's own dead letter of the same event is replayed on its own.
+    const replayFor = message.headers?.[REPLAY_FOR_GROUP_HEADER]?.toString();
+    if (replayFor !== undefined && replayFor !== this.options.group) return;
     let envelope: EventEnvelope;
     try {
       envelope = this.catalog.decode(topic, message.value);

@@ -10,6 +10,7 @@ import {
 import { TenancyUnavailableError } from '../errors/tenancy-unavailable.error';
 import { TenantNotReadyError } from '../errors/tenant-not-ready.error';
 import { TenantSuspendedError } from '../errors/tenant-suspended.error';
+import { UnknownTenantError } from '../errors/unknown-tenant.error';
 import {
   TenantMongoClients,
   TenantMongoLease,
@@ -19,6 +20,7 @@ import { PinnedPool } from '../postgres/pinned.pool';
 import { TenantConnectionInfo } from '../resolution/tenant-connection-info';
 import { TenantResolver } from '../resolution/tenant.resolver';
 import { MinimumSecretVersions } from './minimum-secret-versions';
+import { ResolutionOutcome, TenancyObserver, TenancyStore } from './tenancy.observer';
 import { TenantResourceCache } from './tenant-resource.cache';
 
 export interface TenantPostgresLimits {
@@ -91,6 +93,7 @@ export class TenantConnectionManager {
   /** Per tenant, the vault versions a rotation made current: older resolutions are stale. */
   private readonly floors = new Map<string, MinimumSecretVersions>();
   private readonly noop = () => undefined;
+  private observers: readonly TenancyObserver[] = [];
 
   constructor(private readonly options: TenantConnectionManagerOptions) {
     productNameSchema.parse(options.product);
@@ -164,7 +167,27 @@ export class TenantConnectionManager {
    * A connection to the tenant's database, in its schema, as its role. Release it (`release()`)
    * when done; TenantContext does that at the end of the request.
    */
-  async postgres(tenantId: string): Promise<PoolClient> {
+  postgres(tenantId: string): Promise<PoolClient> {
+    return this.timed('postgres', () => this.postgresLease(tenantId));
+  }
+
+  /** The tenant's MongoDB database (its own user); `release()` the lease when done. */
+  mongodb(tenantId: string): Promise<TenantMongoLease> {
+    return this.timed('mongodb', () => this.mongodbLease(tenantId));
+  }
+
+  /** The tenant's AMQP connection (its own vhost); `release()` the lease when done. */
+  rabbitmq(tenantId: string): Promise<TenantAmqpLease> {
+    return this.timed('rabbitmq', () => this.rabbitmqLease(tenantId));
+  }
+
+  /** Tells `observer` about every resolution and lease from now on; returns the way to stop. */
+  observe(observer: TenancyObserver): () => void {
+    this.observers = [...this.observers, observer];
+    return () => (this.observers = this.observers.filter((o) => o !== observer));
+  }
+
+  private async postgresLease(tenantId: string): Promise<PoolClient> {
     if (!this.pools) {
       if (!this.single)
         throw new Error('no PostgreSQL database is configured for single-tenant mode');
@@ -180,8 +203,7 @@ export class TenantConnectionManager {
     }
   }
 
-  /** The tenant's MongoDB database (its own user); `release()` the lease when done. */
-  async mongodb(tenantId: string): Promise<TenantMongoLease> {
+  private async mongodbLease(tenantId: string): Promise<TenantMongoLease> {
     if (this.mongo) return this.mongo.lease(tenantId);
     const single = this.options.singleTenant?.mongodb;
     if (this.multiTenant || !single) throw new Error('MongoDB is not configured for this product');
@@ -192,8 +214,7 @@ export class TenantConnectionManager {
     return { client, db: client.db(single.database), release: this.noop };
   }
 
-  /** The tenant's AMQP connection (its own vhost); `release()` the lease when done. */
-  async rabbitmq(tenantId: string): Promise<TenantAmqpLease> {
+  private async rabbitmqLease(tenantId: string): Promise<TenantAmqpLease> {
     if (this.amqp) return this.amqp.lease(tenantId);
     const single = this.options.singleTenant?.rabbitmq;
     if (this.multiTenant || !single) throw new Error('RabbitMQ is not configured for this product');
@@ -244,6 +265,26 @@ export class TenantConnectionManager {
     };
   }
 
+  /** Without observers this is the lease itself: the warm path pays nothing for metrics. */
+  private timed<T>(store: TenancyStore, lease: () => Promise<T>): Promise<T> {
+    if (this.observers.length === 0) return lease();
+    const started = performance.now();
+    const report = (outcome: 'ok' | 'error') => {
+      const seconds = (performance.now() - started) / 1000;
+      for (const observer of this.observers) observer.acquired?.(store, outcome, seconds);
+    };
+    return lease().then(
+      (leased) => {
+        report('ok');
+        return leased;
+      },
+      (error: unknown) => {
+        report('error');
+        throw error;
+      },
+    );
+  }
+
   private async checkout(
     pools: TenantResourceCache<PinnedPool>,
     tenantId: string,
@@ -256,7 +297,7 @@ export class TenantConnectionManager {
   private resolve(resolver: TenantResolver, tenantId: string): Promise<TenantConnectionInfo> {
     let pending = this.resolving.get(tenantId);
     if (pending === undefined) {
-      pending = this.resolveFresh(resolver, tenantId);
+      pending = this.observed(this.resolveFresh(resolver, tenantId));
       this.resolving.set(tenantId, pending);
       const done = () => {
         if (this.resolving.get(tenantId) === pending) this.resolving.delete(tenantId);
@@ -264,6 +305,20 @@ export class TenantConnectionManager {
       pending.then(done, done);
     }
     return pending;
+  }
+
+  private observed(resolution: Promise<TenantConnectionInfo>): Promise<TenantConnectionInfo> {
+    if (this.observers.length === 0) return resolution;
+    const started = performance.now();
+    const report = (outcome: ResolutionOutcome) => {
+      const seconds = (performance.now() - started) / 1000;
+      for (const observer of this.observers) observer.resolved?.(outcome, seconds);
+    };
+    resolution.then(
+      () => report('ready'),
+      (error: unknown) => report(outcomeOf(error)),
+    );
+    return resolution;
   }
 
   /** Resolves until the answer is at least as new as the tenant's rotation floor, with backoff. */
@@ -306,6 +361,14 @@ export class TenantConnectionManager {
     this.floors.set(tenantId, raised);
     if (this.floors.size > MAX_FLOORS) this.floors.delete(this.floors.keys().next().value!);
   }
+}
+
+function outcomeOf(error: unknown): ResolutionOutcome {
+  if (error instanceof TenantSuspendedError) return 'suspended';
+  if (error instanceof TenantNotReadyError) return 'not-ready';
+  if (error instanceof UnknownTenantError) return 'unknown';
+  if (error instanceof TenancyUnavailableError) return 'unavailable';
+  return 'error';
 }
 
 /** Resolvers throw for tenants that cannot be served; a custom one that does not is caught here. */

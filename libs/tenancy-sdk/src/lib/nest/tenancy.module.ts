@@ -1,6 +1,7 @@
 import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TenantConnectionManager } from '../connections/tenant-connection.manager';
+import { TenancyMetrics } from '../metrics/tenancy.metrics';
 import { TenantTokenVerifier } from '../token/tenant-token.verifier';
 import { TenancyExceptionFilter } from './tenancy-exception.filter';
 import { TenancyModuleOptions } from './tenancy-module.options';
@@ -19,7 +20,11 @@ import { TenantInterceptor } from './tenant.interceptor';
     {
       provide: TenantConnectionManager,
       inject: [TENANCY_OPTIONS],
-      useFactory: (options: TenancyModuleOptions) => new TenantConnectionManager(options),
+      useFactory: (options: TenancyModuleOptions) => {
+        const manager = new TenantConnectionManager(options);
+        if (options.metrics) new TenancyMetrics(manager, options.metrics.registry);
+        return manager;
+      },
     },
     {
       provide: TenantTokenVerifier,

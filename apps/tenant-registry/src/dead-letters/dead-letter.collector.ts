@@ -1,0 +1,105 @@
+import { deadLetterTopicOf } from '@enclave/contracts';
+import { EVENT_CATALOG, KAFKA, TopicNamer, untilBrokerSettles } from '@enclave/messaging';
+import type { EventCatalog } from '@enclave/contracts';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Consumer, EachMessagePayload, Kafka } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { readDeadLetterMessage } from './dead-letter.message';
+
+/**
+ * Reads every platform topic's `<topic>.dlq` into the registry's dead_letter table, where operators
+ * list, inspect, replay and discard them. Its own consumer group, from the beginning: no letter is
+ * missed, and reading one twice (a restart, a rebalance) keeps one row (unique per failed delivery).
+ */
+@Injectable()
+export class DeadLetterCollector implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(DeadLetterCollector.name);
+  private consumer?: Consumer;
+
+  constructor(
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(EVENT_CATALOG) private readonly catalog: EventCatalog,
+    private readonly topics: TopicNamer,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  /** The dead-letter topics read: one per topic of the platform (MessagingLifecycle creates them). */
+  deadLetterTopics(): string[] {
+    return this.catalog.topics().map((t) => deadLetterTopicOf(this.topics.physical(t)));
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    // MessagingModule is imported by the app module, so its start-up (creating every topic and its
+    // `.dlq`) has run before this hook.
+    const topics = this.deadLetterTopics();
+    await untilBrokerSettles(async () => {
+      const consumer = this.kafka.consumer({
+        groupId: `${this.topics.prefix}enclave.tenant-registry.dead-letters`,
+        sessionTimeout: 10_000,
+        heartbeatInterval: 1_000,
+        maxWaitTimeInMs: 250,
+        allowAutoTopicCreation: false,
+      });
+      try {
+        await consumer.connect();
+        await consumer.subscribe({ topics, fromBeginning: true });
+        await consumer.run({ eachMessage: (payload) => this.record(payload) });
+      } catch (error) {
+        await consumer.disconnect().catch(() => undefined);
+        throw error;
+      }
+      this.consumer = consumer;
+    });
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer?.disconnect();
+    this.consumer = undefined;
+  }
+
+  private async record({ topic, partition, message }: EachMessagePayload): Promise<void> {
+    const letter = readDeadLetterMessage(topic, partition, message, this.topics);
+    // A failure here (the database away) throws: kafkajs retries the message, nothing is skipped.
+    await this.dataSource.query(
+      `INSERT INTO tenant_registry.dead_letter
+         (id, source_topic, source_partition, source_offset, consumer_group, event_id, event_type,
+          tenant_id, error_name, cause, attempts, failed_at, message_key, message_value, headers)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+       ON CONFLICT (consumer_group, source_topic, source_partition, source_offset) DO NOTHING`,
+      [
+        randomUUID(),
+        letter.sourceTopic,
+        letter.sourcePartition,
+        letter.sourceOffset,
+        letter.consumerGroup,
+        letter.eventId,
+        letter.eventType,
+        letter.tenantId,
+        letter.errorName,
+        letter.cause,
+        letter.attempts,
+        letter.failedAt,
+        letter.messageKey,
+        letter.messageValue,
+        JSON.stringify(letter.headers),
+      ],
+    );
+    this.logger.log(
+      {
+        sourceTopic: letter.sourceTopic,
+        consumerGroup: letter.consumerGroup,
+        eventId: letter.eventId,
+        cause: letter.cause,
+      },
+      'dead letter recorded',
+    );
+  }
+}
