@@ -1,4 +1,5 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
+import { flushTracing } from '@enclave/tracing';
 import { MixedList } from 'typeorm';
 import { serviceSchemaOf } from './database/service-schema';
 import { SERVICE_NAME } from './bootstrap/service-name.token';
@@ -9,7 +10,12 @@ import { MetricsModule } from './metrics/metrics.module';
 
 /** What every Enclave service has: its name, JSON logging, metrics and the platform database. */
 @Module({})
-export class ServiceKitModule {
+export class ServiceKitModule implements OnApplicationShutdown {
+  /** The spans of the last moments before a SIGTERM are exported, not dropped with the process. */
+  async onApplicationShutdown(): Promise<void> {
+    await flushTracing().catch(() => undefined);
+  }
+
   static forRoot(options: {
     service: string;
     config: CommonConfig;
