@@ -165,6 +165,21 @@ describe('tracing', () => {
       ),
     ).toBe(true);
 
+    // Polls make no traces: no health probe or scrape span, and no database call outside a trace
+    // (the outbox relay polls every second).
+    expect(
+      receiver.spans.filter((s) =>
+        /^\/(health|metrics)/.test(
+          String(s.attributes['url.path'] ?? s.attributes['http.target'] ?? ''),
+        ),
+      ),
+    ).toEqual([]);
+    expect(
+      receiver.spans
+        .filter((s) => s.kind === SpanKinds.CLIENT && !s.parentSpanId)
+        .map((s) => `${s.service} ${s.name}`),
+    ).toEqual([]);
+
     // No secret leaves in a span: the role's CREATE statement is recorded with its password masked,
     // and no tenant password from the vault appears anywhere in what was exported.
     const roleStatements = pg
