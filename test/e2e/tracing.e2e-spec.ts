@@ -72,6 +72,7 @@ describe('tracing', () => {
             (s.attributes['http.request.method'] ?? s.attributes['http.method']) === 'POST',
         );
         expect(root).toBeDefined();
+        expect(root!.name).toBe('POST /v1/tenants/:tenantId/services');
         expect(root!.parentSpanId).toBeUndefined();
         const spans = receiver.spans.filter((s) => s.traceId === root!.traceId);
         const names = spans.map((s) => s.name);

@@ -1,4 +1,5 @@
 import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { flushTracing } from '@enclave/tracing';
 import { MixedList } from 'typeorm';
 import { serviceSchemaOf } from './database/service-schema';
@@ -7,6 +8,7 @@ import { CommonConfig } from './config/common-config';
 import { DatabaseModule } from './database/database.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { HttpRouteSpanInterceptor } from './tracing/http-route-span.interceptor';
 
 /** What every Enclave service has: its name, JSON logging, metrics and the platform database. */
 @Module({})
@@ -37,7 +39,10 @@ export class ServiceKitModule implements OnApplicationShutdown {
           migrations: options.migrations,
         }),
       ],
-      providers: [{ provide: SERVICE_NAME, useValue: service }],
+      providers: [
+        { provide: SERVICE_NAME, useValue: service },
+        { provide: APP_INTERCEPTOR, useClass: HttpRouteSpanInterceptor },
+      ],
       exports: [SERVICE_NAME, LoggingModule, DatabaseModule],
     };
   }
