@@ -1,3 +1,4 @@
+import './tracing';
 import 'reflect-metadata';
 import { EventConsumerServer } from '@enclave/messaging';
 import { bootstrapService } from '@enclave/service-kit';

@@ -1,3 +1,4 @@
+import './tracing';
 import 'reflect-metadata';
 import { bootstrapService } from '@enclave/service-kit';
 import { AppModule, SERVICE } from './app.module';

@@ -42,6 +42,7 @@ export class PlatformHarness {
   // Apps take +0..+6 of the slot, tests' own extra processes +7..+9, replicas +10..+19.
   readonly basePort: number;
   private readonly logLevel: string;
+  private readonly extraEnv: NodeJS.ProcessEnv;
 
   constructor(
     options: {
@@ -50,6 +51,8 @@ export class PlatformHarness {
       kafkaBrokers?: string[];
       /** A port slot the test already took (randomPortSlot) for its own servers. */
       basePort?: number;
+      /** More variables for every app (OTEL_* for the trace test). */
+      env?: NodeJS.ProcessEnv;
     } = {},
   ) {
     const infra = testInfra();
@@ -57,6 +60,7 @@ export class PlatformHarness {
     this.kafka = testKafka(this.infra.kafkaBrokers);
     this.basePort = options.basePort ?? randomPortSlot();
     this.logLevel = options.logLevel ?? 'info';
+    this.extraEnv = options.env ?? {};
   }
 
   readonly runId = randomBytes(3).toString('hex');
@@ -325,6 +329,7 @@ export class PlatformHarness {
       MONGO_ALLOW_UNAUTHENTICATED_TENANTS: String(this.infra.mongoAllowUnauthenticatedTenants),
       RABBITMQ_MGMT_URL: this.infra.rabbitmqMgmtUrl,
       RABBITMQ_URL: this.infra.rabbitmqUrl,
+      ...this.extraEnv,
     };
   }
 }

@@ -12,6 +12,7 @@ import { DeadLetterPublisher, REPLAY_FOR_GROUP_HEADER } from './dead-letter.publ
 import { EventContext } from './event.context';
 import { ProcessedEventStore } from './processed-event.store';
 import { untilBrokerSettles } from '../kafka/until-broker-settles';
+import { traceOutcome, traceProcessing } from '../tracing/event-trace';
 import { RetryPolicy, backoffDelay, isInfrastructureFailure, isNonRetryable } from './retry-policy';
 
 export interface EventConsumerOptions {
@@ -120,7 +121,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   }
 
   private async onMessage(payload: EachMessagePayload): Promise<void> {
-    const { partition, message, heartbeat } = payload;
+    const { partition, message } = payload;
     const physicalTopic = payload.topic;
     const topic = this.topics.logical(physicalTopic);
     // A replayed dead letter is for the group that gave up on it; the others have handled it already,
@@ -153,64 +154,77 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
       // The events this handler writes inherit the actor of the one it handles.
       actor: envelope.actor,
     };
-    await TraceContext.run(trace, async () => {
-      for (let attempt = 1; ; attempt++) {
-        const started = performance.now();
-        try {
-          const outcome = await this.handleOnce(envelope, {
+    // A CONSUMER span, child of the publisher's (Kafka headers), around every attempt.
+    await traceProcessing(envelope, topic, message.headers, () =>
+      TraceContext.run(trace, () => this.handleWithRetries(envelope, payload, topic)),
+    );
+  }
+
+  private async handleWithRetries(
+    envelope: EventEnvelope,
+    payload: EachMessagePayload,
+    topic: string,
+  ): Promise<void> {
+    const { partition, message, heartbeat } = payload;
+    const physicalTopic = payload.topic;
+    for (let attempt = 1; ; attempt++) {
+      const started = performance.now();
+      try {
+        const outcome = await this.handleOnce(envelope, {
+          topic,
+          partition,
+          offset: message.offset,
+          attempt,
+          finalAttempt: attempt >= this.options.retry.maxAttempts,
+        });
+        this.observe(topic, envelope.type, outcome, started);
+        traceOutcome(outcome);
+        this.logger.debug(
+          {
             topic,
+            type: envelope.type,
+            outcome,
+            durationMs: Math.round(performance.now() - started),
+            // How long the event waited between its producer and this handler.
+            lagMs: Date.now() - Date.parse(envelope.occurredAt),
+          },
+          `event ${outcome}`,
+        );
+        return;
+      } catch (error) {
+        const infrastructure = isInfrastructureFailure(error);
+        if (
+          isNonRetryable(error) ||
+          (!infrastructure && attempt >= this.options.retry.maxAttempts)
+        ) {
+          await this.deadLetters.publish({
+            topic: physicalTopic,
             partition,
-            offset: message.offset,
-            attempt,
-            finalAttempt: attempt >= this.options.retry.maxAttempts,
+            message,
+            group: this.options.group,
+            attempts: attempt,
+            error,
           });
-          this.observe(topic, envelope.type, outcome, started);
-          this.logger.debug(
-            {
-              topic,
-              type: envelope.type,
-              outcome,
-              durationMs: Math.round(performance.now() - started),
-              // How long the event waited between its producer and this handler.
-              lagMs: Date.now() - Date.parse(envelope.occurredAt),
-            },
-            `event ${outcome}`,
+          this.observe(topic, envelope.type, 'dead_lettered', started);
+          traceOutcome('dead_lettered', error);
+          this.logger.error(
+            { topic, type: envelope.type, attempts: attempt, reason: (error as Error).message },
+            'dead-lettered event',
           );
           return;
-        } catch (error) {
-          const infrastructure = isInfrastructureFailure(error);
-          if (
-            isNonRetryable(error) ||
-            (!infrastructure && attempt >= this.options.retry.maxAttempts)
-          ) {
-            await this.deadLetters.publish({
-              topic: physicalTopic,
-              partition,
-              message,
-              group: this.options.group,
-              attempts: attempt,
-              error,
-            });
-            this.observe(topic, envelope.type, 'dead_lettered', started);
-            this.logger.error(
-              { topic, type: envelope.type, attempts: attempt, reason: (error as Error).message },
-              'dead-lettered event',
-            );
-            return;
-          }
-          // Leaving without committing the offset: the event is redelivered after restart.
-          if (this.closing) throw error;
-          this.observe(topic, envelope.type, 'retried', started);
-          const delay = backoffDelay(this.options.retry, attempt);
-          this.logger.warn(
-            { topic, type: envelope.type, attempt, delay, reason: (error as Error).message },
-            'event handler failed, retrying',
-          );
-          await new Promise((resolve) => setTimeout(resolve, delay));
-          await heartbeat();
         }
+        // Leaving without committing the offset: the event is redelivered after restart.
+        if (this.closing) throw error;
+        this.observe(topic, envelope.type, 'retried', started);
+        const delay = backoffDelay(this.options.retry, attempt);
+        this.logger.warn(
+          { topic, type: envelope.type, attempt, delay, reason: (error as Error).message },
+          'event handler failed, retrying',
+        );
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        await heartbeat();
       }
-    });
+    }
   }
 
   private observe(topic: string, type: string, outcome: string, started: number): void {

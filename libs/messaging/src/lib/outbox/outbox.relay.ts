@@ -6,6 +6,7 @@ import { TopicNamer } from '../kafka/topic-namer';
 import { outboxChannel } from '../persistence/messaging-schema';
 import { rowsOf } from '../persistence/queryable';
 import { quoteIdent } from '../persistence/sql-identifier';
+import { traceHeaders } from '../tracing/event-trace';
 
 export interface OutboxRelayOptions {
   readonly schema: string;
@@ -22,6 +23,7 @@ interface OutboxRow {
   topic: string;
   message_key: string;
   envelope: string;
+  trace_context: string | null;
 }
 
 /**
@@ -95,7 +97,7 @@ export class OutboxRelay {
       for (;;) {
         const rows = rowsOf<OutboxRow>(
           await this.dataSource.query(
-            `SELECT id, topic, message_key, envelope FROM ${this.table} ORDER BY id LIMIT $1`,
+            `SELECT id, topic, message_key, envelope, trace_context FROM ${this.table} ORDER BY id LIMIT $1`,
             [batchSize],
           ),
         );
@@ -160,11 +162,18 @@ export class OutboxRelay {
 }
 
 function groupByTopic(rows: OutboxRow[], topics: TopicNamer) {
-  const byTopic = new Map<string, { key: string; value: string }[]>();
+  const byTopic = new Map<
+    string,
+    { key: string; value: string; headers?: Record<string, string> }[]
+  >();
   for (const row of rows) {
     const topic = topics.physical(row.topic);
     const messages = byTopic.get(topic) ?? [];
-    messages.push({ key: row.message_key, value: row.envelope });
+    messages.push({
+      key: row.message_key,
+      value: row.envelope,
+      headers: traceHeaders(row.trace_context),
+    });
     byTopic.set(topic, messages);
   }
   return [...byTopic].map(([topic, messages]) => ({ topic, messages }));

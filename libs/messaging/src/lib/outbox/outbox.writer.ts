@@ -3,6 +3,7 @@ import { TraceContext } from '@enclave/service-kit';
 import { Queryable } from '../persistence/queryable';
 import { outboxChannel } from '../persistence/messaging-schema';
 import { quoteIdent } from '../persistence/sql-identifier';
+import { tracePublication } from '../tracing/event-trace';
 
 export type PublishMeta = Omit<EnvelopeMeta, 'producer'>;
 
@@ -35,8 +36,16 @@ export class OutboxWriter {
       producer: this.producer,
     });
     await tx.query(
-      `INSERT INTO ${this.table} (event_id, topic, message_key, envelope) VALUES ($1, $2, $3, $4)`,
-      [envelope.id, def.topic, def.partitionKey(envelope.payload), JSON.stringify(envelope)],
+      `INSERT INTO ${this.table} (event_id, topic, message_key, envelope, trace_context)
+       VALUES ($1, $2, $3, $4, $5)`,
+      [
+        envelope.id,
+        def.topic,
+        def.partitionKey(envelope.payload),
+        JSON.stringify(envelope),
+        // The relay sends it as Kafka headers: the consumer's span continues this trace.
+        tracePublication(envelope, def.topic),
+      ],
     );
     // Delivered at commit; wakes the relay at once instead of at its next poll.
     await tx.query(`SELECT pg_notify($1, '')`, [this.channel]);

@@ -20,6 +20,8 @@ export async function ensureMessagingSchema(dataSource: DataSource, schema: stri
         envelope    text NOT NULL,
         created_at  timestamptz NOT NULL DEFAULT now()
       )`);
+    // W3C trace context (JSON of traceparent/tracestate) of the publishing span; NULL untraced.
+    await tx.query(`ALTER TABLE ${s}.outbox ADD COLUMN IF NOT EXISTS trace_context text`);
     await tx.query(`
       CREATE TABLE IF NOT EXISTS ${s}.processed_event (
         consumer_group text NOT NULL,

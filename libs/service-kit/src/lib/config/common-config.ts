@@ -59,6 +59,43 @@ export const commonConfig = new ConfigDefinition({
       'Bearer token a Prometheus scraper presents at GET /metrics; unset: no /metrics route.',
     secret: true,
   },
+  // OpenTelemetry tracing: read by @enclave/tracing and the OTel SDK themselves (standard names);
+  // declared here so they are validated, documented and masked like the rest.
+  OTEL_TRACES_EXPORTER: {
+    schema: z
+      .string()
+      .regex(/^\s*(none|otlp|console)(\s*,\s*(none|otlp|console))*\s*$/i, 'none, otlp, console')
+      .default('none'),
+    description:
+      'Trace exporters: `otlp` (OTLP over HTTP, JSON), `console`, or both comma-separated; `none` (default) leaves tracing off.',
+  },
+  OTEL_SDK_DISABLED: {
+    schema: z.enum(['true', 'false', 'TRUE', 'FALSE']).optional(),
+    description: '`true` turns tracing off whatever OTEL_TRACES_EXPORTER says.',
+  },
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: {
+    schema: z.string().url().optional(),
+    description:
+      'Full URL the OTLP exporter POSTs spans to (e.g. http://collector:4318/v1/traces).',
+  },
+  OTEL_EXPORTER_OTLP_ENDPOINT: {
+    schema: z.string().url().optional(),
+    description:
+      'Base URL of an OTLP/HTTP collector (`/v1/traces` is appended); default http://localhost:4318.',
+  },
+  OTEL_EXPORTER_OTLP_HEADERS: {
+    schema: z.string().optional(),
+    description: 'Headers sent with every export, `key=value,key2=value2` (a collector API key).',
+    secret: true,
+  },
+  OTEL_SERVICE_NAME: {
+    schema: z.string().min(1).optional(),
+    description: "The traces' service.name; default: the app's name.",
+  },
+  OTEL_BSP_SCHEDULE_DELAY: {
+    schema: z.coerce.number().int().min(0).optional(),
+    description: 'Milliseconds between span batch exports (default 5000).',
+  },
 });
 
 export type CommonConfig = ReturnType<typeof commonConfig.load>;

@@ -1,0 +1,2 @@
+export * from './lib/start-tracing';
+export * from './lib/secret-masking.span-processor';
