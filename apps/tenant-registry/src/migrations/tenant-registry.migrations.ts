@@ -5,6 +5,7 @@ import { RegistrationRetries1764600000000 } from './1764600000000-registration-r
 import { ProductCatalog1764800000000 } from './1764800000000-product-catalog.migration';
 import { Rollouts1764900000000 } from './1764900000000-rollouts.migration';
 import { ProductTokenGeneration1765000000000 } from './1765000000000-product-token-generation.migration';
+import { ProductApiTokens1765100000000 } from './1765100000000-product-api-tokens.migration';
 
 /** The app's schema migrations, in order: the app and its integration tests run the same list. */
 export const tenantRegistryMigrations = [
@@ -15,4 +16,5 @@ export const tenantRegistryMigrations = [
   ProductCatalog1764800000000,
   Rollouts1764900000000,
   ProductTokenGeneration1765000000000,
+  ProductApiTokens1765100000000,
 ];
