@@ -23,14 +23,15 @@ database_url=$(node -e 'const u=new URL(process.argv[1]);u.pathname="/"+process.
 
 run_dir=.cache/platform/$INFRA_PROFILE
 mkdir -p "$run_dir"
-# Local secrets, made once per profile and kept out of git: the operator token, the product-token key and the embedded
-# vault's encryption key (production passes its own through the environment).
+# Local secrets, made once per profile and kept out of git: the operator token, the product-token key, the password
+# of the platform's RabbitMQ user and the embedded vault's encryption key (production passes its own through the
+# environment).
 secrets_file="$run_dir/secrets.env"
 (
   umask 077
   touch "$secrets_file"
   # Each one made once; a file from an older version gets the ones it lacks.
-  for var in ADMIN_API_TOKEN PRODUCT_TOKEN_SECRET; do
+  for var in ADMIN_API_TOKEN PRODUCT_TOKEN_SECRET RABBITMQ_PLATFORM_PASSWORD; do
     grep -q "^export $var=" "$secrets_file" ||
       echo "export $var=$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')" >>"$secrets_file"
   done
@@ -39,6 +40,11 @@ secrets_file="$run_dir/secrets.env"
 )
 # shellcheck disable=SC1090
 source "$secrets_file"
+# The platform's own RabbitMQ principal (not the bootstrap admin of infra-up's URL): an administrator
+# with permissions on no vhost, made or checked through the management API.
+platform_rabbitmq_mgmt_url=$(RABBITMQ_PLATFORM_USER=enclave-platform-$INFRA_PROFILE \
+  RABBITMQ_PLATFORM_PASSWORD=$RABBITMQ_PLATFORM_PASSWORD SWC_NODE_PROJECT=tsconfig.json \
+  node -r @swc-node/register scripts/rabbitmq-platform-user.ts)
 tenant_pg_url=$(node -e 'const u=new URL(process.argv[1]);console.log(`${u.protocol}//${u.host}`)' "$PG_ADMIN_URL")
 for entry in "${ENCLAVE_APPS[@]}"; do
   app=${entry%%:*}
@@ -50,7 +56,7 @@ for entry in "${ENCLAVE_APPS[@]}"; do
   fi
   HTTP_PORT=$port DATABASE_URL=$database_url KAFKA_BROKERS=$KAFKA_BROKERS MONGO_URL=$MONGO_URL \
     MONGO_ALLOW_UNAUTHENTICATED_TENANTS=${MONGO_ALLOW_UNAUTHENTICATED_TENANTS:-false} \
-    RABBITMQ_MGMT_URL=$RABBITMQ_MGMT_URL RABBITMQ_URL=$RABBITMQ_URL \
+    RABBITMQ_MGMT_URL=$platform_rabbitmq_mgmt_url RABBITMQ_URL=$RABBITMQ_URL \
     TENANT_PG_ADMIN_URL=$PG_ADMIN_URL TENANT_PG_URL=$tenant_pg_url SECRET_STORE=embedded \
     ADMIN_API_TOKEN=$ADMIN_API_TOKEN PRODUCT_TOKEN_SECRET=$PRODUCT_TOKEN_SECRET \
     SECRETS_ENCRYPTION_KEY=$SECRETS_ENCRYPTION_KEY \

@@ -10,7 +10,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import path from 'node:path';
 import { buildOpenApi } from '../../apps/tenant-registry/src/openapi/publish-openapi';
 import { ProductTokenGuard } from '../../apps/tenant-registry/src/auth/product-token.guard';
-import { ProductTokenIssuer } from '../../apps/tenant-registry/src/auth/product-token.issuer';
+import { ProductTokenHasher } from '../../apps/tenant-registry/src/auth/product-token.hasher';
 import { ResolveTenantConnectionUseCase } from '../../apps/tenant-registry/src/product-api/resolve-tenant-connection.use-case';
 import { ProductApiTokensUseCase } from '../../apps/tenant-registry/src/products/product-api-tokens.use-case';
 import { ProductCatalogReader } from '../../apps/tenant-registry/src/products/product-catalog.reader';
@@ -22,6 +22,7 @@ import { RolloutsController } from '../../apps/tenant-registry/src/rollouts/roll
 import { RolloutsReader } from '../../apps/tenant-registry/src/rollouts/rollouts.reader';
 import { StartRolloutUseCase } from '../../apps/tenant-registry/src/rollouts/start-rollout.use-case';
 import { TenantConnectionController } from '../../apps/tenant-registry/src/product-api/tenant-connection.controller';
+import { ProductApiTokensController } from '../../apps/tenant-registry/src/products/product-api-tokens.controller';
 import { ProductsController } from '../../apps/tenant-registry/src/products/products.controller';
 import { RegisterServiceUseCase } from '../../apps/tenant-registry/src/registrations/register-service.use-case';
 import { RegistrationsController } from '../../apps/tenant-registry/src/registrations/registrations.controller';
@@ -56,6 +57,7 @@ class ServiceNameModule {}
     TenantsController,
     RegistrationsController,
     ProductsController,
+    ProductApiTokensController,
     RolloutsController,
     ProductFleetController,
     TenantConnectionController,
@@ -78,7 +80,7 @@ class ServiceNameModule {}
     { provide: RolloutsReader, useValue: unused },
     { provide: ProductFleetReader, useValue: unused },
     { provide: ResolveDeadLetterUseCase, useValue: unused },
-    { provide: ProductTokenIssuer, useValue: unused },
+    { provide: ProductTokenHasher, useValue: unused },
     { provide: ProductTokenGuard, useValue: unused },
     { provide: getDataSourceToken(), useValue: unused },
   ],

@@ -158,6 +158,42 @@ describe('enclave CLI', () => {
     expect((await enclave(['services', 'retry', a, 'ledger'])).code).toBe(5);
   });
 
+  it('issues, lists and revokes a product API token: printed once, then refused at the next call', async () => {
+    const connection = (token: string) =>
+      platform.api('GET', `/v1/products/ledger/tenants/${a}/connection`, undefined, token);
+    const shown = await enclave([
+      'products',
+      'tokens',
+      'issue',
+      'ledger',
+      '--ttl',
+      '30d',
+      '--name',
+      'cli',
+    ]);
+    expect({ code: shown.code, stderr: shown.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(shown.stdout).toMatch(/shown this once/);
+    const token = /^(ept_ledger\.\S+)$/m.exec(shown.stdout)![1];
+    expect((await connection(token)).status).toBe(200);
+
+    const listed = await json(['products', 'tokens', 'list', 'ledger']);
+    const mine = listed.find((t: { name: string }) => t.name === 'cli');
+    expect(mine).toMatchObject({ state: 'active', revokedAt: null });
+    expect(JSON.stringify(listed)).not.toContain(token);
+    const table = await enclave(['products', 'tokens', 'list', 'ledger']);
+    expect(table.stdout).toMatch(new RegExp(`${mine.id}\\s+cli\\s+active`));
+
+    expect(await json(['products', 'tokens', 'revoke', 'ledger', mine.id])).toMatchObject({
+      id: mine.id,
+      state: 'revoked',
+    });
+    const refused = await connection(token);
+    expect(refused.status).toBe(401);
+    expect(refused.body.message).toMatch(/revoked/);
+    expect((await enclave(['products', 'tokens', 'revoke', 'ledger'])).code).toBe(2);
+    expect((await enclave(['products', 'tokens', 'issue', 'nope'])).code).toBe(4);
+  });
+
   it('ends --wait on a registration that fails with exit 7 and the cause; retry --wait brings it to ready', async () => {
     const names = tenantResourceNames(f, 'tracer', 'DATABASE');
     await resources.createForeignDatabase(names.pgDatabase);

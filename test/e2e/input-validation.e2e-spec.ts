@@ -77,7 +77,7 @@ describe('input validation', () => {
     tenantCreated = await platform.collect(Topics.TenantCreated);
     const created = await platform.api('POST', '/v1/tenants', { id: known, displayName: known });
     expect(created.status).toBe(201);
-    ledgerToken = (await platform.api('POST', '/v1/products/ledger/api-token')).body.token;
+    ledgerToken = (await platform.api('POST', '/v1/products/ledger/tokens')).body.token;
   }, 180_000);
 
   afterAll(async () => {
@@ -213,10 +213,16 @@ describe('input validation', () => {
         productRule,
       ],
       [
-        'NUL in product, api-token',
-        { method: 'POST', path: '/v1/products/l%00dger/api-token' },
+        'NUL in product, tokens',
+        { method: 'POST', path: '/v1/products/l%00dger/tokens' },
         400,
         productRule,
+      ],
+      [
+        'token id not a uuid, revoke',
+        { method: 'POST', path: '/v1/products/ledger/tokens/1%00/revoke' },
+        400,
+        /path parameter tokenId/,
       ],
       [
         'encoded dot-dot product',
@@ -324,9 +330,18 @@ describe('input validation', () => {
       ],
       [
         'token of unknown product',
-        { method: 'POST', path: '/v1/products/nothing/api-token' },
+        { method: 'POST', path: '/v1/products/nothing/tokens' },
         404,
         /unknown product/,
+      ],
+      [
+        'unknown token id, revoke',
+        {
+          method: 'POST',
+          path: '/v1/products/ledger/tokens/00000000-0000-4000-8000-000000000000/revoke',
+        },
+        404,
+        /has no API token/,
       ],
       [
         'unknown tenant, product API',

@@ -53,8 +53,8 @@ describe('tenant operations', () => {
     await platform.api('POST', `/v1/tenants/${other}/services`, { product: 'tracer' });
     await platform.waitForState(tenant, 'ledger', 'ready');
     await platform.waitForState(other, 'tracer', 'ready');
-    ledgerToken = (await platform.api('POST', '/v1/products/ledger/api-token')).body.token;
-    tracerToken = (await platform.api('POST', '/v1/products/tracer/api-token')).body.token;
+    ledgerToken = (await platform.api('POST', '/v1/products/ledger/tokens')).body.token;
+    tracerToken = (await platform.api('POST', '/v1/products/tracer/tokens')).body.token;
   }, 240_000);
 
   afterAll(async () => {
@@ -62,20 +62,52 @@ describe('tenant operations', () => {
     await resources.cleanUp([tenant, other]);
   }, 60_000);
 
-  it('issues product tokens to operators only, for products that exist', async () => {
-    expect(
-      (await platform.api('POST', '/v1/products/ledger/api-token', undefined, null)).status,
-    ).toBe(401);
-    expect(
-      (await platform.api('POST', '/v1/products/ledger/api-token', undefined, ledgerToken)).status,
-    ).toBe(401);
-    expect((await platform.api('POST', '/v1/products/nope/api-token')).status).toBe(404);
+  it('issues product tokens to operators only, for products that exist, and shows each once', async () => {
+    const tokens = '/v1/products/ledger/tokens';
+    expect((await platform.api('POST', tokens, undefined, null)).status).toBe(401);
+    expect((await platform.api('POST', tokens, undefined, ledgerToken)).status).toBe(401);
+    expect((await platform.api('GET', tokens, undefined, ledgerToken)).status).toBe(401);
+    expect((await platform.api('POST', '/v1/products/nope/tokens')).status).toBe(404);
+    expect((await platform.api('GET', '/v1/products/nope/tokens')).status).toBe(404);
+    expect((await platform.api('POST', tokens, { name: 'a\u0007b' })).status).toBe(400);
     // Another token of the same product is good too, until it expires (90 days by default).
-    const another = (await platform.api('POST', '/v1/products/ledger/api-token')).body;
+    const issued = await platform.api('POST', tokens, { name: 'ledger-eu' });
+    expect(issued.status).toBe(201);
+    const another = issued.body;
     tokensIssued.push(another.token);
-    expect(another).toMatchObject({ product: 'ledger', generation: 1 });
+    expect(another).toMatchObject({ product: 'ledger', name: 'ledger-eu', state: 'active' });
+    expect(another.token).toMatch(/^ept_ledger\./);
     expect(Date.parse(another.expiresAt) - Date.now()).toBeGreaterThan(89 * 86_400_000);
     expect((await connection('ledger', tenant, another.token)).status).toBe(200);
+
+    // Listed without the secret; the registry keeps a 32-byte keyed hash, never the token.
+    const listed = await platform.api('GET', tokens);
+    expect(listed.status).toBe(200);
+    expect(listed.body[0]).toEqual({
+      id: another.id,
+      product: 'ledger',
+      name: 'ledger-eu',
+      state: 'active',
+      createdAt: another.createdAt,
+      expiresAt: another.expiresAt,
+      revokedAt: null,
+    });
+    expect(listed.text).not.toContain(another.token);
+    expect(listed.text).not.toContain(ledgerToken);
+    const stored = await platform.platformQuery<{ hash: Buffer; row: string }>(
+      `SELECT token_hash AS hash, t::text AS row FROM tenant_registry.product_api_token t WHERE id = $1`,
+      [another.id],
+    );
+    expect(stored).toHaveLength(1);
+    expect(stored[0].hash).toHaveLength(32);
+    const secretPart = another.token.split('.')[1];
+    expect(stored[0].row).not.toContain(secretPart);
+    expect(stored[0].hash.toString('hex')).not.toContain(Buffer.from(secretPart).toString('hex'));
+    const anywhere = await platform.platformQuery<{ n: number }>(
+      `SELECT count(*)::int AS n FROM tenant_registry.product_api_token t WHERE t::text LIKE $1`,
+      [`%${secretPart}%`],
+    );
+    expect(anywhere[0].n).toBe(0);
   });
 
   it('gives a product its tenant’s connection, with credentials that work, and nothing to anyone else', async () => {
@@ -370,36 +402,62 @@ describe('tenant operations', () => {
     await stale.end().catch(() => undefined);
   }, 90_000);
 
-  it('expires product tokens, and revokes one product’s tokens without touching another’s', async () => {
-    const issue = (body?: unknown) => platform.api('POST', '/v1/products/ledger/api-token', body);
+  it('expires product tokens, and revokes one token, or one product’s, without touching another’s', async () => {
+    const tokens = '/v1/products/ledger/tokens';
+    const issue = async (body?: unknown) => {
+      const issued = await platform.api('POST', tokens, body);
+      if (issued.status === 201) tokensIssued.push(issued.body.token);
+      return issued;
+    };
     expect((await issue({ ttlSeconds: 0 })).status).toBe(400);
     expect((await issue({ ttlSeconds: 400 * 86_400 })).status).toBe(400);
-    const brief = (await issue({ ttlSeconds: 1 })).body.token;
-    tokensIssued.push(brief);
+    const brief = (await issue({ ttlSeconds: 1 })).body;
     await expectEventually(
       async () => {
-        const refused = await connection('ledger', tenant, brief);
+        const refused = await connection('ledger', tenant, brief.token);
         expect(refused.status).toBe(401);
         expect(refused.body.message).toMatch(/expired/);
       },
       { timeoutMs: 10_000, intervalMs: 250 },
     );
+    const listed = (await platform.api('GET', tokens)).body as Array<{ id: string; state: string }>;
+    expect(listed.find((t) => t.id === brief.id)?.state).toBe('expired');
 
-    const revoked = await platform.api('POST', '/v1/products/ledger/api-token/revoke');
+    // One token revoked: refused from the next request on; the product's other tokens still work.
+    const kept = (await issue({ name: 'kept' })).body;
+    const dropped = (await issue({ name: 'dropped' })).body;
+    expect((await connection('ledger', tenant, dropped.token)).status).toBe(200);
+    const revoked = await platform.api('POST', `${tokens}/${dropped.id}/revoke`);
     expect(revoked.status).toBe(200);
-    expect(revoked.body).toMatchObject({ product: 'ledger', generation: 2 });
+    expect(revoked.body).toMatchObject({ id: dropped.id, state: 'revoked' });
+    expect(revoked.text).not.toContain(dropped.token);
+    const refused = await connection('ledger', tenant, dropped.token);
+    expect(refused.status).toBe(401);
+    expect(refused.body.message).toMatch(/revoked/);
+    expect((await connection('ledger', tenant, kept.token)).status).toBe(200);
+    // Again: idempotent, same revocation time. Another product's path, an unknown or bad id: no.
+    expect((await platform.api('POST', `${tokens}/${dropped.id}/revoke`)).body.revokedAt).toBe(
+      revoked.body.revokedAt,
+    );
+    expect(
+      (await platform.api('POST', `/v1/products/tracer/tokens/${dropped.id}/revoke`)).status,
+    ).toBe(404);
+    expect((await platform.api('POST', `${tokens}/${platform.runId}/revoke`)).status).toBe(400);
+
+    // Every ledger token revoked at once; the tracer's still opens its routes (its tenant was
+    // offboarded above: 404, not 401).
+    const all = await platform.api('POST', `${tokens}/revoke`);
+    expect(all.status).toBe(200);
+    expect(all.body.revoked).toBeGreaterThanOrEqual(3); // the first, another, kept
     for (const old of [ledgerToken, ...tokensIssued]) {
-      const refused = await connection('ledger', tenant, old);
-      expect(refused.status).toBe(401);
-      expect(refused.body.message).toMatch(/revoked|expired/);
+      const refusal = await connection('ledger', tenant, old);
+      expect(refusal.status).toBe(401);
+      expect(refusal.body.message).toMatch(/revoked|expired/);
     }
-    // The tracer's token still opens its routes (its tenant was offboarded above: 404, not 401).
     expect((await connection('tracer', other, tracerToken)).status).toBe(404);
     const fresh = (await issue()).body;
-    tokensIssued.push(fresh.token);
-    expect(fresh.generation).toBe(2);
     expect((await connection('ledger', tenant, fresh.token)).status).toBe(200);
-    expect((await platform.api('POST', '/v1/products/nope/api-token/revoke')).status).toBe(404);
+    expect((await platform.api('POST', '/v1/products/nope/tokens/revoke')).status).toBe(404);
   });
 
   it('never logs a password it handed out, nor a product token', async () => {

@@ -12,7 +12,7 @@ import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ZodValidationPipe } from 'nestjs-zod';
 import { ProductTokenGuard } from './auth/product-token.guard';
-import { ProductTokenIssuer } from './auth/product-token.issuer';
+import { ProductTokenHasher } from './auth/product-token.hasher';
 import { CredentialsIssuedHandler } from './handlers/credentials-issued.handler';
 import { CredentialsRotatedHandler } from './handlers/credentials-rotated.handler';
 import { CredentialsRotationFailedHandler } from './handlers/credentials-rotation-failed.handler';
@@ -25,7 +25,9 @@ import { UnavailableFilter } from './http/unavailable.filter';
 import { tenantRegistryMigrations } from './migrations/tenant-registry.migrations';
 import { ResolveTenantConnectionUseCase } from './product-api/resolve-tenant-connection.use-case';
 import { TenantConnectionController } from './product-api/tenant-connection.controller';
+import { ProductApiTokensController } from './products/product-api-tokens.controller';
 import { ProductApiTokensUseCase } from './products/product-api-tokens.use-case';
+import { ProductApiTokenEntity } from './products/product-api-token.entity';
 import { ProductCatalogReader } from './products/product-catalog.reader';
 import { ChangeRolloutStateUseCase } from './rollouts/change-rollout-state.use-case';
 import { RecordUpgradeOutcomeUseCase } from './rollouts/record-upgrade-outcome.use-case';
@@ -81,6 +83,7 @@ export class AppModule implements NestModule {
           TenantEntity,
           ServiceRegistrationEntity,
           ProductEntity,
+          ProductApiTokenEntity,
           ProductVersionEntity,
           RolloutEntity,
           RolloutTenantEntity,
@@ -98,6 +101,7 @@ export class AppModule implements NestModule {
         TenantsController,
         RegistrationsController,
         ProductsController,
+        ProductApiTokensController,
         RolloutsController,
         ProductFleetController,
         DeadLettersController,
@@ -136,8 +140,8 @@ export class AppModule implements NestModule {
         DeadLetterCollector,
         ProductTokenGuard,
         {
-          provide: ProductTokenIssuer,
-          useValue: new ProductTokenIssuer(config.PRODUCT_TOKEN_SECRET),
+          provide: ProductTokenHasher,
+          useValue: new ProductTokenHasher(config.PRODUCT_TOKEN_SECRET),
         },
         { provide: APP_PIPE, useClass: ZodValidationPipe },
         { provide: APP_INTERCEPTOR, useClass: DeclaredQueryInterceptor },

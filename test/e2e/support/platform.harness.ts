@@ -17,6 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { Admin, Kafka } from 'kafkajs';
 import { Client } from 'pg';
 import platformApps from '../../../scripts/platform-apps.json';
+import { platformRabbitMqUser } from '../../integration/support/rabbitmq-platform-user';
 
 /** The platform's apps, in port order, from the one list (scripts/platform-apps.json). */
 export const APPS: readonly string[] = platformApps.map((app) => app.name);
@@ -38,6 +39,8 @@ function known(apps: readonly AppName[]): readonly AppName[] {
  */
 export class PlatformHarness {
   readonly infra: TestInfra;
+  /** The platform's own RabbitMQ user the broker-provisioner runs as (not the bootstrap admin). */
+  readonly rabbitPlatform: ReturnType<typeof platformRabbitMqUser>;
   readonly kafka: Kafka;
   // Apps take +0..+6 of the slot, tests' own extra processes +7..+9, replicas +10..+19.
   readonly basePort: number;
@@ -58,6 +61,7 @@ export class PlatformHarness {
     const infra = testInfra();
     this.infra = options.kafkaBrokers ? { ...infra, kafkaBrokers: options.kafkaBrokers } : infra;
     this.kafka = testKafka(this.infra.kafkaBrokers);
+    this.rabbitPlatform = platformRabbitMqUser(this.infra);
     this.basePort = options.basePort ?? randomPortSlot();
     this.logLevel = options.logLevel ?? 'info';
     this.extraEnv = options.env ?? {};
@@ -79,6 +83,7 @@ export class PlatformHarness {
 
   async start(): Promise<void> {
     this.db = await createTestDatabase(this.infra.pgAdminUrl, `platform_${this.runId}`);
+    await this.rabbitPlatform.ensure();
     APPS.forEach((app, i) => {
       const port = this.basePort + i;
       const process = new ServiceProcess(`apps/${app}/src/main.ts`, this.appEnv(port));
@@ -327,7 +332,7 @@ export class PlatformHarness {
       TENANT_PG_URL: `postgres://${tenantPg.host}`,
       MONGO_URL: this.infra.mongoUrl,
       MONGO_ALLOW_UNAUTHENTICATED_TENANTS: String(this.infra.mongoAllowUnauthenticatedTenants),
-      RABBITMQ_MGMT_URL: this.infra.rabbitmqMgmtUrl,
+      RABBITMQ_MGMT_URL: this.rabbitPlatform.url,
       RABBITMQ_URL: this.infra.rabbitmqUrl,
       ...this.extraEnv,
     };

@@ -126,8 +126,10 @@ export class SampleLedgerHarness {
     this.credentials = new TenantCredentials(platform.db.url, platform.encryptionKeyForTests);
 
     // The operator hands the product its API token; nothing else of the platform's.
-    const issued = await platform.api('POST', '/v1/products/ledger/api-token');
-    expect(issued.status).toBe(200);
+    const issued = await platform.api('POST', '/v1/products/ledger/tokens', {
+      name: 'sample-ledger e2e',
+    });
+    expect(issued.status).toBe(201);
     this.productToken = issued.body.token;
     const mongoUsers = await mongoEnforcesUsers(platform.infra.mongoUrl);
     if (!mongoUsers) {

@@ -13,6 +13,7 @@ import { CredentialsIssuedHandler } from '../../../apps/broker-provisioner/src/h
 import { RabbitMqStageUseCase } from '../../../apps/broker-provisioner/src/provisioning/rabbitmq-stage.use-case';
 import { RabbitMqTenantProvisioner } from '../../../apps/broker-provisioner/src/provisioning/rabbitmq-tenant.provisioner';
 import { RabbitMqAdminProbe } from './rabbitmq-admin.probe';
+import { platformRabbitMqUser } from '../support/rabbitmq-platform-user';
 
 /**
  * The RabbitMQ stage's handler with the real provisioner and broker (the consumer, outbox and vault
@@ -20,8 +21,10 @@ import { RabbitMqAdminProbe } from './rabbitmq-admin.probe';
  */
 describe('CredentialsIssued → BrokerProvisioned on RabbitMQ', () => {
   const infra = testInfra();
+  // Driven as the platform's own user, as the app is, not as the bootstrap administrator.
+  const platformRabbitMq = platformRabbitMqUser(infra);
   const admin = new RabbitMqAdminProbe(infra);
-  const provisioner = new RabbitMqTenantProvisioner(infra.rabbitmqMgmtUrl);
+  const provisioner = new RabbitMqTenantProvisioner(platformRabbitMq.url);
   const secrets = new InMemorySecretStore();
   // The catalog is not under test here: the example products, as the stage would hold them.
   const handler = new CredentialsIssuedHandler(
@@ -60,6 +63,7 @@ describe('CredentialsIssued → BrokerProvisioned on RabbitMQ', () => {
   });
 
   beforeAll(async () => {
+    await platformRabbitMq.ensure();
     await secrets.put(names.secretPath('rabbitmq'), { username: names.rabbitUser, password });
     recordExercised(
       'RabbitMQ',

@@ -10,6 +10,7 @@ import {
 } from '../../../apps/broker-provisioner/src/provisioning/rabbitmq-tenant.provisioner';
 import { amqpConnectionOpen } from './amqp-handshake.probe';
 import { RabbitMqAdminProbe } from './rabbitmq-admin.probe';
+import { platformRabbitMqUser } from '../support/rabbitmq-platform-user';
 
 const ledger = exampleProducts.get('ledger')?.resources.rabbitmq as RabbitMqTopology;
 
@@ -20,8 +21,10 @@ const ledger = exampleProducts.get('ledger')?.resources.rabbitmq as RabbitMqTopo
  */
 describe('RabbitMQ tenant isolation', () => {
   const infra = testInfra();
+  // Driven as the platform's own user, as the app is, not as the bootstrap administrator.
+  const platformRabbitMq = platformRabbitMqUser(infra);
   const admin = new RabbitMqAdminProbe(infra);
-  const provisioner = new RabbitMqTenantProvisioner(infra.rabbitmqMgmtUrl);
+  const provisioner = new RabbitMqTenantProvisioner(platformRabbitMq.url);
   const runId = randomBytes(3).toString('hex');
   const connections: ChannelModel[] = [];
 
@@ -60,6 +63,7 @@ describe('RabbitMQ tenant isolation', () => {
   };
 
   beforeAll(async () => {
+    await platformRabbitMq.ensure();
     await Promise.all([a, b, small].map((t) => provisioner.provision(t)));
     recordExercised(
       'RabbitMQ',

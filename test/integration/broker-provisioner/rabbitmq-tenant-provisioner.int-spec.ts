@@ -10,6 +10,7 @@ import {
   RabbitMqTopology,
 } from '../../../apps/broker-provisioner/src/provisioning/rabbitmq-tenant.provisioner';
 import { RabbitMqAdminProbe } from './rabbitmq-admin.probe';
+import { platformRabbitMqUser } from '../support/rabbitmq-platform-user';
 
 const ledger = exampleProducts.get('ledger')?.resources.rabbitmq as RabbitMqTopology;
 
@@ -20,8 +21,10 @@ const ledger = exampleProducts.get('ledger')?.resources.rabbitmq as RabbitMqTopo
  */
 describe('RabbitMqTenantProvisioner on RabbitMQ', () => {
   const infra = testInfra();
+  // Driven as the platform's own user, as the app is, not as the bootstrap administrator.
+  const platformRabbitMq = platformRabbitMqUser(infra);
   const admin = new RabbitMqAdminProbe(infra);
-  const provisioner = new RabbitMqTenantProvisioner(infra.rabbitmqMgmtUrl);
+  const provisioner = new RabbitMqTenantProvisioner(platformRabbitMq.url);
   const runId = randomBytes(3).toString('hex');
   const tenants: string[] = [];
   const handMade: Array<() => Promise<unknown>> = [];
@@ -53,6 +56,7 @@ describe('RabbitMqTenantProvisioner on RabbitMQ', () => {
   let resultA: unknown;
 
   beforeAll(async () => {
+    await platformRabbitMq.ensure();
     resultA = await provisioner.provision(requestA);
     recordExercised(
       'RabbitMQ',
@@ -140,6 +144,50 @@ describe('RabbitMqTenantProvisioner on RabbitMQ', () => {
     );
   });
 
+  it('leaves the platform’s own user (not guest) no permissions on the tenant’s vhost, even after an upgrade', async () => {
+    const platformUser = decodeURIComponent(new URL(platformRabbitMq.url).username);
+    expect(platformUser).not.toBe('guest');
+    expect(
+      await admin.get<Array<{ tags: string[] }>>(`users/${encodeURIComponent(platformUser)}`),
+    ).toMatchObject({ tags: ['administrator'] });
+    // Tenant A as provisioned first; then a tenant of its own, brought to a newer version that
+    // declares one more queue: granted for that, removed after.
+    const on = async (vhost: string) =>
+      (
+        await admin.get<Array<{ user: string }>>(`vhosts/${encodeURIComponent(vhost)}/permissions`)
+      ).map((p) => p.user);
+    expect(await on(names.vhost)).toEqual([names.rabbitUser]);
+    const tenantV = newTenant('v');
+    const namesV = tenantResourceNames(tenantV, 'ledger', 'SCHEMA');
+    const requestV = requestFor(tenantV);
+    await provisioner.provision(requestV);
+    expect(await on(namesV.vhost)).toEqual([namesV.rabbitUser]);
+    const upgraded: RabbitMqTopology = {
+      ...ledger,
+      queues: [...ledger.queues, { name: 'ledger.audit' }],
+    };
+    await provisioner.provision({ ...requestV, topology: upgraded });
+    expect(await admin.status(`queues/${encodeURIComponent(namesV.vhost)}/ledger.audit`)).toBe(200);
+    expect(await on(namesV.vhost)).toEqual([namesV.rabbitUser]);
+    const v = encodeURIComponent(names.vhost);
+
+    // So its credentials reach no tenant's messages: not through the API, not over AMQP.
+    const asPlatform = {
+      user: platformUser,
+      password: decodeURIComponent(new URL(platformRabbitMq.url).password),
+    };
+    const peek = await admin.call(
+      'POST',
+      `queues/${v}/ledger.transactions/get`,
+      { count: 1, ackmode: 'ack_requeue_true', encoding: 'auto' },
+      asPlatform,
+    );
+    expect(peek.status).toBe(401);
+    await expect(
+      connect(admin.amqpUrl(asPlatform.user, asPlatform.password, names.vhost)),
+    ).rejects.toThrow(/ConnectionOpenOk|ACCESS_REFUSED|access|530/i);
+  });
+
   it('changes nothing when provisioning again, one after another or twice at once', async () => {
     const before = await admin.snapshot(names.vhost, names.rabbitUser);
     await provisioner.provision(requestA);
@@ -209,7 +257,7 @@ describe('RabbitMqTenantProvisioner on RabbitMQ', () => {
   it('refuses, permanently, a user name other than the derived one', async () => {
     const tenantU = newTenant('u');
     // The administrator's own name, the worst user to hand a tenant's password to.
-    const adminUser = decodeURIComponent(new URL(infra.rabbitmqMgmtUrl).username);
+    const adminUser = platformRabbitMq.user;
     const adminBefore = await admin.get(`users/${encodeURIComponent(adminUser)}`);
     const error = await provisioner
       .provision(requestFor(tenantU, { username: adminUser }))

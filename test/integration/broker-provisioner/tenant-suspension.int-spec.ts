@@ -22,6 +22,7 @@ import { RabbitMqTenantProvisioner } from '../../../apps/broker-provisioner/src/
 import { StageHandlerHarness } from '../support/stage-handler.harness';
 import { amqpConnectionOpen } from './amqp-handshake.probe';
 import { RabbitMqAdminProbe } from './rabbitmq-admin.probe';
+import { platformRabbitMqUser } from '../support/rabbitmq-platform-user';
 
 const SCHEMA = 'broker_provisioner';
 const GRACE_SECONDS = 2;
@@ -37,9 +38,11 @@ const ACCESS_REFUSED = 530; // NOT_ALLOWED: "access to vhost refused"
 describe('tenant suspension and rotation grace on RabbitMQ', () => {
   jest.setTimeout(60_000);
   const infra = testInfra();
+  // Driven as the platform's own user, as the app is, not as the bootstrap administrator.
+  const platformRabbitMq = platformRabbitMqUser(infra);
   const admin = new RabbitMqAdminProbe(infra);
   const stage = new StageHandlerHarness(SCHEMA, 'broker-provisioner');
-  const provisioner = new RabbitMqTenantProvisioner(infra.rabbitmqMgmtUrl);
+  const provisioner = new RabbitMqTenantProvisioner(platformRabbitMq.url);
   const secrets = new InMemorySecretStore();
   const runId = randomBytes(3).toString('hex');
   const tenants: string[] = [];
@@ -49,6 +52,7 @@ describe('tenant suspension and rotation grace on RabbitMQ', () => {
   let sweeper: SessionCutoffSweeper;
 
   beforeAll(async () => {
+    await platformRabbitMq.ensure();
     recordExercised('RabbitMQ', `${await admin.version()} tenant suspension and rotation grace`);
     await stage.setUp();
     const catalog = await exampleCatalogIn(stage.dataSource, SCHEMA);
@@ -172,5 +176,14 @@ describe('tenant suspension and rotation grace on RabbitMQ', () => {
     // The old password no longer opens the broker; the new one does.
     expect(await amqpConnectionOpen(oldUrl)).toMatchObject({ opened: false });
     expect(await amqpConnectionOpen(newUrl)).toEqual({ opened: true });
+  });
+
+  it('leaves the platform’s own user no permissions on any of these tenants’ vhosts', async () => {
+    const held = await admin.get<Array<{ vhost: string }>>(
+      `users/${encodeURIComponent(platformRabbitMq.user)}/permissions`,
+    );
+    const ours = new Set(tenants.map((t) => tenantResourceNames(t, 'ledger', 'SCHEMA').vhost));
+    expect(tenants.length).toBeGreaterThan(0);
+    expect(held.filter((p) => ours.has(p.vhost))).toEqual([]);
   });
 });

@@ -24,3 +24,20 @@ export function list(value: string): string[] {
     .map((v) => v.trim())
     .filter(Boolean);
 }
+
+const SECONDS = { s: 1, m: 60, h: 3_600, d: 86_400 } as const;
+
+/** A duration as whole seconds: `3600`, `3600s`, `30m`, `12h`, `90d`; at most `maxSeconds`. */
+export function duration(maxSeconds: number) {
+  return (value: string): number => {
+    const match = /^(\d+)([smhd]?)$/.exec(value);
+    const seconds = match
+      ? Number(match[1]) * SECONDS[(match[2] || 's') as keyof typeof SECONDS]
+      : 0;
+    if (!match || seconds < 1 || seconds > maxSeconds)
+      throw new InvalidArgumentError(
+        `expected a duration such as 3600s, 30m, 12h or 90d, at most ${maxSeconds} s`,
+      );
+    return seconds;
+  };
+}

@@ -75,10 +75,13 @@ export class RabbitMqManagementClient {
     this.timeoutMs = options.timeoutMs ?? 15_000;
   }
 
-  /** The API answers, and the broker routes a test message on the default vhost. */
-  async alivenessTest(): Promise<void> {
-    const response = await this.call('GET', path`aliveness-test/${'/'}`, undefined);
-    await response.body?.cancel();
+  /**
+   * Who the API takes the administrator to be, with its tags. Unlike the aliveness test, it needs
+   * no permissions on any vhost, which the platform's principal does not keep.
+   */
+  async whoami(): Promise<{ name: string; tags: string[] }> {
+    const body = (await this.read<{ name: string; tags?: unknown }>('whoami'))!;
+    return { name: body.name, tags: tagList(body.tags) };
   }
 
   async getVhost(vhost: string): Promise<RabbitMqVhost | undefined> {

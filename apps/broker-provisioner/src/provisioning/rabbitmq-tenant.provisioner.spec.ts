@@ -23,8 +23,11 @@ const starting = () =>
     `Cannot declare a queue on node 'rabbit@localhost': {vhost_supervisor_not_running,<<"${vhost}">>}`,
   );
 
-/** The management API as a run that lost the vhost creation race sees it. */
-function lostRace(refusals: number) {
+/**
+ * The management API as a run that lost the vhost creation race sees it: the first `refusals`
+ * queue declarations fail with `refusal` (the vhost still starting, by default).
+ */
+function lostRace(refusals: number, refusal: () => RabbitMqApiError = starting) {
   const calls: string[] = [];
   let refused = 0;
   const api = {
@@ -45,14 +48,18 @@ function lostRace(refusals: number) {
     listUserPermissions: async () => [],
     putVhost: async () => (calls.push('putVhost'), false), // 204: it existed by then
     putUser: async () => void calls.push('putUser'),
-    putPermissions: async () => void calls.push('putPermissions'),
+    putPermissions: async (_v: string, user: string) => void calls.push(`putPermissions ${user}`),
+    deletePermissions: async (_v: string, user: string) => (
+      calls.push(`deletePermissions ${user}`),
+      true
+    ),
     putVhostLimits: async () => void calls.push('putVhostLimits'),
     putExchange: async () => void calls.push('putExchange'),
     putQueue: async () => {
       calls.push('putQueue');
       if (refused < refusals) {
         refused++;
-        throw starting();
+        throw refusal();
       }
     },
     bindQueue: async () => void calls.push('bindQueue'),
@@ -80,5 +87,43 @@ describe('RabbitMqTenantProvisioner, racing a vhost’s creation', () => {
     const error = await new RabbitMqTenantProvisioner(api).provision(request).catch((e) => e);
     expect(error).toBeInstanceOf(RabbitMqApiError);
     expect(error).toMatchObject({ status: 400, retryable: true });
+  });
+});
+
+describe('RabbitMqTenantProvisioner, the administrator’s access to a tenant’s vhost', () => {
+  const refusedAccess = () =>
+    new RabbitMqApiError('PUT', `queues/${vhost}/q`, 401, 'Access refused.');
+  const grants = (calls: string[]) =>
+    calls.filter((c) => c.endsWith(' admin')).map((c) => c.split(' ')[0]);
+
+  it('is granted to declare the topology and removed once it is declared', async () => {
+    const { api, calls } = lostRace(0);
+    await new RabbitMqTenantProvisioner(api).provision(request);
+    expect(grants(calls)).toEqual(['putPermissions', 'deletePermissions']);
+    // Removed after the last declaration.
+    const removed = calls.indexOf('deletePermissions admin');
+    expect(calls.lastIndexOf('bindQueue')).toBeLessThan(removed);
+    expect(calls.lastIndexOf('putQueue')).toBeLessThan(removed);
+  });
+
+  it('is granted again when a concurrent run removed it mid-way, and removed at the end', async () => {
+    // Every queue of the first round is refused, and one of the second.
+    const { api, calls } = lostRace(topology.queues.length + 1, refusedAccess);
+    await new RabbitMqTenantProvisioner(api).provision(request);
+    expect(grants(calls)).toEqual([
+      'putPermissions',
+      'putPermissions',
+      'putPermissions',
+      'deletePermissions',
+    ]);
+  });
+
+  it('is removed when the declaration fails for good, with the declaration’s error reported', async () => {
+    const inequivalent = () =>
+      new RabbitMqApiError('PUT', `queues/${vhost}/q`, 400, 'inequivalent arg durable');
+    const { api, calls } = lostRace(1_000, inequivalent);
+    const error = await new RabbitMqTenantProvisioner(api).provision(request).catch((e) => e);
+    expect(error).toMatchObject({ status: 400, retryable: false });
+    expect(grants(calls)).toEqual(['putPermissions', 'deletePermissions']);
   });
 });

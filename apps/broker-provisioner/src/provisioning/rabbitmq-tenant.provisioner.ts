@@ -125,17 +125,7 @@ export class RabbitMqTenantProvisioner {
           'max-queues': topology.limits.maxQueues,
         }),
       ),
-      // Declaring through the API needs the administrator's own permissions in the vhost. The API
-      // grants them to whoever creates a vhost, within that request. A vhost that already existed
-      // was made by a run racing this one (whose grant may not be done yet) or by an earlier
-      // administrator (before a credentials change): then they are granted here, explicitly.
-      vhostReady
-        .then((created) =>
-          created
-            ? undefined
-            : this.api.putPermissions(vhost, this.api.administrator, OWN_VHOST_ACCESS),
-        )
-        .then(() => this.declareTopologyOnceStarted(vhost, topology)),
+      vhostReady.then((created) => this.declareWithTemporaryAccess(vhost, topology, created)),
     ]);
     if (request.suspended) await this.closeConnections(vhost, user, SUSPENDED);
     return { vhost, user };
@@ -278,9 +268,11 @@ export class RabbitMqTenantProvisioner {
     ]);
   }
 
-  /** Readiness: the management API this provisioner drives answers. */
+  /** Readiness: the management API this provisioner drives answers, to an administrator. */
   async ping(): Promise<void> {
-    await this.api.alivenessTest();
+    const { name, tags } = await this.api.whoami();
+    if (!tags.includes('administrator'))
+      throw new Error(`RabbitMQ user ${name} is not tagged administrator: it cannot make vhosts`);
   }
 
   private async untilRunning(vhost: string, timeoutMs = 10_000): Promise<void> {
@@ -300,6 +292,41 @@ export class RabbitMqTenantProvisioner {
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+  }
+
+  /**
+   * Declaring through the API is the one call here that needs the administrator's own permissions
+   * in the vhost (limits, users, permissions and connections are administrator calls). It holds them
+   * only while it declares, so the platform's principal keeps no access to a tenant's messages: the
+   * API grants them to whoever creates a vhost (`granted`), otherwise they are granted here; and
+   * they are removed afterwards, whether the declaration succeeded or not. A concurrent run of the
+   * same registration may remove them mid-way (refused: 401): they are granted again.
+   */
+  private async declareWithTemporaryAccess(
+    vhost: string,
+    topology: RabbitMqTopology,
+    granted: boolean,
+  ): Promise<void> {
+    const administrator = this.api.administrator;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        if (!granted) await this.api.putPermissions(vhost, administrator, OWN_VHOST_ACCESS);
+        try {
+          await this.declareTopologyOnceStarted(vhost, topology);
+          break;
+        } catch (error) {
+          const refused = error instanceof RabbitMqApiError && error.status === 401;
+          if (!refused || attempt >= 5) throw error;
+          granted = false;
+        }
+      }
+    } catch (error) {
+      // The declaration's error is the one to report; the grant goes in any case (a retry removes
+      // it if this removal fails too).
+      await this.api.deletePermissions(vhost, administrator).catch(() => undefined);
+      throw error;
+    }
+    await this.api.deletePermissions(vhost, administrator);
   }
 
   /**

@@ -72,7 +72,7 @@ const variables = {
   ENCLAVE_PRODUCT_TOKEN: {
     schema: z.string().min(16, 'must be at least 16 characters').optional(),
     description:
-      "This product's API token for the registry (an operator gets it with `POST /v1/products/ledger/api-token`; required in multi-tenant mode).",
+      "This product's API token for the registry (an operator gets it with `POST /v1/products/ledger/tokens`; required in multi-tenant mode).",
     secret: true,
   },
   TENANT_PG_HOST: {

@@ -1,16 +1,17 @@
 import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ProductEntity } from '../products/product.entity';
-import { ProductTokenIssuer } from './product-token.issuer';
+import { ProductApiTokenEntity } from '../products/product-api-token.entity';
+import { ProductTokenHasher } from './product-token.hasher';
 
 /**
- * Product routes: the bearer token must be one issued for the product named in the path, not
- * expired, and of the product's current token generation (older ones were revoked).
+ * Product routes: the bearer token must be one issued for the product named in the path, neither
+ * revoked nor expired. Checked against the registry's database on every request, so a revocation
+ * holds from the next request on.
  */
 @Injectable()
 export class ProductTokenGuard implements CanActivate {
   constructor(
-    private readonly tokens: ProductTokenIssuer,
+    private readonly hasher: ProductTokenHasher,
     private readonly dataSource: DataSource,
   ) {}
 
@@ -23,15 +24,14 @@ export class ProductTokenGuard implements CanActivate {
     const refuse = (why: string) =>
       new UnauthorizedException(`a valid API token of product ${product} is required: ${why}`);
     const match = /^Bearer (.+)$/.exec(request.headers.authorization ?? '');
-    const claims = match ? this.tokens.read(match[1]) : null;
-    if (!claims || claims.product !== product) throw refuse('none given for this product');
-    if (claims.expiresAt.getTime() <= Date.now()) throw refuse('the token has expired');
-    const current = await this.dataSource
-      .getRepository(ProductEntity)
-      .findOne({ where: { name: product }, select: { tokenGeneration: true } });
-    if (!current || claims.generation !== current.tokenGeneration) {
-      throw refuse('the token was revoked');
-    }
+    const hash = match ? this.hasher.hash(match[1]) : null;
+    const token = hash
+      ? await this.dataSource.getRepository(ProductApiTokenEntity).findOneBy({ tokenHash: hash })
+      : null;
+    // Another product's token is told no more than a made-up one.
+    if (!token || token.product !== product) throw refuse('none given for this product');
+    if (token.revokedAt) throw refuse('the token was revoked');
+    if (token.expiresAt.getTime() <= Date.now()) throw refuse('the token has expired');
     return true;
   }
 }

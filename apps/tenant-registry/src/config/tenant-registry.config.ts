@@ -9,7 +9,7 @@ export const tenantRegistryConfig = commonConfig
     PRODUCT_TOKEN_SECRET: {
       schema: z.string().min(32, 'must be at least 32 characters'),
       description:
-        'Key from which each product API token is derived (HMAC); changing it revokes every product token.',
+        'Key of the HMAC under which product API tokens are stored (only the hash is kept); changing it revokes every product token.',
       secret: true,
     },
     API_BODY_LIMIT: {

@@ -3,6 +3,7 @@ import { Controller, Get, Type } from '@nestjs/common';
 import { PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { TenantConnectionController } from '../product-api/tenant-connection.controller';
+import { ProductApiTokensController } from '../products/product-api-tokens.controller';
 import { ProductsController } from '../products/products.controller';
 import { RegistrationsController } from '../registrations/registrations.controller';
 import { ProductFleetController } from '../rollouts/product-fleet.controller';
@@ -77,6 +78,7 @@ describe('ZodParam', () => {
       TenantsController,
       RegistrationsController,
       ProductsController,
+      ProductApiTokensController,
       TenantConnectionController,
       RolloutsController,
       ProductFleetController,

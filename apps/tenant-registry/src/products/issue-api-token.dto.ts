@@ -12,6 +12,14 @@ export const issueApiTokenSchema = z
       .max(365 * DAY)
       .default(90 * DAY)
       .describe('How long the token is good for: at most a year, 90 days by default.'),
+    name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .regex(/^[^\p{Cc}]*$/u, 'no control characters')
+      .optional()
+      .describe('What the token is for (e.g. the deployment that holds it); shown in the list.'),
   })
   .strict()
   // No body at all is the defaults.

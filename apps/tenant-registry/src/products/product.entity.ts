@@ -10,10 +10,6 @@ export class ProductEntity {
   @Column({ name: 'current_version', type: 'text' })
   currentVersion!: string;
 
-  /** Product API tokens of an older generation are revoked. */
-  @Column({ name: 'token_generation', type: 'int', default: 1 })
-  tokenGeneration!: number;
-
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

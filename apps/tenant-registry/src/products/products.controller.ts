@@ -94,24 +94,24 @@ export class ProductsController {
   @Post(':product/api-token')
   @HttpCode(200)
   @ApiOperation({
-    summary: "An API token a product's deployment uses to resolve its tenants.",
-    description:
-      "It expires (`ttlSeconds`, 90 days by default) and works until then unless the product's tokens are revoked.",
+    deprecated: true,
+    summary: 'Earlier name of POST /v1/products/{product}/tokens (answers 200 rather than 201).',
   })
-  @ApiResponse({ status: 200, description: '`{ product, token, generation, expiresAt }`.' })
+  @ApiResponse({ status: 200, description: 'As POST …/tokens.' })
   @ApiResponse({ status: 404, description: 'Unknown product.' })
   apiToken(@ProductParam() product: string, @Body() body: IssueApiTokenDto) {
-    return this.apiTokens.issue(product, body.ttlSeconds);
+    return this.apiTokens.issue(product, body.ttlSeconds, body.name);
   }
 
   @Post(':product/api-token/revoke')
   @HttpCode(200)
   @ApiOperation({
-    summary: "Revoke every API token of one product issued so far; other products' stay good.",
+    deprecated: true,
+    summary: 'Earlier name of POST /v1/products/{product}/tokens/revoke.',
   })
-  @ApiResponse({ status: 200, description: '`{ product, generation, revokedAt }`.' })
+  @ApiResponse({ status: 200, description: '`{ product, revoked, revokedAt }`.' })
   @ApiResponse({ status: 404, description: 'Unknown product.' })
   revokeApiTokens(@ProductParam() product: string) {
-    return this.apiTokens.revoke(product);
+    return this.apiTokens.revokeAll(product);
   }
 }

@@ -4,6 +4,7 @@ import { CliContext, withContext } from '../cli.context';
 import { CliError } from '../cli.error';
 import { ExitCode } from '../exit-code';
 import { table } from '../output/table';
+import { productTokenCommands } from './product-token.commands';
 
 interface ProductView {
   readonly name: string;
@@ -30,7 +31,7 @@ function readManifest(file: string): unknown {
   }
 }
 
-/** `enclave products …`: the catalog, and publishing a version. */
+/** `enclave products …`: the catalog, publishing a version, and the products' API tokens. */
 export function productCommands(): Command {
   const products = new Command('products').description('the product catalog');
 
@@ -109,6 +110,8 @@ export function productCommands(): Command {
         },
       ),
     );
+
+  products.addCommand(productTokenCommands());
 
   return products;
 }

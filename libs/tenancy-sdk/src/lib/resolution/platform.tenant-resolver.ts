@@ -15,7 +15,7 @@ import { TenantResolver } from './tenant.resolver';
 export interface PlatformTenantResolverOptions {
   /** Base URL of the platform's tenant-registry, e.g. `https://enclave.internal:7100`. */
   readonly url: string;
-  /** This product's API token (`POST /v1/products/<product>/api-token`, an operator call). */
+  /** This product's API token (`POST /v1/products/<product>/tokens`, an operator call). */
   readonly token: string;
   /** Which stores the product uses, and where it reaches them. */
   readonly endpoints: TenantEndpoints;
