@@ -49,6 +49,7 @@ import { RegisterServiceUseCase } from './registrations/register-service.use-cas
 import { RequestCredentialRotationUseCase } from './registrations/request-credential-rotation.use-case';
 import { RetryRegistrationUseCase } from './registrations/retry-registration.use-case';
 import { DeprovisionRegistrationUseCase } from './registrations/deprovision-registration.use-case';
+import { RegistryOrdersWriter } from './registrations/registry-orders.writer';
 import { RegistrationsController } from './registrations/registrations.controller';
 import { ServiceRegistrationEntity } from './registrations/service-registration.entity';
 import { ChangeTenantStatusUseCase } from './tenants/change-tenant-status.use-case';
@@ -119,6 +120,7 @@ export class AppModule implements NestModule {
         RequestCredentialRotationUseCase,
         RetryRegistrationUseCase,
         DeprovisionRegistrationUseCase,
+        RegistryOrdersWriter,
         RecordAppliedCredentialsUseCase,
         RecordRotationOutcomeUseCase,
         ResolveTenantConnectionUseCase,

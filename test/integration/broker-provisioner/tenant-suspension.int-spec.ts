@@ -74,9 +74,11 @@ describe('tenant suspension and rotation grace on RabbitMQ', () => {
   const provisioned = async (tenantId: string, rotationId: string | null = null) => {
     const names = tenantResourceNames(tenantId, 'ledger', 'SCHEMA');
     const password = `pw-${randomBytes(12).toString('hex')}`;
+    // Tagged with the rotation, as the credential-service writes it (the stage checks the tag).
     const ref = await secrets.put(names.secretPath('rabbitmq'), {
       username: names.rabbitUser,
       password,
+      ...(rotationId ? { rotationId } : {}),
     });
     const payload: CredentialsIssuedPayload = {
       tenantId,

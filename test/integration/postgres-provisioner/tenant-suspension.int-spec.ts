@@ -72,7 +72,11 @@ describe('tenant suspension and rotation grace on PostgreSQL', () => {
   ): Promise<TestTenant> => {
     tenant.password = PostgresTenantHarness.password();
     const names = { username: tenant.username, password: tenant.password };
-    const ref = await secrets.put(`tenants/${tenant.tenantId}/${product}/postgres`, names);
+    // Tagged with the rotation, as the credential-service writes it (the stage checks the tag).
+    const ref = await secrets.put(`tenants/${tenant.tenantId}/${product}/postgres`, {
+      ...names,
+      ...(rotationId ? { rotationId } : {}),
+    });
     const payload: CredentialsIssuedPayload = {
       tenantId: tenant.tenantId,
       registrationId: randomUUID(),

@@ -82,7 +82,7 @@ export class MigrationsStageUseCase {
 
   async release(ctx: EventContext, request: ServiceDeprovisionRequestedPayload): Promise<void> {
     // The stage runs where PostgreSQL is used, so releaseStage skips it where it never ran.
-    await releaseStage(ctx, 'migrations', request, () =>
+    await releaseStage(ctx, 'migrations', request, this.secrets, () =>
       this.versions.forget(ctx.tx, request.registrationId),
     );
   }

@@ -1,7 +1,9 @@
 import { ServiceDeprovisionRequested, StageCondition } from '@enclave/contracts';
+import { OutboxWriter } from '@enclave/messaging';
 import { ConflictException, Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AnnounceChange, LockedRegistrationCommand } from './locked-registration.command';
+import { RegistryOrdersWriter } from './registry-orders.writer';
 import { ServiceRegistrationEntity } from './service-registration.entity';
 
 /** The stages that make resources; migrations only fill them, and wait on PostgreSQL. */
@@ -21,9 +23,18 @@ function stillMaking(conditions: StageCondition[]): string[] {
  * ServiceDeprovisionRequested commits with it; every stage removes what it made, and once all have,
  * the aggregator's ServiceDeprovisioned marks it `deleted`. Refused while a stage that makes
  * resources has not reported yet: it could make them after the teardown passed. Repeating it is safe.
+ * The offboarding order goes to the vault first: the stages drop nothing without it.
  */
 @Injectable()
 export class DeprovisionRegistrationUseCase extends LockedRegistrationCommand<ServiceRegistrationEntity> {
+  constructor(
+    dataSource: DataSource,
+    outbox: OutboxWriter,
+    private readonly orders: RegistryOrdersWriter,
+  ) {
+    super(dataSource, outbox);
+  }
+
   protected async change(
     registration: ServiceRegistrationEntity,
     tx: EntityManager,
@@ -39,6 +50,7 @@ export class DeprovisionRegistrationUseCase extends LockedRegistrationCommand<Se
           'has not reported yet; offboard it once it is ready or failed',
       );
     }
+    await this.orders.orderOffboarding(registration);
     registration.state = 'deprovisioning';
     await tx.save(registration);
     await announce(ServiceDeprovisionRequested, { resources: registration.resources });
