@@ -3,6 +3,7 @@ import {
   CredentialsRotated,
   EventDefinition,
   ServiceDeprovisionRequested,
+  TenantStatusChanged,
   Topics,
   deadLetterTopicOf,
   platformEventCatalog,
@@ -101,6 +102,7 @@ describe('forged commands on the bus', () => {
       Topics.ServiceDeprovisionRequested,
       Topics.CredentialsRotated,
       Topics.CredentialsIssued,
+      Topics.TenantStatusChanged,
     ]) {
       letters.set(topic, await platform.collect(deadLetterTopicOf(topic)));
     }
@@ -270,6 +272,38 @@ describe('forged commands on the bus', () => {
     );
     expect(row.credentials.postgres.path).toBe(attackerNames.secretPath('postgres'));
     expect((await connection(victim)).body.postgres.password).toBe(victimSecret.password);
+  }, 120_000);
+
+  it('refuses a forged suspension: the tenant keeps logging in', async () => {
+    const canLogIn = async () =>
+      (
+        await platform.platformQuery<{ rolcanlogin: boolean }>(
+          'SELECT rolcanlogin FROM pg_roles WHERE rolname = $1',
+          [victimNames.pgRole],
+        )
+      )[0].rolcanlogin;
+    expect(await canLogIn()).toBe(true);
+
+    const forged = await forge(
+      TenantStatusChanged,
+      { tenantId: victim, status: 'suspended', reason: 'forged', revision: 1 },
+      victim,
+    );
+
+    const refusals = await deadLettered(Topics.TenantStatusChanged, forged.id, [
+      'postgres-provisioner',
+      'mongo-provisioner',
+      'broker-provisioner',
+    ]);
+    for (const headers of refusals.values()) {
+      expect(headers['x-dlq-error']).toBe('RefusedEventError');
+      expect(headers['x-dlq-reason']).toContain(
+        `tenant ${victim} suspended (revision 1) refused: the tenant-registry's last order is none`,
+      );
+    }
+    expect(await canLogIn()).toBe(true);
+    expect((await platform.api('GET', `/v1/tenants/${victim}`)).body.status).toBe('active');
+    expect((await connection(victim)).body.state).toBe('ready');
   }, 120_000);
 
   it('still rotates and offboards when the registry asks', async () => {

@@ -21,3 +21,4 @@ export * from './lib/tenant-access/tenant-access.module';
 export * from './lib/registry-orders/offboarding-order.check';
 export * from './lib/registry-orders/rotation-order.check';
 export * from './lib/registry-orders/issued-credential.check';
+export * from './lib/registry-orders/tenant-status-order.check';

@@ -4,6 +4,7 @@ import {
   TenantStatus,
   TenantStatusChanged,
   tenantResourceNames,
+  tenantStatusOrderPath,
 } from '@enclave/contracts';
 import {
   ChangeTenantAccessUseCase,
@@ -58,7 +59,9 @@ describe('tenant suspension and rotation grace on RabbitMQ', () => {
     issuedHandler = new CredentialsIssuedHandler(
       new RabbitMqStageUseCase(secrets, provisioner, catalog, access),
     );
-    statusHandler = new TenantStatusChangedHandler(new ChangeTenantAccessUseCase(access, enforcer));
+    statusHandler = new TenantStatusChangedHandler(
+      new ChangeTenantAccessUseCase(access, enforcer, secrets),
+    );
     sweeper = new SessionCutoffSweeper(access, enforcer);
   });
 
@@ -101,12 +104,18 @@ describe('tenant suspension and rotation grace on RabbitMQ', () => {
     return tenantId;
   };
 
-  const changeStatus = (tenantId: string, status: TenantStatus, revision: number) =>
-    stage.deliver(
+  /** The registry's change: ordered in the vault (unless older than its last), then delivered. */
+  const changeStatus = async (tenantId: string, status: TenantStatus, revision: number) => {
+    const ordered = await secrets.find(tenantStatusOrderPath(tenantId));
+    if (Number(ordered?.data.revision ?? 0) < revision) {
+      await secrets.put(tenantStatusOrderPath(tenantId), { status, revision: String(revision) });
+    }
+    await stage.deliver(
       TenantStatusChanged,
       { tenantId, status, revision, reason: status === 'suspended' ? 'unpaid invoice' : null },
       (e, ctx) => statusHandler.handle(e, ctx),
     );
+  };
 
   /** An amqplib connection with a channel, and whether (and why) the broker closed it. */
   const open = async (url: string) => {

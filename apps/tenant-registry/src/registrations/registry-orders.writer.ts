@@ -1,4 +1,9 @@
-import { offboardingOrderOf, registryOrderPath } from '@enclave/contracts';
+import {
+  TenantStatus,
+  offboardingOrderOf,
+  registryOrderPath,
+  tenantStatusOrderPath,
+} from '@enclave/contracts';
 import { SECRET_STORE, SecretStore } from '@enclave/secret-store';
 import { Inject, Injectable } from '@nestjs/common';
 import { ServiceRegistrationEntity } from './service-registration.entity';
@@ -10,8 +15,9 @@ type Registration = Pick<
 
 /**
  * Writes down in the vault what the registry asks of the stages, besides announcing it on Kafka:
- * the stages that drop resources or move credentials act only on an event that matches the order
- * (libs/lifecycle `checkOffboardingOrdered`, `checkRotationOrdered`). Written inside the command's
+ * the stages that drop resources, move credentials or change a tenant's access act only on an event
+ * that matches the order (libs/lifecycle `checkOffboardingOrdered`, `checkRotationOrdered`,
+ * `checkTenantStatusOrdered`). Written inside the command's
  * transaction, before it commits: an order always exists for a committed request. Orders are kept
  * (a late or repeated genuine event still matches); a (tenant, product) is registered only once.
  */
@@ -32,5 +38,12 @@ export class RegistryOrdersWriter {
       registryOrderPath(registration.tenantId, registration.product, 'rotation'),
       { registrationId: registration.id, rotationId },
     );
+  }
+
+  async orderTenantStatus(tenantId: string, status: TenantStatus, revision: number): Promise<void> {
+    await this.secrets.put(tenantStatusOrderPath(tenantId), {
+      status,
+      revision: String(revision),
+    });
   }
 }

@@ -4,6 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { TenantEntity } from './tenant.entity';
 import { TenantNotFound } from './tenant-not-found';
+import { RegistryOrdersWriter } from '../registrations/registry-orders.writer';
 
 export interface ChangeTenantStatusResult {
   readonly changed: boolean;
@@ -13,13 +14,15 @@ export interface ChangeTenantStatusResult {
 /**
  * Suspends or resumes a tenant: the status and its TenantStatusChanged event commit together, so a
  * product that sees the event and asks again already gets the new answer. Asking for the status the
- * tenant already has changes nothing and publishes nothing.
+ * tenant already has changes nothing and publishes nothing. The change is also ordered in the vault
+ * before it commits: the stages check TenantStatusChanged against it.
  */
 @Injectable()
 export class ChangeTenantStatusUseCase {
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxWriter,
+    private readonly orders: RegistryOrdersWriter,
   ) {}
 
   execute(
@@ -38,6 +41,8 @@ export class ChangeTenantStatusUseCase {
       tenant.status = status;
       tenant.statusReason = status === 'suspended' ? reason : null;
       tenant.statusRevision += 1;
+      // The stages change the tenant's logins only for the change ordered here (in the vault).
+      await this.orders.orderTenantStatus(tenantId, status, tenant.statusRevision);
       await tx.save(tenant);
       await this.outbox.append(
         tx,

@@ -48,3 +48,11 @@ export function offboardingOrderOf(registration: {
     resources: [...registration.resources].sort().join(','),
   };
 }
+
+/**
+ * Where the registry keeps a tenant's last status change (suspended or active) and its revision:
+ * the order the stages check a TenantStatusChanged against before they disable or restore logins.
+ */
+export function tenantStatusOrderPath(tenantId: TenantId): string {
+  return `registry/tenant-status/${tenantId}`;
+}
