@@ -11,6 +11,7 @@ import {
   PostgresReadinessProbe,
   ServiceKitModule,
 } from '@enclave/service-kit';
+import { SecretStoreModule, SecretStoreReadinessProbe } from '@enclave/secret-store';
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ReadinessAggregatorConfig } from './config/readiness-aggregator.config';
@@ -53,10 +54,15 @@ export class AppModule {
         // The status view is for operators: the registry's token, on every route but health.
         OperatorAuthModule.forRoot(config.ADMIN_API_TOKEN),
         TypeOrmModule.forFeature([ServiceStatusEntity]),
+        SecretStoreModule.forRoot(config),
         MessagingModule.forRoot(
           messagingOptionsFrom(SERVICE, config, platformEventCatalog, messaging),
         ),
-        HealthModule.forRoot([PostgresReadinessProbe, KafkaReadinessProbe]),
+        HealthModule.forRoot([
+          PostgresReadinessProbe,
+          KafkaReadinessProbe,
+          SecretStoreReadinessProbe,
+        ]),
       ],
       controllers: [
         StatusController,

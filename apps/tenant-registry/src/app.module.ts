@@ -51,6 +51,7 @@ import { RegisterServiceUseCase } from './registrations/register-service.use-cas
 import { RequestCredentialRotationUseCase } from './registrations/request-credential-rotation.use-case';
 import { RetryRegistrationUseCase } from './registrations/retry-registration.use-case';
 import { DeprovisionRegistrationUseCase } from './registrations/deprovision-registration.use-case';
+import { RegistryOrdersWriter } from './registrations/registry-orders.writer';
 import { RegistrationsController } from './registrations/registrations.controller';
 import { ServiceRegistrationEntity } from './registrations/service-registration.entity';
 import { ChangeTenantStatusUseCase } from './tenants/change-tenant-status.use-case';
@@ -133,6 +134,7 @@ export class AppModule implements NestModule {
         DeprovisionRegistrationUseCase,
         OffboardTenantUseCase,
         TenantOffboardingCompletion,
+        RegistryOrdersWriter,
         RecordAppliedCredentialsUseCase,
         RecordRotationOutcomeUseCase,
         ResolveTenantConnectionUseCase,

@@ -9,6 +9,7 @@ export * from './lib/identifiers/product-name.schema';
 export * from './lib/identifiers/isolation-mode.schema';
 export * from './lib/identifiers/resource-kind.schema';
 export * from './lib/identifiers/tenant-resource-names';
+export * from './lib/identifiers/registry-orders';
 export * from './lib/events/topics';
 export * from './lib/events/service-event.fields';
 export * from './lib/events/required-stages';

@@ -18,3 +18,7 @@ export * from './lib/tenant-access/tenant-status-changed.handler';
 export * from './lib/tenant-access/session-cutoff.sweeper';
 export * from './lib/tenant-access/rotation-grace.config';
 export * from './lib/tenant-access/tenant-access.module';
+export * from './lib/registry-orders/offboarding-order.check';
+export * from './lib/registry-orders/rotation-order.check';
+export * from './lib/registry-orders/issued-credential.check';
+export * from './lib/registry-orders/tenant-status-order.check';

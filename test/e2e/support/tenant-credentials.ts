@@ -27,7 +27,8 @@ export class TenantCredentials {
   async allPasswords(): Promise<string[]> {
     const store = await this.store();
     const rows: { path: string }[] = await this.dataSource.query(
-      'SELECT DISTINCT path FROM enclave_vault.secret_version WHERE ciphertext IS NOT NULL',
+      // Tenants' credentials only: the registry's orders (registry/…) hold no password.
+      "SELECT DISTINCT path FROM enclave_vault.secret_version WHERE ciphertext IS NOT NULL AND path LIKE 'tenants/%'",
     );
     return Promise.all(rows.map(async ({ path }) => (await store.get(path)).data.password));
   }

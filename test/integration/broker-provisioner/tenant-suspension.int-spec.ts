@@ -4,6 +4,7 @@ import {
   TenantStatus,
   TenantStatusChanged,
   tenantResourceNames,
+  tenantStatusOrderPath,
 } from '@enclave/contracts';
 import {
   ChangeTenantAccessUseCase,
@@ -62,7 +63,9 @@ describe('tenant suspension and rotation grace on RabbitMQ', () => {
     issuedHandler = new CredentialsIssuedHandler(
       new RabbitMqStageUseCase(secrets, provisioner, catalog, access),
     );
-    statusHandler = new TenantStatusChangedHandler(new ChangeTenantAccessUseCase(access, enforcer));
+    statusHandler = new TenantStatusChangedHandler(
+      new ChangeTenantAccessUseCase(access, enforcer, secrets),
+    );
     sweeper = new SessionCutoffSweeper(access, enforcer);
   });
 
@@ -78,9 +81,11 @@ describe('tenant suspension and rotation grace on RabbitMQ', () => {
   const provisioned = async (tenantId: string, rotationId: string | null = null) => {
     const names = tenantResourceNames(tenantId, 'ledger', 'SCHEMA');
     const password = `pw-${randomBytes(12).toString('hex')}`;
+    // Tagged with the rotation, as the credential-service writes it (the stage checks the tag).
     const ref = await secrets.put(names.secretPath('rabbitmq'), {
       username: names.rabbitUser,
       password,
+      ...(rotationId ? { rotationId } : {}),
     });
     const payload: CredentialsIssuedPayload = {
       tenantId,
@@ -103,12 +108,18 @@ describe('tenant suspension and rotation grace on RabbitMQ', () => {
     return tenantId;
   };
 
-  const changeStatus = (tenantId: string, status: TenantStatus, revision: number) =>
-    stage.deliver(
+  /** The registry's change: ordered in the vault (unless older than its last), then delivered. */
+  const changeStatus = async (tenantId: string, status: TenantStatus, revision: number) => {
+    const ordered = await secrets.find(tenantStatusOrderPath(tenantId));
+    if (Number(ordered?.data.revision ?? 0) < revision) {
+      await secrets.put(tenantStatusOrderPath(tenantId), { status, revision: String(revision) });
+    }
+    await stage.deliver(
       TenantStatusChanged,
       { tenantId, status, revision, reason: status === 'suspended' ? 'unpaid invoice' : null },
       (e, ctx) => statusHandler.handle(e, ctx),
     );
+  };
 
   /** An amqplib connection with a channel, and whether (and why) the broker closed it. */
   const open = async (url: string) => {

@@ -11,6 +11,7 @@ import {
   Topics,
   deadLetterTopicOf,
   platformEventCatalog,
+  registryOrderPath,
   tenantResourceNames,
 } from '@enclave/contracts';
 import { EmbeddedSecretStore, EncryptionKeyRing } from '@enclave/secret-store';
@@ -108,6 +109,23 @@ describe('credential rotation over Kafka', () => {
       return (await client.query(sql, params)).rows as T[];
     } finally {
       await client.end();
+    }
+  };
+
+  /** What the registry writes to the vault with every rotation it asks for (checked before rotating). */
+  const ordered = async (tenantId: string, registrationId: string, rotationId: string) => {
+    const dataSource = await new DataSource({ type: 'postgres', url: db.url }).initialize();
+    try {
+      const vault = new EmbeddedSecretStore(
+        dataSource,
+        EncryptionKeyRing.fromConfig(encryptionKey),
+      );
+      await vault.put(registryOrderPath(tenantId, registration.product, 'rotation'), {
+        registrationId,
+        rotationId,
+      });
+    } finally {
+      await dataSource.destroy();
     }
   };
 
@@ -245,6 +263,7 @@ describe('credential rotation over Kafka', () => {
     // The registry asks for a rotation; the request is delivered twice (two envelopes).
     const rotationId = randomUUID();
     const request = { ...registration, rotationId, productVersion: '1.0.0' };
+    await ordered(registration.tenantId, registration.registrationId, rotationId);
     await send(CredentialsRotationRequested, request);
     await send(CredentialsRotationRequested, request);
     const reissued = await expectEventually(() => {
@@ -315,6 +334,7 @@ describe('credential rotation over Kafka', () => {
     const stranger = { ...registration, tenantId: `it-${randomBytes(4).toString('hex')}` };
     stranger.registrationId = randomUUID();
     const rotationId = randomUUID();
+    await ordered(stranger.tenantId, stranger.registrationId, rotationId);
     const request = await send(CredentialsRotationRequested, {
       ...stranger,
       rotationId,
@@ -348,5 +368,44 @@ describe('credential rotation over Kafka', () => {
     expect(n).toBe(0);
     expect(await allOn(Topics.StageFailed, stranger.registrationId)).toHaveLength(0);
     expect(await allOn(Topics.CredentialsIssued, stranger.registrationId)).toHaveLength(0);
+  }, 60_000);
+
+  it('dead-letters a rotation request the registry did not order, with the cause, rotating nothing', async () => {
+    const rotationId = randomUUID();
+    const versionsBefore = await query<{ path: string; n: number }>(
+      `SELECT path, count(*)::int AS n FROM enclave_vault.secret_version WHERE path LIKE $1 GROUP BY path ORDER BY path`,
+      [`tenants/${registration.tenantId}/%`],
+    );
+    // Forged: a well-formed request for a ready registration, but not the registry's last order.
+    const request = await send(CredentialsRotationRequested, {
+      ...registration,
+      rotationId,
+      productVersion: '1.0.0',
+    });
+
+    const letter = await expectEventually(
+      () => {
+        const found = on(deadLetterTopicOf(Topics.CredentialsRotationRequested)).find(
+          (m) => m.message.value!.toString() === JSON.stringify(request),
+        );
+        expect(found).toBeDefined();
+        return found!;
+      },
+      { timeoutMs: 30_000 },
+    );
+    const headers = Object.fromEntries(
+      Object.entries(letter.message.headers ?? {}).map(([k, v]) => [k, String(v)]),
+    );
+    expect(headers['x-dlq-error']).toBe('RefusedEventError');
+    expect(headers['x-dlq-reason']).toMatch(new RegExp(`rotation ${rotationId} .* refused`));
+    expect(
+      await query(
+        `SELECT path, count(*)::int AS n FROM enclave_vault.secret_version WHERE path LIKE $1 GROUP BY path ORDER BY path`,
+        [`tenants/${registration.tenantId}/%`],
+      ),
+    ).toEqual(versionsBefore);
+    expect(
+      eventsOn(Topics.CredentialsIssued).filter((e) => e.payload.rotationId === rotationId),
+    ).toHaveLength(0);
   }, 60_000);
 });

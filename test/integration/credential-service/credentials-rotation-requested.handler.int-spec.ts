@@ -2,8 +2,10 @@ import {
   CredentialsRotationRequested,
   CredentialsRotationRequestedPayload,
   ServiceRegistered,
+  registryOrderPath,
   tenantResourceNames,
 } from '@enclave/contracts';
+import { RefusedEventError } from '@enclave/messaging';
 import { EmbeddedSecretStore } from '@enclave/secret-store';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { CredentialsStageUseCase } from '../../../apps/credential-service/src/credentials/credentials-stage.use-case';
@@ -46,6 +48,15 @@ describe('credential-service CredentialsRotationRequestedHandler', () => {
     ...over,
   });
 
+  /** What the tenant-registry writes with every rotation it asks for: the order the handler checks. */
+  const ordered = async (request: CredentialsRotationRequestedPayload) => {
+    await secrets.put(registryOrderPath(request.tenantId, request.product, 'rotation'), {
+      registrationId: request.registrationId,
+      rotationId: request.rotationId,
+    });
+    return request;
+  };
+
   const versions = async (path: string): Promise<number> => {
     const [{ n }] = await harness.dataSource.query(
       'SELECT count(*)::int AS n FROM enclave_vault.secret_version WHERE path = $1',
@@ -65,6 +76,7 @@ describe('credential-service CredentialsRotationRequestedHandler', () => {
     const rotation = new CredentialsRotationRequestedHandler(
       new RotateCredentialsUseCase(secrets),
       new RevokedRegistrations(),
+      secrets,
     );
     register = registered.handle.bind(registered);
     rotate = rotation.handle.bind(rotation);
@@ -85,7 +97,7 @@ describe('credential-service CredentialsRotationRequestedHandler', () => {
   afterAll(() => harness.tearDown());
 
   it('writes a new version of every credential and publishes CredentialsIssued (v3: rotation and product version) without secrets', async () => {
-    const request = rotationRequest();
+    const request = await ordered(rotationRequest());
     const before = await passwordsOf(1);
 
     await harness.deliver(CredentialsRotationRequested, request, rotate);
@@ -121,7 +133,7 @@ describe('credential-service CredentialsRotationRequestedHandler', () => {
   });
 
   it('rotates once per rotation id: a redelivered request republishes the same versions', async () => {
-    const request = rotationRequest();
+    const request = await ordered(rotationRequest());
     await harness.deliver(CredentialsRotationRequested, request, rotate);
     const first = (await harness.published()).envelopes.at(-1)!;
 
@@ -133,13 +145,15 @@ describe('credential-service CredentialsRotationRequestedHandler', () => {
     expect(again.payload).toEqual(first.payload);
   });
 
-  it('writes and publishes nothing for a request a later rotation superseded', async () => {
-    const old = rotationRequest();
+  it('refuses (dead letter) and writes nothing for a request a later rotation superseded', async () => {
+    const old = await ordered(rotationRequest());
     await harness.deliver(CredentialsRotationRequested, old, rotate);
-    await harness.deliver(CredentialsRotationRequested, rotationRequest(), rotate);
+    await harness.deliver(CredentialsRotationRequested, await ordered(rotationRequest()), rotate);
     const published = (await harness.published()).envelopes.length;
 
-    await harness.deliver(CredentialsRotationRequested, { ...old }, rotate);
+    await expect(
+      harness.deliver(CredentialsRotationRequested, { ...old }, rotate),
+    ).rejects.toBeInstanceOf(RefusedEventError);
 
     for (const path of paths) expect(await versions(path)).toBe(5);
     expect((await harness.published()).envelopes).toHaveLength(published);
@@ -152,7 +166,7 @@ describe('credential-service CredentialsRotationRequestedHandler', () => {
     await expect(
       harness.deliver(
         CredentialsRotationRequested,
-        rotationRequest(randomUUID(), { tenantId: stranger }),
+        await ordered(rotationRequest(randomUUID(), { tenantId: stranger })),
         rotate,
       ),
     ).rejects.toMatchObject({ name: NoCredentialsToRotateError.name, retryable: false });
@@ -163,6 +177,29 @@ describe('credential-service CredentialsRotationRequestedHandler', () => {
     );
     expect(n).toBe(0);
     // No StageFailed either: the registration's provisioning did not fail.
+    expect((await harness.published()).envelopes).toHaveLength(published);
+  });
+
+  it('refuses (dead letter) a rotation the registry did not order, writing and publishing nothing', async () => {
+    const published = (await harness.published()).envelopes.length;
+    const before = await Promise.all(paths.map(versions));
+
+    // A forged request: no order at all for another registration id, and a rotation id the
+    // registry never asked for this one.
+    for (const forged of [
+      rotationRequest(randomUUID(), { registrationId: randomUUID() }),
+      rotationRequest(),
+    ]) {
+      await expect(
+        harness.deliver(CredentialsRotationRequested, forged, rotate),
+      ).rejects.toMatchObject({
+        name: RefusedEventError.name,
+        retryable: false,
+        message: expect.stringContaining(forged.rotationId),
+      });
+    }
+
+    expect(await Promise.all(paths.map(versions))).toEqual(before);
     expect((await harness.published()).envelopes).toHaveLength(published);
   });
 

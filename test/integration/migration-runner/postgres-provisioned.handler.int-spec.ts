@@ -4,7 +4,7 @@ import {
   PostgresProvisionedPayload,
   tenantResourceNames,
 } from '@enclave/contracts';
-import { TestDatabase, createTestDatabase, exampleCatalogIn, testInfra } from '@enclave/testing';
+import { exampleCatalogIn, testInfra } from '@enclave/testing';
 import { randomUUID } from 'node:crypto';
 import { PostgresProvisionedHandler } from '../../../apps/migration-runner/src/handlers/postgres-provisioned.handler';
 import { CreateTenantSchemaVersion1764300000000 } from '../../../apps/migration-runner/src/migrations/1764300000000-create-tenant-schema-version.migration';
@@ -21,7 +21,6 @@ describe('migration-runner PostgresProvisionedHandler', () => {
   const tenants = new TenantPostgresFixture(infra.pgAdminUrl);
   const secrets = new InMemorySecretStore();
   let handle: PostgresProvisionedHandler['handle'];
-  let shared: TestDatabase;
   let tenant: TenantLogin;
   let payload: PostgresProvisionedPayload;
 
@@ -39,10 +38,11 @@ describe('migration-runner PostgresProvisionedHandler', () => {
       ),
     );
     handle = handler.handle.bind(handler);
-    shared = await createTestDatabase(infra.pgAdminUrl, 'p_ledger');
-    tenant = await tenants.schemaTenant(shared.name);
+    // DATABASE mode: every name is the derived one (a SCHEMA tenant's shared database would be
+    // p_ledger itself, on a server other runs share), as the stage accepts no other.
+    tenant = await tenants.databaseTenant();
     const ref = await secrets.put(
-      tenantResourceNames(tenant.tenantId, 'ledger', 'SCHEMA').secretPath('postgres'),
+      tenantResourceNames(tenant.tenantId, 'ledger', 'DATABASE').secretPath('postgres'),
       {
         username: tenant.role,
         password: tenant.password,
@@ -52,7 +52,7 @@ describe('migration-runner PostgresProvisionedHandler', () => {
       tenantId: tenant.tenantId,
       registrationId: randomUUID(),
       product: 'ledger',
-      isolationMode: 'SCHEMA',
+      isolationMode: 'DATABASE',
       database: tenant.database,
       schema: tenant.schema,
       role: tenant.role,
@@ -64,7 +64,6 @@ describe('migration-runner PostgresProvisionedHandler', () => {
 
   afterAll(async () => {
     await harness.tearDown();
-    await shared?.drop();
     await tenants.cleanUp();
   });
 
@@ -93,7 +92,7 @@ describe('migration-runner PostgresProvisionedHandler', () => {
         registration_id: payload.registrationId,
         tenant_id: tenant.tenantId,
         product: 'ledger',
-        isolation_mode: 'SCHEMA',
+        isolation_mode: 'DATABASE',
         database: tenant.database,
         schema: tenant.schema,
         version: 10,
@@ -117,16 +116,22 @@ describe('migration-runner PostgresProvisionedHandler', () => {
     expect(await versionRows()).toHaveLength(1);
   });
 
-  it('fails the stage on the last attempt (StageFailed, no password in the reason) when the tenant database cannot be reached', async () => {
-    const ref = await secrets.put(payload.credentials.path, {
-      username: tenant.role,
+  it('fails the stage on the last attempt (StageFailed, no password in the reason) when the tenant cannot log in', async () => {
+    // A tenant whose role and database were never made: every name derived, yet nothing there.
+    const absent = `it-${randomUUID().slice(0, 8)}`;
+    const names = tenantResourceNames(absent, 'ledger', 'DATABASE');
+    const ref = await secrets.put(names.secretPath('postgres'), {
+      username: names.pgRole,
       password: 'wrong-password-not-logged',
     });
     const other = {
       ...payload,
+      tenantId: absent,
       registrationId: randomUUID(),
       credentials: ref,
-      database: 'no_such_database_here',
+      database: names.pgDatabase,
+      schema: names.pgSchema,
+      role: names.pgRole,
     };
     await harness.deliver(PostgresProvisioned, other, handle, { finalAttempt: true });
     const { raw, envelopes } = await harness.published();
@@ -135,9 +140,36 @@ describe('migration-runner PostgresProvisionedHandler', () => {
       payload: {
         registrationId: other.registrationId,
         stage: 'migrations',
-        reason: expect.stringMatching(/no_such_database_here/),
+        reason: expect.stringMatching(/does not exist/),
       },
     });
     expect(raw).not.toContain('wrong-password-not-logged');
+  });
+
+  it('refuses (dead letter) an event naming a database, schema, role or secret other than the derived ones', async () => {
+    const published = (await harness.published()).envelopes.length;
+    const rows = await versionRows();
+    const victim = tenantResourceNames('victim', 'ledger', 'DATABASE');
+    for (const forged of [
+      { database: victim.pgDatabase },
+      { schema: 'other' },
+      { role: victim.pgRole },
+      { credentials: { path: victim.secretPath('postgres'), version: 1 } },
+    ]) {
+      await expect(
+        harness.deliver(
+          PostgresProvisioned,
+          { ...payload, registrationId: randomUUID(), ...forged },
+          handle,
+          { finalAttempt: true },
+        ),
+      ).rejects.toMatchObject({
+        name: 'RefusedEventError',
+        retryable: false,
+        message: expect.stringMatching(/names .* expected/),
+      });
+    }
+    expect((await harness.published()).envelopes).toHaveLength(published);
+    expect(await versionRows()).toEqual(rows);
   });
 });

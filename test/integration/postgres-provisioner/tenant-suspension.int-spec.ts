@@ -3,6 +3,7 @@ import {
   CredentialsIssuedPayload,
   TenantStatus,
   TenantStatusChanged,
+  tenantStatusOrderPath,
 } from '@enclave/contracts';
 import {
   ChangeTenantAccessUseCase,
@@ -53,7 +54,9 @@ describe('tenant suspension and rotation grace on PostgreSQL', () => {
     issuedHandler = new CredentialsIssuedHandler(
       new PostgresStageUseCase(secrets, pg.provisioner, catalog, access),
     );
-    statusHandler = new TenantStatusChangedHandler(new ChangeTenantAccessUseCase(access, enforcer));
+    statusHandler = new TenantStatusChangedHandler(
+      new ChangeTenantAccessUseCase(access, enforcer, secrets),
+    );
     sweeper = new SessionCutoffSweeper(access, enforcer);
   });
 
@@ -72,7 +75,11 @@ describe('tenant suspension and rotation grace on PostgreSQL', () => {
   ): Promise<TestTenant> => {
     tenant.password = PostgresTenantHarness.password();
     const names = { username: tenant.username, password: tenant.password };
-    const ref = await secrets.put(`tenants/${tenant.tenantId}/${product}/postgres`, names);
+    // Tagged with the rotation, as the credential-service writes it (the stage checks the tag).
+    const ref = await secrets.put(`tenants/${tenant.tenantId}/${product}/postgres`, {
+      ...names,
+      ...(rotationId ? { rotationId } : {}),
+    });
     const payload: CredentialsIssuedPayload = {
       tenantId: tenant.tenantId,
       registrationId: randomUUID(),
@@ -91,12 +98,18 @@ describe('tenant suspension and rotation grace on PostgreSQL', () => {
     return tenant;
   };
 
-  const changeStatus = (tenantId: string, status: TenantStatus, revision: number) =>
-    stage.deliver(
+  /** The registry's change: ordered in the vault (unless older than its last), then delivered. */
+  const changeStatus = async (tenantId: string, status: TenantStatus, revision: number) => {
+    const ordered = await secrets.find(tenantStatusOrderPath(tenantId));
+    if (Number(ordered?.data.revision ?? 0) < revision) {
+      await secrets.put(tenantStatusOrderPath(tenantId), { status, revision: String(revision) });
+    }
+    await stage.deliver(
       TenantStatusChanged,
       { tenantId, status, revision, reason: status === 'suspended' ? 'unpaid invoice' : null },
       (e, ctx) => statusHandler.handle(e, ctx),
     );
+  };
 
   /** A session as the tenant, with the SQLSTATE the server ended it with (if it did). */
   const session = async (t: TestTenant) => {

@@ -8,6 +8,7 @@ import {
   tenantResourceNames,
 } from '@enclave/contracts';
 import { EventContext, OutboxWriter } from '@enclave/messaging';
+import { InMemorySecretStore } from '@enclave/secret-store';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CredentialsRotatedHandler } from '../../../apps/tenant-registry/src/handlers/credentials-rotated.handler';
@@ -15,6 +16,7 @@ import { CredentialsRotationFailedHandler } from '../../../apps/tenant-registry/
 import { tenantRegistryMigrations } from '../../../apps/tenant-registry/src/migrations/tenant-registry.migrations';
 import { RecordAppliedCredentialsUseCase } from '../../../apps/tenant-registry/src/registrations/record-applied-credentials.use-case';
 import { RecordRotationOutcomeUseCase } from '../../../apps/tenant-registry/src/registrations/record-rotation-outcome.use-case';
+import { RegistryOrdersWriter } from '../../../apps/tenant-registry/src/registrations/registry-orders.writer';
 import { RequestCredentialRotationUseCase } from '../../../apps/tenant-registry/src/registrations/request-credential-rotation.use-case';
 import { ServiceRegistrationEntity } from '../../../apps/tenant-registry/src/registrations/service-registration.entity';
 import { TenantEntity } from '../../../apps/tenant-registry/src/tenants/tenant.entity';
@@ -32,8 +34,10 @@ describe('tenant-registry rotation status', () => {
   const harness = new StageHandlerHarness(SCHEMA, 'tenant-registry');
   const outbox = new OutboxWriter(platformEventCatalog, SCHEMA, 'tenant-registry');
   const recordOutcome = new RecordRotationOutcomeUseCase();
+  // No secret in it: the references are checked for their path and rotation only.
+  const vault = new InMemorySecretStore();
   const rotated = new CredentialsRotatedHandler(
-    new RecordAppliedCredentialsUseCase(),
+    new RecordAppliedCredentialsUseCase(vault),
     recordOutcome,
   );
   const failed = new CredentialsRotationFailedHandler(recordOutcome);
@@ -96,7 +100,11 @@ describe('tenant-registry rotation status', () => {
       entities: [TenantEntity, ServiceRegistrationEntity],
       extra: { max: 2 },
     }).initialize();
-    requestRotation = new RequestCredentialRotationUseCase(dataSource, outbox);
+    requestRotation = new RequestCredentialRotationUseCase(
+      dataSource,
+      outbox,
+      new RegistryOrdersWriter(vault),
+    );
     await dataSource.getRepository(TenantEntity).insert({ id: tenantId, displayName: tenantId });
     await dataSource.getRepository(ServiceRegistrationEntity).insert({
       id: registrationId,

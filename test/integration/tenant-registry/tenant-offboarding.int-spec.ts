@@ -1,3 +1,4 @@
+import { InMemorySecretStore } from '@enclave/secret-store';
 import {
   EventEnvelope,
   ServiceDeprovisionRequested,
@@ -11,6 +12,7 @@ import { DataSource } from 'typeorm';
 import { ServiceDeprovisionedHandler } from '../../../apps/tenant-registry/src/handlers/service-deprovisioned.handler';
 import { tenantRegistryMigrations } from '../../../apps/tenant-registry/src/migrations/tenant-registry.migrations';
 import { DeprovisionRegistrationUseCase } from '../../../apps/tenant-registry/src/registrations/deprovision-registration.use-case';
+import { RegistryOrdersWriter } from '../../../apps/tenant-registry/src/registrations/registry-orders.writer';
 import { RegistrationState } from '../../../apps/tenant-registry/src/registrations/registration-state';
 import { ServiceRegistrationEntity } from '../../../apps/tenant-registry/src/registrations/service-registration.entity';
 import { OffboardTenantUseCase } from '../../../apps/tenant-registry/src/tenants/offboard-tenant.use-case';
@@ -99,7 +101,11 @@ describe('tenant-registry tenant offboarding', () => {
     }).initialize();
     offboard = new OffboardTenantUseCase(
       dataSource,
-      new DeprovisionRegistrationUseCase(dataSource, outbox),
+      new DeprovisionRegistrationUseCase(
+        dataSource,
+        outbox,
+        new RegistryOrdersWriter(new InMemorySecretStore()),
+      ),
       completion,
     );
   });

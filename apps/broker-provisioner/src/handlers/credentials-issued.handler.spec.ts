@@ -25,6 +25,9 @@ function setUp(
     path?: string;
     data?: Record<string, string>;
     finalAttempt?: boolean;
+    /** The latest version the vault holds at the path, and the rotation it was written for. */
+    latest?: { version: number; rotationId?: string };
+    rotationId?: string | null;
   } = {},
 ) {
   const product = options.product ?? 'ledger';
@@ -33,7 +36,7 @@ function setUp(
     registrationId: '6b0f6b8e-8d7e-4c53-9a55-0d6f1c1f8a11',
     product,
     isolationMode: 'SCHEMA',
-    rotationId: null,
+    rotationId: options.rotationId ?? null,
     productVersion: '1.0.0',
     credentials: {
       rabbitmq: { path: options.path ?? `tenants/acme-corp/${product}/rabbitmq`, version: 2 },
@@ -44,6 +47,11 @@ function setUp(
       ref: { path: 'p', version: 2 },
       data: options.data ?? { username: `t_acme_corp_${product}`, password: PASSWORD },
     })),
+    find: jest.fn(async (path: string) => {
+      const latest = options.latest ?? { version: 2 };
+      const tag = latest.rotationId ? { rotationId: latest.rotationId } : {};
+      return { ref: { path, version: latest.version }, data: tag };
+    }),
   };
   const provisioner = {
     provision: jest.fn(async () => ({ vhost: 't_acme_corp_ledger', user: 't_acme_corp_ledger' })),
@@ -105,11 +113,6 @@ describe('CredentialsIssuedHandler (broker-provisioner)', () => {
     ],
     ['a product that declares no RabbitMQ', { product: 'tracer' }, /declares no RabbitMQ resource/],
     [
-      'a reference to another tenant’s secret',
-      { path: 'tenants/other/ledger/rabbitmq' },
-      /expected tenants\/acme-corp\/ledger\/rabbitmq/,
-    ],
-    [
       'a secret without a password',
       { data: { username: 't_acme_corp_ledger' } },
       /has no username and password/,
@@ -122,6 +125,59 @@ describe('CredentialsIssuedHandler (broker-provisioner)', () => {
     expect(publish).toHaveBeenCalledWith(
       StageFailed,
       expect.objectContaining({ stage: 'rabbitmq', reason: expect.stringMatching(reason) }),
+    );
+  });
+
+  // Forged or corrupt: refused before anything (dead-lettered by the consumer), and not a stage
+  // failure, which would turn a Ready registration Failed.
+  it.each([
+    [
+      'a reference to another tenant’s secret',
+      { path: 'tenants/other/ledger/rabbitmq' },
+      /expected tenants\/acme-corp\/ledger\/rabbitmq/,
+    ],
+    ['a version the vault never wrote', { latest: { version: 1 } }, /does not hold \(latest v1\)/],
+    [
+      'a rotation the credential-service did not write',
+      {
+        rotationId: '0d3c8a52-5b7e-4a8e-9d0e-1f2a3b4c5d6e',
+        latest: { version: 2, rotationId: '9e8d7c6b-5a49-4382-9170-a1b2c3d4e5f6' },
+      },
+      /were not written for rotation 0d3c8a52/,
+    ],
+  ])('refuses, reading and publishing nothing, %s', async (_case, options, reason) => {
+    const { handler, event, ctx, secrets, provisioner, publish } = setUp(options);
+    await expect(handler.handle(event, ctx)).rejects.toMatchObject({
+      name: 'RefusedEventError',
+      retryable: false,
+      message: expect.stringMatching(reason),
+    });
+    expect(secrets.get).not.toHaveBeenCalled();
+    expect(provisioner.provision).not.toHaveBeenCalled();
+    expect(publish).not.toHaveBeenCalled();
+  });
+
+  it('applies nothing from a reference older than the one in force (a replay, or a forged rollback)', async () => {
+    const { handler, event, ctx, secrets, provisioner, publish } = setUp({
+      latest: { version: 3 },
+    });
+    await handler.handle(event, ctx);
+    expect(secrets.get).not.toHaveBeenCalled();
+    expect(provisioner.provision).not.toHaveBeenCalled();
+    expect(publish).not.toHaveBeenCalled();
+  });
+
+  it('applies the rotation the credential-service wrote', async () => {
+    const rotationId = '0d3c8a52-5b7e-4a8e-9d0e-1f2a3b4c5d6e';
+    const { handler, event, ctx, provisioner, publish } = setUp({
+      rotationId,
+      latest: { version: 2, rotationId },
+    });
+    await handler.handle(event, ctx);
+    expect(provisioner.provision).toHaveBeenCalledTimes(1);
+    expect(publish).toHaveBeenCalledWith(
+      BrokerProvisioned,
+      expect.objectContaining({ rotationId }),
     );
   });
 

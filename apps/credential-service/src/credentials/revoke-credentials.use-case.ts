@@ -22,7 +22,7 @@ export class RevokeCredentialsUseCase {
     ctx: EventContext,
     registration: ServiceDeprovisionRequestedPayload,
   ): Promise<void> {
-    await releaseStage(ctx, 'credentials', registration, async () => {
+    await releaseStage(ctx, 'credentials', registration, this.secrets, async () => {
       await this.revoked.lock(ctx.tx, registration.registrationId);
       await this.revoked.record(ctx.tx, registration);
       const names = tenantResourceNames(

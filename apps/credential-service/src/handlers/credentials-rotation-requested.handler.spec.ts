@@ -1,4 +1,10 @@
-import { CredentialsIssued, CredentialsRotationRequested } from '@enclave/contracts';
+import {
+  CredentialsIssued,
+  CredentialsRotationRequested,
+  registryOrderPath,
+} from '@enclave/contracts';
+import { RefusedEventError } from '@enclave/messaging';
+import { InMemorySecretStore } from '@enclave/secret-store';
 import { envelopeOf, fakeEventContext } from '@enclave/testing';
 import { randomUUID } from 'node:crypto';
 import { NoCredentialsToRotateError } from '../credentials/no-credentials-to-rotate.error';
@@ -9,6 +15,9 @@ import {
 } from '../credentials/rotate-credentials.use-case';
 import { CredentialsRotationRequestedHandler } from './credentials-rotation-requested.handler';
 
+/** The vault, holding the registry's rotation orders for `ordered` events. */
+let vault: InMemorySecretStore;
+
 function setup(execute: jest.Mock, revoked = false) {
   const ctx = fakeEventContext({ delivery: { finalAttempt: true } });
   const handler = new CredentialsRotationRequestedHandler(
@@ -17,8 +26,23 @@ function setup(execute: jest.Mock, revoked = false) {
       lock: async () => undefined,
       isRevoked: async () => revoked,
     } as unknown as RevokedRegistrations,
+    vault,
   );
   return { handler, ctx, published: ctx.published };
+}
+
+beforeEach(() => {
+  vault = new InMemorySecretStore();
+});
+
+/** A request the registry ordered (its rotation order is in the vault). */
+async function ordered() {
+  const e = event();
+  await vault.put(registryOrderPath('acme', 'ledger', 'rotation'), {
+    registrationId: e.payload.registrationId,
+    rotationId: e.payload.rotationId,
+  });
+  return e;
 }
 
 function event() {
@@ -46,7 +70,7 @@ describe('CredentialsRotationRequestedHandler', () => {
     const { handler, ctx, published } = setup(
       jest.fn(async (): Promise<RotationResult> => ({ kind: 'rotated', credentials })),
     );
-    const e = event();
+    const e = await ordered();
 
     await handler.handle(e, ctx);
 
@@ -64,12 +88,20 @@ describe('CredentialsRotationRequestedHandler', () => {
     const { handler, ctx, published } = setup(
       jest.fn(async (): Promise<RotationResult> => ({ kind: 'superseded' })),
     );
-    await handler.handle(event(), ctx);
+    await handler.handle(await ordered(), ctx);
+    expect(published).toEqual([]);
+  });
+
+  it('refuses (dead letter) a rotation the registry did not order, rotating nothing', async () => {
+    const execute = jest.fn();
+    const { handler, ctx, published } = setup(execute);
+    await expect(handler.handle(event(), ctx)).rejects.toBeInstanceOf(RefusedEventError);
+    expect(execute).not.toHaveBeenCalled();
     expect(published).toEqual([]);
   });
 
   it('lets a refusal through to the consumer (dead letter), never as StageFailed', async () => {
-    const e = event();
+    const e = await ordered();
     const { handler, ctx, published } = setup(
       jest.fn(async () => {
         throw new NoCredentialsToRotateError('acme', 'ledger', e.payload.rotationId);

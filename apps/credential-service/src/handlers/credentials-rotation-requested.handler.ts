@@ -1,6 +1,8 @@
 import { CredentialsIssued, CredentialsRotationRequested, EventOf } from '@enclave/contracts';
+import { checkRotationOrdered } from '@enclave/lifecycle';
 import { EventContext, HandlesEvent } from '@enclave/messaging';
-import { Controller, Logger } from '@nestjs/common';
+import { SECRET_STORE, SecretStore } from '@enclave/secret-store';
+import { Controller, Inject, Logger } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { RevokedRegistrations } from '../credentials/revoked-registrations';
 import { RotateCredentialsUseCase } from '../credentials/rotate-credentials.use-case';
@@ -12,7 +14,8 @@ import { RotateCredentialsUseCase } from '../credentials/rotate-credentials.use-
  * Not a stage, so it never publishes StageFailed: that would say provisioning failed (and could
  * flip the registration to Failed) while it keeps serving with the credentials in force. Transient
  * failures are retried; a request that can never succeed (nothing to rotate) is dead-lettered with
- * its cause, for an operator to look at and replay.
+ * its cause, for an operator to look at and replay, and so is one the tenant-registry did not order
+ * (libs/lifecycle `checkRotationOrdered`).
  */
 @Controller()
 export class CredentialsRotationRequestedHandler {
@@ -21,6 +24,7 @@ export class CredentialsRotationRequestedHandler {
   constructor(
     private readonly rotateCredentials: RotateCredentialsUseCase,
     private readonly revoked: RevokedRegistrations,
+    @Inject(SECRET_STORE) private readonly secrets: SecretStore,
   ) {}
 
   @HandlesEvent(CredentialsRotationRequested)
@@ -35,6 +39,9 @@ export class CredentialsRotationRequestedHandler {
       this.logger.log({ rotationId, registrationId }, 'registration offboarded: nothing to rotate');
       return;
     }
+    // Only a rotation the registry asked for (its order in the vault): a forged request is
+    // dead-lettered and writes nothing.
+    await checkRotationOrdered(this.secrets, event.payload);
     const result = await this.rotateCredentials.execute(event.payload);
     if (result.kind === 'superseded') {
       this.logger.warn({ rotationId, product }, 'rotation request superseded by a later rotation');

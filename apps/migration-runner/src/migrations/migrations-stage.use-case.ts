@@ -13,7 +13,7 @@ import {
   runStage,
   runUpgrade,
 } from '@enclave/lifecycle';
-import { EventContext } from '@enclave/messaging';
+import { EventContext, RefusedEventError } from '@enclave/messaging';
 import { SECRET_STORE, SecretStore } from '@enclave/secret-store';
 import { Inject, Injectable } from '@nestjs/common';
 import { TenantMigrator } from './tenant-migrator';
@@ -37,6 +37,7 @@ export class MigrationsStageUseCase {
   ) {}
 
   async apply(ctx: EventContext, provisioned: PostgresProvisionedPayload): Promise<void> {
+    refuseUnderivedNames(provisioned);
     await runStage(ctx, 'migrations', provisioned, async () => {
       const { schemaVersion, applied } = await this.migrate(provisioned);
       const { tenantId, registrationId, product, isolationMode, database, schema } = provisioned;
@@ -82,7 +83,7 @@ export class MigrationsStageUseCase {
 
   async release(ctx: EventContext, request: ServiceDeprovisionRequestedPayload): Promise<void> {
     // The stage runs where PostgreSQL is used, so releaseStage skips it where it never ran.
-    await releaseStage(ctx, 'migrations', request, () =>
+    await releaseStage(ctx, 'migrations', request, this.secrets, () =>
       this.versions.forget(ctx.tx, request.registrationId),
     );
   }
@@ -121,5 +122,32 @@ export class MigrationsStageUseCase {
       database,
     });
     return this.migrator.migrate({ connectionString, schema, migrations });
+  }
+}
+
+/**
+ * The database, schema, role and secret path a PostgresProvisioned names must be the ones derived
+ * for its (tenant, product, mode): a forged or corrupt event naming another tenant's is refused
+ * (dead-lettered with the cause) before anything is read or run, and fails no stage.
+ */
+function refuseUnderivedNames(provisioned: PostgresProvisionedPayload): void {
+  const names = tenantResourceNames(
+    provisioned.tenantId,
+    provisioned.product,
+    provisioned.isolationMode,
+  );
+  const expected = {
+    database: names.pgDatabase,
+    schema: names.pgSchema,
+    role: names.pgRole,
+    'credentials path': names.secretPath('postgres'),
+  };
+  const named = { ...provisioned, 'credentials path': provisioned.credentials.path };
+  for (const [field, name] of Object.entries(expected) as [keyof typeof expected, string][]) {
+    if (named[field] !== name) {
+      throw new RefusedEventError(
+        `PostgresProvisioned for ${provisioned.product} of tenant ${provisioned.tenantId} names ${field} ${String(named[field])}, expected ${name}`,
+      );
+    }
   }
 }

@@ -25,6 +25,8 @@ function setup(
     provision?: jest.Mock;
     finalAttempt?: boolean;
     status?: 'active' | 'suspended';
+    /** The rotation the vault's latest version (3) was written for. */
+    rotationId?: string;
   } = {},
 ) {
   const provision =
@@ -35,7 +37,11 @@ function setup(
     ref: { path, version: version ?? 1 },
     data: options.data ?? { username: 't_acme_ledger_s', password: PASSWORD },
   }));
-  const secrets = { get } as unknown as SecretStore;
+  const find = jest.fn(async (path: string) => ({
+    ref: { path, version: 3 },
+    data: options.rotationId ? { rotationId: options.rotationId } : {},
+  }));
+  const secrets = { get, find } as unknown as SecretStore;
   const ctx = fakeEventContext({ delivery: { finalAttempt: options.finalAttempt ?? false } });
   const access = fakeTenantAccess(options.status);
   return {
@@ -125,8 +131,9 @@ describe('CredentialsIssuedHandler', () => {
     const first = setup();
     await first.handler.handle(event({ postgres: ref }), first.ctx);
     expect(first.access.scheduled).toEqual([]);
-    const rotated = setup();
-    await rotated.handler.handle(event({ postgres: ref }, randomUUID()), rotated.ctx);
+    const rotationId = randomUUID();
+    const rotated = setup({ rotationId });
+    await rotated.handler.handle(event({ postgres: ref }, rotationId), rotated.ctx);
     expect(rotated.access.scheduled).toEqual([
       { tenantId: 'acme', product: 'ledger', mode: 'SCHEMA' },
     ]);
@@ -150,17 +157,17 @@ describe('CredentialsIssuedHandler', () => {
     expect(JSON.stringify(published)).not.toContain(PASSWORD);
   });
 
-  it("refuses a reference to another tenant's secret without reading it", async () => {
+  it("refuses (dead letter) a reference to another tenant's secret without reading it", async () => {
     const { handler, provision, get, ctx, published } = setup();
-    await handler.handle(
-      event({ postgres: { path: 'tenants/other/ledger/postgres', version: 1 } }),
-      ctx,
-    );
+    await expect(
+      handler.handle(
+        event({ postgres: { path: 'tenants/other/ledger/postgres', version: 1 } }),
+        ctx,
+      ),
+    ).rejects.toMatchObject({ name: 'RefusedEventError', retryable: false });
     expect(get).not.toHaveBeenCalled();
     expect(provision).not.toHaveBeenCalled();
-    expect(published).toEqual([
-      { type: StageFailed.type, payload: expect.objectContaining({ stage: 'postgres' }) },
-    ]);
+    expect(published).toEqual([]);
   });
 
   it('fails the stage when the secret lacks a username or password', async () => {

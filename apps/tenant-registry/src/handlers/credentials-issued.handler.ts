@@ -15,10 +15,6 @@ export class CredentialsIssuedHandler {
   @HandlesEvent(CredentialsIssued)
   async handle(@Payload() event: EventOf<typeof CredentialsIssued>, @Ctx() ctx: EventContext) {
     if (event.payload.rotationId !== null) return;
-    await this.recordCredentials.execute(
-      ctx.tx,
-      event.payload.registrationId,
-      event.payload.credentials,
-    );
+    await this.recordCredentials.execute(ctx.tx, event.payload);
   }
 }

@@ -15,11 +15,7 @@ export class CredentialsRotatedHandler {
 
   @HandlesEvent(CredentialsRotated)
   async handle(@Payload() event: EventOf<typeof CredentialsRotated>, @Ctx() ctx: EventContext) {
-    await this.recordCredentials.execute(
-      ctx.tx,
-      event.payload.registrationId,
-      event.payload.credentials,
-    );
+    await this.recordCredentials.execute(ctx.tx, event.payload);
     await this.recordOutcome.execute(
       ctx.tx,
       event.payload.registrationId,

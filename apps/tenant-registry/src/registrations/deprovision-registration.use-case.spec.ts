@@ -1,10 +1,12 @@
-import { ServiceDeprovisionRequested, StageCondition } from '@enclave/contracts';
+import { ServiceDeprovisionRequested, StageCondition, registryOrderPath } from '@enclave/contracts';
 import { OutboxWriter } from '@enclave/messaging';
+import { InMemorySecretStore } from '@enclave/secret-store';
 import { ConflictException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DeprovisionRegistrationUseCase } from './deprovision-registration.use-case';
 import { RegistrationState } from './registration-state';
+import { RegistryOrdersWriter } from './registry-orders.writer';
 import { ServiceRegistrationEntity } from './service-registration.entity';
 
 const condition = (stage: StageCondition['stage'], status: StageCondition['status']) => ({
@@ -30,10 +32,13 @@ function setup(state: RegistrationState, conditions: StageCondition[]) {
     transaction: (work: (t: typeof tx) => Promise<unknown>) => work(tx),
   } as unknown as DataSource;
   const append = jest.fn(async () => undefined);
-  const useCase = new DeprovisionRegistrationUseCase(dataSource, {
-    append,
-  } as unknown as OutboxWriter);
-  return { registration, append, save: tx.save, useCase };
+  const vault = new InMemorySecretStore();
+  const useCase = new DeprovisionRegistrationUseCase(
+    dataSource,
+    { append } as unknown as OutboxWriter,
+    new RegistryOrdersWriter(vault),
+  );
+  return { registration, append, save: tx.save, useCase, vault };
 }
 
 describe('DeprovisionRegistrationUseCase', () => {
@@ -43,9 +48,15 @@ describe('DeprovisionRegistrationUseCase', () => {
     );
 
   it('puts a ready registration in deprovisioning and asks every stage, in one transaction', async () => {
-    const { registration, append, save, useCase } = setup('ready', all('done'));
+    const { registration, append, save, useCase, vault } = setup('ready', all('done'));
     const result = await useCase.execute('acme', 'ledger', 'corr');
     expect(result.state).toBe('deprovisioning');
+    // The order the stages check before dropping anything.
+    expect((await vault.get(registryOrderPath('acme', 'ledger', 'offboarding'))).data).toEqual({
+      registrationId: registration.id,
+      isolationMode: 'SCHEMA',
+      resources: 'mongodb,postgres,rabbitmq',
+    });
     expect(save).toHaveBeenCalledWith(registration);
     expect(append).toHaveBeenCalledWith(
       expect.anything(),
@@ -73,6 +84,9 @@ describe('DeprovisionRegistrationUseCase', () => {
     ]);
     await expect(failed.useCase.execute('acme', 'ledger')).rejects.toThrow(/rabbitmq has not/);
     expect(failed.append).not.toHaveBeenCalled();
+    expect(await failed.vault.find(registryOrderPath('acme', 'ledger', 'offboarding'))).toBe(
+      undefined,
+    );
   });
 
   it('accepts a failed registration whose pending stages can never run (credentials failed)', async () => {

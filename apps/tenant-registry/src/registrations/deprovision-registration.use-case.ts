@@ -1,7 +1,9 @@
 import { ServiceDeprovisionRequested, StageCondition } from '@enclave/contracts';
+import { OutboxWriter } from '@enclave/messaging';
 import { ConflictException, Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AnnounceChange, LockedRegistrationCommand } from './locked-registration.command';
+import { RegistryOrdersWriter } from './registry-orders.writer';
 import { ServiceRegistrationEntity } from './service-registration.entity';
 
 /** The stages that make resources; migrations only fill them, and wait on PostgreSQL. */
@@ -22,9 +24,18 @@ function stillMaking(conditions: StageCondition[]): string[] {
  * the aggregator's ServiceDeprovisioned marks it `deleted`. Refused while a stage that makes
  * resources has not reported yet (it could make them after the teardown passed), or while a credential
  * rotation or a rollout's upgrade of it is under way. Repeating it is safe.
+ * The offboarding order goes to the vault first: the stages drop nothing without it.
  */
 @Injectable()
 export class DeprovisionRegistrationUseCase extends LockedRegistrationCommand<ServiceRegistrationEntity> {
+  constructor(
+    dataSource: DataSource,
+    outbox: OutboxWriter,
+    private readonly orders: RegistryOrdersWriter,
+  ) {
+    super(dataSource, outbox);
+  }
+
   /**
    * Why the registration cannot be offboarded now, or null when it can (or already is): a stage
    * that makes resources has not reported yet, a credential rotation is under way (the
@@ -66,6 +77,7 @@ export class DeprovisionRegistrationUseCase extends LockedRegistrationCommand<Se
     }
     const refusal = this.refusal(registration);
     if (refusal) throw new ConflictException(refusal);
+    await this.orders.orderOffboarding(registration);
     registration.state = 'deprovisioning';
     await tx.save(registration);
     await announce(ServiceDeprovisionRequested, { resources: registration.resources });

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { TenantEntity } from './tenant.entity';
 import { isOffboarded } from './tenant-record-status';
 import { TenantNotFound } from './tenant-not-found';
+import { RegistryOrdersWriter } from '../registrations/registry-orders.writer';
 
 export interface ChangeTenantStatusResult {
   readonly changed: boolean;
@@ -14,13 +15,15 @@ export interface ChangeTenantStatusResult {
 /**
  * Suspends or resumes a tenant: the status and its TenantStatusChanged event commit together, so a
  * product that sees the event and asks again already gets the new answer. Asking for the status the
- * tenant already has changes nothing and publishes nothing. An offboarded tenant is refused.
+ * tenant already has changes nothing and publishes nothing. An offboarded tenant is refused. The
+ * change is also ordered in the vault before it commits: the stages check TenantStatusChanged against it.
  */
 @Injectable()
 export class ChangeTenantStatusUseCase {
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxWriter,
+    private readonly orders: RegistryOrdersWriter,
   ) {}
 
   execute(
@@ -44,6 +47,8 @@ export class ChangeTenantStatusUseCase {
       tenant.status = status;
       tenant.statusReason = status === 'suspended' ? reason : null;
       tenant.statusRevision += 1;
+      // The stages change the tenant's logins only for the change ordered here (in the vault).
+      await this.orders.orderTenantStatus(tenantId, status, tenant.statusRevision);
       await tx.save(tenant);
       await this.outbox.append(
         tx,

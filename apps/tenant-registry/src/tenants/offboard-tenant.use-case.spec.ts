@@ -1,9 +1,11 @@
+import { InMemorySecretStore } from '@enclave/secret-store';
 import { ServiceDeprovisionRequested, StageCondition, TenantOffboarded } from '@enclave/contracts';
 import { OutboxWriter } from '@enclave/messaging';
 import { ConflictException, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DeprovisionRegistrationUseCase } from '../registrations/deprovision-registration.use-case';
+import { RegistryOrdersWriter } from '../registrations/registry-orders.writer';
 import { RegistrationState } from '../registrations/registration-state';
 import { ServiceRegistrationEntity } from '../registrations/service-registration.entity';
 import { OffboardTenantUseCase } from './offboard-tenant.use-case';
@@ -56,7 +58,11 @@ function setup(status: TenantRecordStatus, states: [string, RegistrationState][]
   const outbox = { append } as unknown as OutboxWriter;
   const useCase = new OffboardTenantUseCase(
     dataSource,
-    new DeprovisionRegistrationUseCase(dataSource, outbox),
+    new DeprovisionRegistrationUseCase(
+      dataSource,
+      outbox,
+      new RegistryOrdersWriter(new InMemorySecretStore()),
+    ),
     new TenantOffboardingCompletion(outbox),
   );
   const published = (type: string) =>

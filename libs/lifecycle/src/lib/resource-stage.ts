@@ -11,9 +11,11 @@ import {
 } from '@enclave/contracts';
 import { EventContext } from '@enclave/messaging';
 import { SecretStore } from '@enclave/secret-store';
+import { Logger } from '@nestjs/common';
 import { PermanentStageError } from './permanent.error';
 import { ProductVersionStore } from './product-catalog/product-version.store';
 import { readTenantCredential } from './read-tenant-credential';
+import { checkIssuedCredential } from './registry-orders/issued-credential.check';
 import { releaseStage } from './release-stage';
 import { runStage } from './run-stage';
 import { runUpgrade } from './run-upgrade';
@@ -55,6 +57,8 @@ const LABELS: Record<ResourceKind, string> = {
  * `P` is the announcement's payload; `D` what the product's manifest declares for the resource.
  */
 export abstract class ResourceStage<P extends Answered, D> {
+  private readonly logger = new Logger(ResourceStage.name);
+
   protected constructor(
     private readonly resource: ResourceKind,
     private readonly announces: EventDefinition<string, P>,
@@ -63,11 +67,32 @@ export abstract class ResourceStage<P extends Answered, D> {
     private readonly access: TenantAccessStore,
   ) {}
 
-  /** CredentialsIssued: make the resource with the tenant's credential, or fail the stage (runStage). */
+  /**
+   * CredentialsIssued: make the resource with the tenant's credential, or fail the stage (runStage).
+   * A reference that is not the one the credential-service vaulted last (another path, a version
+   * it never wrote, a rotation it did not write) is refused before anything: dead-lettered, not a
+   * stage failure, so a forged event can neither move a credential nor fail a Ready registration.
+   */
   async provision(ctx: EventContext, issued: CredentialsIssuedPayload): Promise<void> {
     const ref = issued.credentials[this.resource];
     // Products without this resource get no credential for it: nothing to do here.
     if (!ref) return;
+    const check = await checkIssuedCredential(
+      this.secrets,
+      issued,
+      this.resource,
+      ref,
+      issued.rotationId,
+    );
+    if (check === 'stale') {
+      // A newer credential is in force (a replay, or a rotation overtaken by the next): applying
+      // this one would set an older password back.
+      this.logger.warn(
+        { registrationId: issued.registrationId, path: ref.path, version: ref.version },
+        'credential reference older than the one in force: nothing applied',
+      );
+      return;
+    }
     await runStage(ctx, this.resource, issued, async () => {
       const { report } = await this.converge(ctx, issued, issued.productVersion, ref);
       // A rotation applied: sessions opened before now may hold the old password; they end once
@@ -128,7 +153,7 @@ export abstract class ResourceStage<P extends Answered, D> {
 
   /** ServiceDeprovisionRequested: remove what `make` made, then say so (releaseStage). */
   async release(ctx: EventContext, request: ServiceDeprovisionRequestedPayload): Promise<void> {
-    await releaseStage(ctx, this.resource, request, async () => {
+    await releaseStage(ctx, this.resource, request, this.secrets, async () => {
       await this.remove(request);
       await this.access.forget(ctx.tx, request);
     });

@@ -1,5 +1,10 @@
-import { TenantStatus, TenantStatusChangedPayload } from '@enclave/contracts';
-import { EventContext } from '@enclave/messaging';
+import {
+  TenantStatus,
+  TenantStatusChangedPayload,
+  tenantStatusOrderPath,
+} from '@enclave/contracts';
+import { EventContext, RefusedEventError } from '@enclave/messaging';
+import { InMemorySecretStore } from '@enclave/secret-store';
 import { ChangeTenantAccessUseCase } from './change-tenant-access.use-case';
 import { TenantAccessEnforcer } from './tenant-access.enforcer';
 import { TenantAccessStore } from './tenant-access.store';
@@ -25,15 +30,25 @@ function setUp(logins: TenantLogin[] = [ledger, tracer]) {
       void enforced.push([login.product, status]),
     endSessionsOpenedBefore: async () => undefined,
   };
-  const useCase = new ChangeTenantAccessUseCase(store, enforcer);
-  const change = (status: TenantStatus, revision: number) =>
+  const vault = new InMemorySecretStore();
+  const useCase = new ChangeTenantAccessUseCase(store, enforcer, vault);
+  /** What the registry does: orders the change in the vault, then publishes it. */
+  const order = (status: TenantStatus, revision: number) =>
+    vault.put(tenantStatusOrderPath('acme'), { status, revision: String(revision) });
+  /** A TenantStatusChanged delivered to the stage; a newer one than ordered is ordered first. */
+  const change = async (status: TenantStatus, revision: number) => {
+    const ordered = await vault.find(tenantStatusOrderPath('acme'));
+    if (Number(ordered?.data.revision ?? 0) < revision) await order(status, revision);
+    await deliver(status, revision);
+  };
+  const deliver = (status: TenantStatus, revision: number) =>
     useCase.execute({ tx: {} } as EventContext, {
       tenantId: 'acme',
       status,
       revision,
       reason: null,
     });
-  return { change, enforced, kept };
+  return { change, deliver, order, enforced, kept };
 }
 
 describe('ChangeTenantAccessUseCase', () => {
@@ -63,5 +78,30 @@ describe('ChangeTenantAccessUseCase', () => {
     await change('suspended', 1);
     expect(enforced).toEqual([]);
     expect(kept.get('acme')).toBe(1);
+  });
+
+  it('refuses (dead letter) a change the registry did not order, enforcing and keeping nothing', async () => {
+    const { deliver, order, enforced, kept } = setUp();
+    // No order at all, then a newer revision than ordered, then the ordered revision with the
+    // other status: a forged suspension and a forged lifting of one.
+    await expect(deliver('suspended', 1)).rejects.toBeInstanceOf(RefusedEventError);
+    await order('suspended', 1);
+    await expect(deliver('active', 2)).rejects.toThrow(/last order is suspended \(revision 1\)/);
+    await expect(deliver('active', 1)).rejects.toMatchObject({ retryable: false });
+    expect(enforced).toEqual([]);
+    expect(kept.size).toBe(0);
+  });
+
+  it('skips a change the registry has since overtaken: the newer one follows', async () => {
+    const { deliver, order, enforced } = setUp();
+    await order('suspended', 1);
+    await order('active', 2);
+    await deliver('suspended', 1);
+    expect(enforced).toEqual([]);
+    await deliver('active', 2);
+    expect(enforced).toEqual([
+      ['ledger', 'active'],
+      ['tracer', 'active'],
+    ]);
   });
 });
