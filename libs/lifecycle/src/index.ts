@@ -18,3 +18,5 @@ export * from './lib/tenant-access/tenant-status-changed.handler';
 export * from './lib/tenant-access/session-cutoff.sweeper';
 export * from './lib/tenant-access/rotation-grace.config';
 export * from './lib/tenant-access/tenant-access.module';
+export * from './lib/registration-limits/registration-limits.store';
+export * from './lib/registration-limits/registration-limits.module';

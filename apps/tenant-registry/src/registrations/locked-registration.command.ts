@@ -17,13 +17,14 @@ export type AnnounceChange = <P extends RegistrationRef>(
  * A subclass says only what the request changes, or why it is refused (409).
  */
 @Injectable()
-export abstract class LockedRegistrationCommand<R> {
+export abstract class LockedRegistrationCommand<R, I = undefined> {
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxWriter,
   ) {}
 
-  execute(tenantId: string, product: string, correlationId?: string): Promise<R> {
+  /** `input`: what the request asks for, when it asks for more than the command itself. */
+  execute(tenantId: string, product: string, correlationId?: string, input?: I): Promise<R> {
     return this.dataSource.transaction(async (tx) => {
       const registration = await tx.findOne(ServiceRegistrationEntity, {
         where: { tenantId, product },
@@ -48,7 +49,7 @@ export abstract class LockedRegistrationCommand<R> {
           correlationId,
         });
       };
-      return this.change(registration, tx, announce);
+      return this.change(registration, tx, announce, input as I);
     });
   }
 
@@ -57,5 +58,6 @@ export abstract class LockedRegistrationCommand<R> {
     registration: ServiceRegistrationEntity,
     tx: EntityManager,
     announce: AnnounceChange,
+    input: I,
   ): Promise<R>;
 }

@@ -14,6 +14,7 @@ import { ProductCatalogReader } from '../products/product-catalog.reader';
 import { TenantEntity } from '../tenants/tenant.entity';
 import { TenantNotFound } from '../tenants/tenant-not-found';
 import { RegisterServiceDto } from './register-service.dto';
+import { canonicalLimits } from './registration-limits';
 import { ServiceRegistrationEntity } from './service-registration.entity';
 
 export interface RegisterServiceResult {
@@ -105,6 +106,8 @@ export class RegisterServiceUseCase {
         state: 'provisioning',
         conditions,
         statusRevision: 0,
+        limits: canonicalLimits(input.limits),
+        limitsRevision: 0,
       });
       await tx.save(registration);
       await this.outbox.append(
@@ -117,6 +120,7 @@ export class RegisterServiceUseCase {
           productVersion: manifest.version,
           isolationMode,
           resources,
+          ...(registration.limits ? { limits: registration.limits } : {}),
         },
         { tenantId, correlationId },
       );
