@@ -57,7 +57,7 @@ describe('per-registration limits on PostgreSQL', () => {
     tenantId: t.tenantId,
     registrationId,
     product: 'ledger',
-    isolationMode: 'DATABASE' as const,
+    isolationMode: t.mode,
   });
 
   const register = (t: TestTenant, registrationId: string, limits?: RegistrationLimits) =>
@@ -66,7 +66,7 @@ describe('per-registration limits on PostgreSQL', () => {
       {
         ...registration(t, registrationId),
         productVersion: '1.0.0',
-        resources: ['postgres'],
+        resources: ['postgres' as const],
         ...(limits && { limits }),
       },
       (e, ctx) => registeredHandler.handle(e, ctx),
@@ -103,7 +103,7 @@ describe('per-registration limits on PostgreSQL', () => {
         revision,
         limits,
         productVersion: '1.0.0',
-        resources: ['postgres'],
+        resources: ['postgres' as const],
       },
       (e, ctx) => changedHandler.handle(e, ctx),
     );
@@ -121,23 +121,26 @@ describe('per-registration limits on PostgreSQL', () => {
     return { connectionLimit: row.rolconnlimit, statementTimeout: timeout?.split('=')[1] ?? null };
   };
 
-  it("a registration's limits are enforced: the connection past the limit refused, the statement past the timeout cancelled", async () => {
-    const t = pg.tenant('DATABASE', PostgresTenantHarness.tenantId(), 'ledger');
-    const id = randomUUID();
-    await register(t, id, { postgres: { connectionLimit: 2, statementTimeoutMs: 500 } });
-    await issue(t, id);
-    expect(await roleLimits(t.username)).toEqual({ connectionLimit: 2, statementTimeout: '500' });
+  it.each(['DATABASE', 'SCHEMA'] as const)(
+    "a registration's limits are enforced (%s mode): the connection past the limit refused, the statement past the timeout cancelled",
+    async (mode) => {
+      const t = pg.tenant(mode, PostgresTenantHarness.tenantId(), 'ledger');
+      const id = randomUUID();
+      await register(t, id, { postgres: { connectionLimit: 2, statementTimeoutMs: 500 } });
+      await issue(t, id);
+      expect(await roleLimits(t.username)).toEqual({ connectionLimit: 2, statementTimeout: '500' });
 
-    const first = await connect(t);
-    await connect(t);
-    expect(await sqlState(connect(t))).toBe(TOO_MANY_CONNECTIONS);
+      const first = await connect(t);
+      await connect(t);
+      expect(await sqlState(connect(t))).toBe(TOO_MANY_CONNECTIONS);
 
-    expect((await first.query('SHOW statement_timeout')).rows[0]).toEqual({
-      statement_timeout: '500ms',
-    });
-    expect(await sqlState(first.query('SELECT pg_sleep(0.1)'))).toBe('resolved');
-    expect(await sqlState(first.query('SELECT pg_sleep(3)'))).toBe(QUERY_CANCELED);
-  });
+      expect((await first.query('SHOW statement_timeout')).rows[0]).toEqual({
+        statement_timeout: '500ms',
+      });
+      expect(await sqlState(first.query('SELECT pg_sleep(0.1)'))).toBe('resolved');
+      expect(await sqlState(first.query('SELECT pg_sleep(3)'))).toBe(QUERY_CANCELED);
+    },
+  );
 
   it('changing the limits of a provisioned registration applies them; a repeated or older change does not undo a newer one; a rotation keeps them', async () => {
     const t = pg.tenant('DATABASE', PostgresTenantHarness.tenantId(), 'ledger');
