@@ -30,6 +30,7 @@ import { RetryRegistrationUseCase } from '../../apps/tenant-registry/src/registr
 import { ChangeRegistrationLimitsUseCase } from '../../apps/tenant-registry/src/registrations/change-registration-limits.use-case';
 import { DeprovisionRegistrationUseCase } from '../../apps/tenant-registry/src/registrations/deprovision-registration.use-case';
 import { ChangeTenantStatusUseCase } from '../../apps/tenant-registry/src/tenants/change-tenant-status.use-case';
+import { OffboardTenantUseCase } from '../../apps/tenant-registry/src/tenants/offboard-tenant.use-case';
 import { CreateTenantUseCase } from '../../apps/tenant-registry/src/tenants/create-tenant.use-case';
 import { TenantsController } from '../../apps/tenant-registry/src/tenants/tenants.controller';
 import { DeadLettersController } from '../../apps/tenant-registry/src/dead-letters/dead-letters.controller';
@@ -64,6 +65,7 @@ class ServiceNameModule {}
   providers: [
     { provide: CreateTenantUseCase, useValue: unused },
     { provide: ChangeTenantStatusUseCase, useValue: unused },
+    { provide: OffboardTenantUseCase, useValue: unused },
     { provide: RegisterServiceUseCase, useValue: unused },
     { provide: RequestCredentialRotationUseCase, useValue: unused },
     { provide: RetryRegistrationUseCase, useValue: unused },

@@ -23,11 +23,13 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 const root = path.resolve(__dirname, '../..');
 
 /** Topics that nothing consumes yet: they must still be produced, and must gain a receiver here. */
-// RolloutStateChanged and the dead-letter decisions are for operators' tools (dashboards, audit),
-// none of which consumes them yet.
+// RolloutStateChanged, TenantOffboarded and the dead-letter decisions are for operators' tools
+// (dashboards, audit, billing), none of which consumes them yet; products hear of each
+// registration's offboarding on its own events.
 const NO_CONSUMER_YET: readonly string[] = [
   Topics.TenantCreated,
   Topics.RolloutStateChanged,
+  Topics.TenantOffboarded,
   Topics.DeadLetterReplayed,
   Topics.DeadLetterDiscarded,
 ];
@@ -239,7 +241,9 @@ describe('docs/asyncapi.json', () => {
       }
 
       const template = partitionKeyTemplate(def);
-      const perTenant = def.type === 'TenantCreated' || def.type === 'TenantStatusChanged';
+      const perTenant = ['TenantCreated', 'TenantStatusChanged', 'TenantOffboarded'].includes(
+        def.type,
+      );
       // Product-wide events (a product's versions) stay in order per product.
       const perProduct =
         def.type === 'ProductVersionPublished' || def.type === 'RolloutStateChanged';

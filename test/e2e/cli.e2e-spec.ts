@@ -82,6 +82,7 @@ describe('enclave CLI', () => {
         'services rotate',
         'services retry',
         'services offboard',
+        'tenants offboard',
         'products publish',
         'rollouts start',
         'rollouts watch',
@@ -199,6 +200,12 @@ describe('enclave CLI', () => {
     expect(
       await resources.databaseOwner(tenantResourceNames(f, 'tracer', 'DATABASE').pgDatabase),
     ).toBeUndefined();
+
+    // The whole tenant: its only registration is already released, so it is deleted at once.
+    const gone = await json(['tenants', 'offboard', f, '--reason', 'cli test', '--wait']);
+    expect(gone).toMatchObject({ id: f, status: 'deleted', offboardReason: 'cli test' });
+    const refused = await enclave(['tenants', 'suspend', f, '--reason', 'too late']);
+    expect(refused.code).toBe(5); // conflict: a deleted tenant cannot be suspended
   });
 
   it('publishes a product version from a manifest and watches its rollout to the end', async () => {

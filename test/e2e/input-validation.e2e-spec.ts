@@ -144,6 +144,12 @@ describe('input validation', () => {
         400,
         tenantRule,
       ],
+      [
+        'encoded slash in an offboarded id',
+        { method: 'POST', path: '/v1/tenants/a%2Fb/offboard' },
+        400,
+        tenantRule,
+      ],
       ['emoji id', { method: 'GET', path: '/v1/tenants/%F0%9F%98%80' }, 400, tenantRule],
       ['dot-dot id', { method: 'GET', path: '/v1/tenants/../services' }, 400, tenantRule],
       [
@@ -293,6 +299,12 @@ describe('input validation', () => {
         /not registered/,
       ],
       [
+        'offboard unknown tenant',
+        { method: 'POST', path: `/v1/tenants/${nobody}/offboard`, ...json({ reason: 'x' }) },
+        404,
+        /does not exist/,
+      ],
+      [
         'unknown product of a tenant',
         { method: 'GET', path: `/v1/tenants/${known}/services/nothing` },
         404,
@@ -416,6 +428,16 @@ describe('input validation', () => {
         notJson,
       ],
       [
+        'form offboarding',
+        {
+          method: 'POST',
+          path: `/v1/tenants/${known}/offboard`,
+          ...typed('application/x-www-form-urlencoded', 'reason=x'),
+        },
+        415,
+        notJson,
+      ],
+      [
         'text body on a route without one',
         { method: 'POST', path: `/v1/tenants/${known}/resume`, ...typed('text/plain', 'x') },
         415,
@@ -482,6 +504,22 @@ describe('input validation', () => {
         { method: 'POST', path: `/v1/tenants/${known}/suspend`, ...json({ reason: '\u0000' }) },
         400,
         nul,
+      ],
+      [
+        'NUL in an offboarding reason',
+        { method: 'POST', path: `/v1/tenants/${known}/offboard`, ...json({ reason: '\u0000' }) },
+        400,
+        nul,
+      ],
+      [
+        'stray key when offboarding',
+        {
+          method: 'POST',
+          path: `/v1/tenants/${known}/offboard`,
+          ...json({ reason: 'x', force: true }),
+        },
+        400,
+        /Unrecognized key/,
       ],
       [
         'NUL in a manifest',

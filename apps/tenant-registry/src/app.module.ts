@@ -54,6 +54,8 @@ import { RegistrationsController } from './registrations/registrations.controlle
 import { ServiceRegistrationEntity } from './registrations/service-registration.entity';
 import { ChangeTenantStatusUseCase } from './tenants/change-tenant-status.use-case';
 import { CreateTenantUseCase } from './tenants/create-tenant.use-case';
+import { OffboardTenantUseCase } from './tenants/offboard-tenant.use-case';
+import { TenantOffboardingCompletion } from './tenants/tenant-offboarding-completion';
 import { TenantEntity } from './tenants/tenant.entity';
 import { TenantsController } from './tenants/tenants.controller';
 import { RolloutProgressGauge } from './rollouts/rollout-progress.gauge';
@@ -127,6 +129,8 @@ export class AppModule implements NestModule {
         RetryRegistrationUseCase,
         ChangeRegistrationLimitsUseCase,
         DeprovisionRegistrationUseCase,
+        OffboardTenantUseCase,
+        TenantOffboardingCompletion,
         RecordAppliedCredentialsUseCase,
         RecordRotationOutcomeUseCase,
         ResolveTenantConnectionUseCase,

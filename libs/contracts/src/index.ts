@@ -14,6 +14,7 @@ export * from './lib/events/service-event.fields';
 export * from './lib/events/required-stages';
 export * from './lib/events/tenant-created.event';
 export * from './lib/events/tenant-status-changed.event';
+export * from './lib/events/tenant-offboarded.event';
 export * from './lib/events/service-registered.event';
 export * from './lib/events/credentials-issued.event';
 export * from './lib/events/credentials-rotation-requested.event';

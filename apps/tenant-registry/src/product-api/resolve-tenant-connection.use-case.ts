@@ -4,6 +4,7 @@ import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ServiceRegistrationEntity } from '../registrations/service-registration.entity';
 import { TenantEntity } from '../tenants/tenant.entity';
+import { isOffboarded } from '../tenants/tenant-record-status';
 
 type Credential = Pick<
   NonNullable<TenantConnection['postgres']>,
@@ -27,9 +28,11 @@ export class ResolveTenantConnectionUseCase {
       this.dataSource.getRepository(TenantEntity).findOneBy({ id: tenantId }),
       this.dataSource.getRepository(ServiceRegistrationEntity).findOneBy({ tenantId, product }),
     ]);
-    // Offboarded, or being offboarded, is as good as gone: its resources are going away.
+    // Offboarded, or being offboarded (the registration or the whole tenant), is as good as gone:
+    // its resources are going away.
     if (
       !tenant ||
+      isOffboarded(tenant.status) ||
       !registration ||
       registration.state === 'deprovisioning' ||
       registration.state === 'deleted'

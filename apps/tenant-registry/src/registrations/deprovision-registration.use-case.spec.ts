@@ -84,6 +84,37 @@ describe('DeprovisionRegistrationUseCase', () => {
     expect(append).toHaveBeenCalledTimes(1);
   });
 
+  it('refuses while a credential rotation is under way: it could write a secret after the teardown', async () => {
+    const { registration, append, useCase } = setup('ready', all('done'));
+    registration.rotation = {
+      rotationId: 'r-1',
+      state: 'requested',
+      requestedAt: new Date().toISOString(),
+      completedAt: null,
+      reason: null,
+    };
+    await expect(useCase.execute('acme', 'ledger')).rejects.toThrow(/rotation under way \(r-1\)/);
+    expect(append).not.toHaveBeenCalled();
+    registration.rotation = { ...registration.rotation, state: 'done' };
+    expect((await useCase.execute('acme', 'ledger')).state).toBe('deprovisioning');
+  });
+
+  it('refuses while a rollout is upgrading it, and accepts once the upgrade failed', async () => {
+    const { registration, append, useCase } = setup('ready', all('done'));
+    registration.upgrade = {
+      rolloutId: 'ro-1',
+      toVersion: '1.1.0',
+      state: 'upgrading',
+      reason: null,
+    };
+    await expect(useCase.execute('acme', 'ledger')).rejects.toThrow(
+      /upgraded to 1\.1\.0 by rollout ro-1/,
+    );
+    expect(append).not.toHaveBeenCalled();
+    registration.upgrade = { ...registration.upgrade, state: 'failed', reason: 'migrations: boom' };
+    expect((await useCase.execute('acme', 'ledger')).state).toBe('deprovisioning');
+  });
+
   it.each(['deprovisioning', 'deleted'] as const)(
     'answers a repeat on a %s registration without asking again',
     async (state) => {

@@ -20,10 +20,42 @@ function stillMaking(conditions: StageCondition[]): string[] {
  * Offboards a product from a tenant: the registration shows `deprovisioning` and
  * ServiceDeprovisionRequested commits with it; every stage removes what it made, and once all have,
  * the aggregator's ServiceDeprovisioned marks it `deleted`. Refused while a stage that makes
- * resources has not reported yet: it could make them after the teardown passed. Repeating it is safe.
+ * resources has not reported yet (it could make them after the teardown passed), or while a credential
+ * rotation or a rollout's upgrade of it is under way. Repeating it is safe.
  */
 @Injectable()
 export class DeprovisionRegistrationUseCase extends LockedRegistrationCommand<ServiceRegistrationEntity> {
+  /**
+   * Why the registration cannot be offboarded now, or null when it can (or already is): a stage
+   * that makes resources has not reported yet, a credential rotation is under way (the
+   * credential-service could write a new secret version after the teardown destroyed them), or a
+   * rollout is upgrading it.
+   */
+  refusal(registration: ServiceRegistrationEntity): string | null {
+    if (registration.state === 'deprovisioning' || registration.state === 'deleted') return null;
+    const running = stillMaking(registration.conditions);
+    if (registration.state === 'provisioning' || running.length > 0) {
+      return (
+        `${registration.product} for ${registration.tenantId} is ${registration.state} and ${running.join(', ') || 'a stage'} ` +
+        'has not reported yet; offboard it once it is ready or failed'
+      );
+    }
+    if (registration.rotation?.state === 'requested') {
+      return (
+        `${registration.product} for ${registration.tenantId} has a credential rotation under way ` +
+        `(${registration.rotation.rotationId}); offboard it once the rotation is done or failed`
+      );
+    }
+    if (registration.upgrade?.state === 'upgrading') {
+      // Its stages could apply the new version's migrations, collections or queues mid-teardown.
+      return (
+        `${registration.product} for ${registration.tenantId} is being upgraded to ${registration.upgrade.toVersion} ` +
+        `by rollout ${registration.upgrade.rolloutId}; offboard it once it is upgraded or failed`
+      );
+    }
+    return null;
+  }
+
   protected async change(
     registration: ServiceRegistrationEntity,
     tx: EntityManager,
@@ -32,13 +64,8 @@ export class DeprovisionRegistrationUseCase extends LockedRegistrationCommand<Se
     if (registration.state === 'deprovisioning' || registration.state === 'deleted') {
       return registration;
     }
-    const running = stillMaking(registration.conditions);
-    if (registration.state === 'provisioning' || running.length > 0) {
-      throw new ConflictException(
-        `${registration.product} for ${registration.tenantId} is ${registration.state} and ${running.join(', ') || 'a stage'} ` +
-          'has not reported yet; offboard it once it is ready or failed',
-      );
-    }
+    const refusal = this.refusal(registration);
+    if (refusal) throw new ConflictException(refusal);
     registration.state = 'deprovisioning';
     await tx.save(registration);
     await announce(ServiceDeprovisionRequested, { resources: registration.resources });

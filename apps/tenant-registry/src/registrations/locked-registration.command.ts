@@ -33,24 +33,38 @@ export abstract class LockedRegistrationCommand<R, I = undefined> {
       if (!registration) {
         throw new NotFoundException(`${product} is not registered for tenant ${tenantId}`);
       }
-      const ref: RegistrationRef = {
-        tenantId,
-        registrationId: registration.id,
-        product,
-        isolationMode: registration.isolationMode,
-      };
-      const announce: AnnounceChange = async <P extends RegistrationRef>(
-        event: EventDefinition<string, P>,
-        fields: Omit<P, keyof RegistrationRef>,
-      ) => {
-        // Together they are P: TypeScript cannot add up an Omit of a type parameter.
-        await this.outbox.append(tx, event, { ...ref, ...fields } as P, {
-          tenantId,
-          correlationId,
-        });
-      };
-      return this.change(registration, tx, announce, input as I);
+      return this.executeIn(tx, registration, correlationId, input);
     });
+  }
+
+  /**
+   * The same request inside a caller's transaction, on a registration the caller has locked: a
+   * request about a whole tenant takes the very path of one about a single registration.
+   */
+  executeIn(
+    tx: EntityManager,
+    registration: ServiceRegistrationEntity,
+    correlationId?: string,
+    input?: I,
+  ): Promise<R> {
+    const { tenantId, product } = registration;
+    const ref: RegistrationRef = {
+      tenantId,
+      registrationId: registration.id,
+      product,
+      isolationMode: registration.isolationMode,
+    };
+    const announce: AnnounceChange = async <P extends RegistrationRef>(
+      event: EventDefinition<string, P>,
+      fields: Omit<P, keyof RegistrationRef>,
+    ) => {
+      // Together they are P: TypeScript cannot add up an Omit of a type parameter.
+      await this.outbox.append(tx, event, { ...ref, ...fields } as P, {
+        tenantId,
+        correlationId,
+      });
+    };
+    return this.change(registration, tx, announce, input as I);
   }
 
   /** Checks and changes the locked registration with `tx`, and announces the change. */

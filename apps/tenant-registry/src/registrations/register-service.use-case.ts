@@ -13,6 +13,7 @@ import { RolloutEntity } from '../rollouts/rollout.entity';
 import { ProductCatalogReader } from '../products/product-catalog.reader';
 import { TenantEntity } from '../tenants/tenant.entity';
 import { TenantNotFound } from '../tenants/tenant-not-found';
+import { isOffboarded } from '../tenants/tenant-record-status';
 import { RegisterServiceDto } from './register-service.dto';
 import { canonicalLimits } from './registration-limits';
 import { ServiceRegistrationEntity } from './service-registration.entity';
@@ -70,6 +71,11 @@ export class RegisterServiceUseCase {
         lock: { mode: 'pessimistic_write' },
       });
       if (!tenant) throw new TenantNotFound(tenantId);
+      if (isOffboarded(tenant.status)) {
+        throw new ConflictException(
+          `tenant ${tenantId} is ${tenant.status}; no product can be registered for it`,
+        );
+      }
       const existing = await tx.findOneBy(ServiceRegistrationEntity, {
         tenantId,
         product: input.product,

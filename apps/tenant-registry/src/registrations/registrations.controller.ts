@@ -165,7 +165,10 @@ export class RegistrationsController {
   })
   @ApiResponse({ status: 202, description: 'Accepted: the registration, deprovisioning.' })
   @ApiResponse({ status: 404, description: 'Not registered.' })
-  @ApiResponse({ status: 409, description: 'A stage is still provisioning it.' })
+  @ApiResponse({
+    status: 409,
+    description: 'A stage is still provisioning it, or a rotation or upgrade of it is under way.',
+  })
   deprovision(@TenantIdParam() tenantId: string, @ProductParam() product: string) {
     return this.deprovisionRegistration.execute(
       tenantId,

@@ -1,8 +1,9 @@
 import { TenantStatus, TenantStatusChanged } from '@enclave/contracts';
 import { OutboxWriter } from '@enclave/messaging';
-import { Injectable } from '@nestjs/common';
+import { ConflictException, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { TenantEntity } from './tenant.entity';
+import { isOffboarded } from './tenant-record-status';
 import { TenantNotFound } from './tenant-not-found';
 
 export interface ChangeTenantStatusResult {
@@ -13,7 +14,7 @@ export interface ChangeTenantStatusResult {
 /**
  * Suspends or resumes a tenant: the status and its TenantStatusChanged event commit together, so a
  * product that sees the event and asks again already gets the new answer. Asking for the status the
- * tenant already has changes nothing and publishes nothing.
+ * tenant already has changes nothing and publishes nothing. An offboarded tenant is refused.
  */
 @Injectable()
 export class ChangeTenantStatusUseCase {
@@ -34,6 +35,11 @@ export class ChangeTenantStatusUseCase {
         lock: { mode: 'pessimistic_write' },
       });
       if (!tenant) throw new TenantNotFound(tenantId);
+      if (isOffboarded(tenant.status)) {
+        throw new ConflictException(
+          `tenant ${tenantId} is ${tenant.status}; it can be neither suspended nor resumed`,
+        );
+      }
       if (tenant.status === status) return { changed: false, tenant };
       tenant.status = status;
       tenant.statusReason = status === 'suspended' ? reason : null;

@@ -4,6 +4,7 @@ import { ConflictException, Injectable } from '@nestjs/common';
 import { isDeepStrictEqual } from 'node:util';
 import { DataSource } from 'typeorm';
 import { CreateTenantDto } from './create-tenant.dto';
+import { isOffboarded } from './tenant-record-status';
 import { TenantEntity } from './tenant.entity';
 
 export interface CreateTenantResult {
@@ -13,7 +14,8 @@ export interface CreateTenantResult {
 
 /**
  * Creates a tenant identity (no infrastructure yet) and its TenantCreated event in one transaction.
- * Repeating the same request is safe and returns the existing tenant; a different one is a conflict.
+ * Repeating the same request is safe and returns the existing tenant; a different one is a conflict,
+ * and so is the id of an offboarded tenant.
  */
 @Injectable()
 export class CreateTenantUseCase {
@@ -34,6 +36,13 @@ export class CreateTenantUseCase {
         .execute();
       const tenant = await tx.findOneByOrFail(TenantEntity, { id: input.id });
       if (inserted.identifiers.length === 0 || inserted.raw.length === 0) {
+        // Never reused: the old tenant's record stays, and late events about its resources (named
+        // after the id) must not reach a newcomer's.
+        if (isOffboarded(tenant.status)) {
+          throw new ConflictException(
+            `tenant ${input.id} was offboarded (${tenant.status}); its id cannot be used again`,
+          );
+        }
         if (
           tenant.displayName !== input.displayName ||
           !isDeepStrictEqual(tenant.metadata, input.metadata)

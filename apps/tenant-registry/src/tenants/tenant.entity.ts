@@ -1,5 +1,5 @@
-import type { TenantStatus } from '@enclave/contracts';
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import type { TenantRecordStatus } from './tenant-record-status';
 
 @Entity({ name: 'tenant' })
 export class TenantEntity {
@@ -12,15 +12,29 @@ export class TenantEntity {
   @Column({ type: 'jsonb', default: {} })
   metadata!: Record<string, string>;
 
-  /** Suspended tenants keep their resources; products refuse to serve them. */
+  /**
+   * Suspended tenants keep their resources; products refuse to serve them. An offboarded one is
+   * `offboarding` until every registration is deleted, then `deleted` (kept, never reused).
+   */
   @Column({ type: 'text', default: 'active' })
-  status!: TenantStatus;
+  status!: TenantRecordStatus;
 
   @Column({ name: 'status_reason', type: 'text', nullable: true })
   statusReason!: string | null;
 
   @Column({ name: 'status_revision', type: 'int', default: 0 })
   statusRevision!: number;
+
+  /** The operator's reason for offboarding the tenant, if given. */
+  @Column({ name: 'offboard_reason', type: 'text', nullable: true })
+  offboardReason!: string | null;
+
+  @Column({ name: 'offboard_requested_at', type: 'timestamptz', nullable: true })
+  offboardRequestedAt!: Date | null;
+
+  /** When the last registration was released and the tenant became `deleted`. */
+  @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true })
+  deletedAt!: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

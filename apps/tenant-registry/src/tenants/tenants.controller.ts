@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
@@ -11,6 +11,8 @@ import { ChangeTenantStatusUseCase } from './change-tenant-status.use-case';
 import { CreateTenantDto } from './create-tenant.dto';
 import { CreateTenantUseCase } from './create-tenant.use-case';
 import { ListTenantsDto } from './list-tenants.dto';
+import { OffboardTenantDto } from './offboard-tenant.dto';
+import { OffboardTenantUseCase } from './offboard-tenant.use-case';
 import { TenantEntity } from './tenant.entity';
 import { TenantNotFound } from './tenant-not-found';
 
@@ -21,6 +23,7 @@ export class TenantsController {
   constructor(
     private readonly createTenant: CreateTenantUseCase,
     private readonly changeStatus: ChangeTenantStatusUseCase,
+    private readonly offboardTenant: OffboardTenantUseCase,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -29,7 +32,11 @@ export class TenantsController {
   @ApiOperation({ summary: 'Create a tenant (an identity; no infrastructure yet). Idempotent.' })
   @ApiResponse({ status: 201, description: 'Created.' })
   @ApiResponse({ status: 200, description: 'The same tenant already existed.' })
-  @ApiResponse({ status: 409, description: 'A tenant with this id exists with other attributes.' })
+  @ApiResponse({
+    status: 409,
+    description:
+      'A tenant with this id exists with other attributes, or was offboarded (ids are never reused).',
+  })
   async create(@Body() body: CreateTenantDto, @Res({ passthrough: true }) res: Response) {
     const { created, tenant } = await this.createTenant.execute(
       body,
@@ -74,6 +81,7 @@ export class TenantsController {
   })
   @ApiResponse({ status: 200, description: 'The tenant, suspended.' })
   @ApiResponse({ status: 404, description: 'Unknown tenant.' })
+  @ApiResponse({ status: 409, description: 'The tenant is offboarding or deleted.' })
   async suspend(@TenantIdParam() tenantId: string, @Body() body: SuspendTenantDto) {
     const { tenant } = await this.changeStatus.execute(
       tenantId,
@@ -89,6 +97,7 @@ export class TenantsController {
   @ApiOperation({ summary: 'Resume a suspended tenant. Idempotent.' })
   @ApiResponse({ status: 200, description: 'The tenant, active.' })
   @ApiResponse({ status: 404, description: 'Unknown tenant.' })
+  @ApiResponse({ status: 409, description: 'The tenant is offboarding or deleted.' })
   async resume(@TenantIdParam() tenantId: string) {
     const { tenant } = await this.changeStatus.execute(
       tenantId,
@@ -97,5 +106,37 @@ export class TenantsController {
       TraceContext.current().correlationId,
     );
     return tenant;
+  }
+
+  @Post(':tenantId/offboard')
+  @ApiOperation({
+    summary: 'Offboard a whole tenant: every registration, then the tenant itself. Idempotent.',
+    description:
+      'Every registration not offboarded yet is offboarded exactly as `DELETE …/services/:product` does, and the tenant shows `offboarding`; when every stage has released the last one, the tenant is `deleted` (kept, with its data) and TenantOffboarded is published once. A tenant with no registrations is `deleted` at once. Refused, changing nothing, while any registration is still provisioning, rotating credentials or being upgraded by a rollout. A deleted tenant takes no new registration, suspension or resumption, and its id is never given to a new tenant.',
+  })
+  @ApiBody({ type: OffboardTenantDto, required: false })
+  @ApiResponse({
+    status: 202,
+    description: 'Accepted: the tenant, `offboarding`, with `services` deprovisioning.',
+  })
+  @ApiResponse({ status: 200, description: 'The tenant is `deleted` (now, or already).' })
+  @ApiResponse({ status: 404, description: 'Unknown tenant.' })
+  @ApiResponse({
+    status: 409,
+    description:
+      'A registration is still provisioning, rotating credentials or being upgraded; the reasons.',
+  })
+  async offboard(
+    @TenantIdParam() tenantId: string,
+    @Body() body: OffboardTenantDto,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const { tenant, services } = await this.offboardTenant.execute(
+      tenantId,
+      body.reason ?? null,
+      TraceContext.current().correlationId,
+    );
+    res.status(tenant.status === 'deleted' ? 200 : 202);
+    return { ...tenant, services };
   }
 }

@@ -1,14 +1,17 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import type { RegistrationView } from '../api/registration.view';
 import { CliContext, withContext } from '../cli.context';
 import { integerIn, keyValue } from '../option-parsers';
 import { table } from '../output/table';
+import { tenantOffboardingLines } from '../wait/tenant-offboarding-lines';
+import { waitUntil } from '../wait/wait-until';
 
 interface TenantView {
   readonly id: string;
   readonly displayName: string;
   readonly status: string;
   readonly statusReason: string | null;
+  readonly offboardReason?: string | null;
   readonly createdAt: string;
   readonly services?: readonly RegistrationView[];
 }
@@ -18,7 +21,7 @@ const tenantPath = (id: string) => `/v1/tenants/${encodeURIComponent(id)}`;
 function describeTenant(t: TenantView): string {
   const head = table(
     ['TENANT', 'NAME', 'STATUS', 'REASON'],
-    [[t.id, t.displayName, t.status, t.statusReason]],
+    [[t.id, t.displayName, t.status, t.offboardReason ?? t.statusReason]],
   );
   if (!t.services) return head;
   const services = t.services.length
@@ -30,7 +33,7 @@ function describeTenant(t: TenantView): string {
   return `${head}\n\n${services}`;
 }
 
-/** `enclave tenants …`: create, list, show, suspend, resume. */
+/** `enclave tenants …`: create, list, show, suspend, resume, offboard. */
 export function tenantCommands(): Command {
   const tenants = new Command('tenants').description('create, list and steer tenants');
 
@@ -111,6 +114,43 @@ export function tenantCommands(): Command {
           describeTenant,
         );
       }),
+    );
+
+  tenants
+    .command('offboard')
+    .description(
+      'offboard a whole tenant: every registration, then the tenant (kept as deleted; idempotent)',
+    )
+    .argument('<tenantId>')
+    .option('--reason <text>', 'why, for the audit trail')
+    .option('--wait', 'wait until every registration is released and the tenant is deleted')
+    .addOption(
+      new Option('--timeout <seconds>', 'how long --wait waits')
+        .argParser(integerIn(1, 86_400))
+        .default(300),
+    )
+    .action(
+      withContext(
+        async (
+          ctx: CliContext,
+          id: string,
+          options: { reason?: string; wait?: boolean; timeout: number },
+        ) => {
+          let tenant = await ctx.registry.post<TenantView>(
+            `${tenantPath(id)}/offboard`,
+            options.reason ? { reason: options.reason } : {},
+          );
+          if (options.wait)
+            tenant = await waitUntil(
+              id,
+              () => ctx.registry.get<TenantView>(tenantPath(id)),
+              (t) => t.status === 'deleted',
+              (t) => ctx.output.live(tenantOffboardingLines(t)),
+              { timeoutMs: options.timeout * 1000 },
+            );
+          ctx.output.result(tenant, describeTenant);
+        },
+      ),
     );
 
   return tenants;

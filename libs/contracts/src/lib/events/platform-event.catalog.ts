@@ -26,12 +26,14 @@ import { ServiceStatusChanged } from './service-status-changed.event';
 import { StageFailed } from './stage-failed.event';
 import { StageReleased } from './stage-released.event';
 import { TenantCreated } from './tenant-created.event';
+import { TenantOffboarded } from './tenant-offboarded.event';
 import { TenantStatusChanged } from './tenant-status-changed.event';
 
 /** The typed event map of the platform: topic → event definition (versions, schema, key). */
 export const PlatformEvents = {
   TenantCreated,
   TenantStatusChanged,
+  TenantOffboarded,
   ServiceRegistered,
   CredentialsIssued,
   CredentialsRotationRequested,

@@ -2,6 +2,7 @@
 export const Topics = {
   TenantCreated: 'enclave.tenant.created',
   TenantStatusChanged: 'enclave.tenant.status-changed',
+  TenantOffboarded: 'enclave.tenant.offboarded',
   ServiceRegistered: 'enclave.service.registered',
   CredentialsIssued: 'enclave.credentials.issued',
   CredentialsRotationRequested: 'enclave.credentials.rotation-requested',
