@@ -28,6 +28,7 @@ import { RegisterServiceUseCase } from '../../apps/tenant-registry/src/registrat
 import { RegistrationsController } from '../../apps/tenant-registry/src/registrations/registrations.controller';
 import { RequestCredentialRotationUseCase } from '../../apps/tenant-registry/src/registrations/request-credential-rotation.use-case';
 import { RetryRegistrationUseCase } from '../../apps/tenant-registry/src/registrations/retry-registration.use-case';
+import { ChangeRegistrationLimitsUseCase } from '../../apps/tenant-registry/src/registrations/change-registration-limits.use-case';
 import { DeprovisionRegistrationUseCase } from '../../apps/tenant-registry/src/registrations/deprovision-registration.use-case';
 import { ChangeTenantStatusUseCase } from '../../apps/tenant-registry/src/tenants/change-tenant-status.use-case';
 import { OffboardTenantUseCase } from '../../apps/tenant-registry/src/tenants/offboard-tenant.use-case';
@@ -70,6 +71,7 @@ class ServiceNameModule {}
     { provide: RegisterServiceUseCase, useValue: unused },
     { provide: RequestCredentialRotationUseCase, useValue: unused },
     { provide: RetryRegistrationUseCase, useValue: unused },
+    { provide: ChangeRegistrationLimitsUseCase, useValue: unused },
     { provide: DeprovisionRegistrationUseCase, useValue: unused },
     { provide: ResolveTenantConnectionUseCase, useValue: unused },
     { provide: ProductCatalogReader, useValue: unused },

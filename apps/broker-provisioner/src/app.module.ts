@@ -1,8 +1,14 @@
-import { StageRuntimeModule, TenantAccessModule } from '@enclave/lifecycle';
+import {
+  RegistrationLimitsModule,
+  StageRuntimeModule,
+  TenantAccessModule,
+} from '@enclave/lifecycle';
 import { DynamicModule, Module } from '@nestjs/common';
 import { BrokerProvisionerConfig } from './config/broker-provisioner.config';
 import { CredentialsIssuedHandler } from './handlers/credentials-issued.handler';
 import { RegistrationUpgradeRequestedHandler } from './handlers/registration-upgrade-requested.handler';
+import { RegistrationLimitsChangedHandler } from './handlers/registration-limits-changed.handler';
+import { ServiceRegisteredHandler } from './handlers/service-registered.handler';
 import { ServiceDeprovisionRequestedHandler } from './handlers/service-deprovision-requested.handler';
 import { RabbitMqReadinessProbe } from './health/rabbitmq.readiness-probe';
 import { RabbitMqStageUseCase } from './provisioning/rabbitmq-stage.use-case';
@@ -28,10 +34,13 @@ export class AppModule {
           enforcer: RabbitMqTenantAccessEnforcer,
           rotationGraceSeconds: config.ROTATION_GRACE_SECONDS,
         }),
+        RegistrationLimitsModule.forService(SERVICE),
       ],
       controllers: [
         CredentialsIssuedHandler,
         ServiceDeprovisionRequestedHandler,
+        ServiceRegisteredHandler,
+        RegistrationLimitsChangedHandler,
         RegistrationUpgradeRequestedHandler,
       ],
       providers: [

@@ -1,7 +1,13 @@
-import { StageRuntimeModule, TenantAccessModule } from '@enclave/lifecycle';
+import {
+  RegistrationLimitsModule,
+  StageRuntimeModule,
+  TenantAccessModule,
+} from '@enclave/lifecycle';
 import { DynamicModule, Module } from '@nestjs/common';
 import { PostgresProvisionerConfig } from './config/postgres-provisioner.config';
 import { CredentialsIssuedHandler } from './handlers/credentials-issued.handler';
+import { RegistrationLimitsChangedHandler } from './handlers/registration-limits-changed.handler';
+import { ServiceRegisteredHandler } from './handlers/service-registered.handler';
 import { ServiceDeprovisionRequestedHandler } from './handlers/service-deprovision-requested.handler';
 import { TenantPostgresReadinessProbe } from './health/tenant-postgres.readiness-probe';
 import { PostgresStageUseCase } from './provisioning/postgres-stage.use-case';
@@ -27,8 +33,14 @@ export class AppModule {
           enforcer: PostgresTenantAccessEnforcer,
           rotationGraceSeconds: config.ROTATION_GRACE_SECONDS,
         }),
+        RegistrationLimitsModule.forService(SERVICE),
       ],
-      controllers: [CredentialsIssuedHandler, ServiceDeprovisionRequestedHandler],
+      controllers: [
+        CredentialsIssuedHandler,
+        ServiceDeprovisionRequestedHandler,
+        ServiceRegisteredHandler,
+        RegistrationLimitsChangedHandler,
+      ],
       providers: [
         PostgresStageUseCase,
         // The provisioner drives the server (its stage and its readiness probe share it).

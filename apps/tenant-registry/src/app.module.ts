@@ -45,6 +45,7 @@ import { ProductVersionEntity } from './products/product-version.entity';
 import { ProductEntity } from './products/product.entity';
 import { ProductsController } from './products/products.controller';
 import { PublishProductVersionUseCase } from './products/publish-product-version.use-case';
+import { ChangeRegistrationLimitsUseCase } from './registrations/change-registration-limits.use-case';
 import { RecordAppliedCredentialsUseCase } from './registrations/record-applied-credentials.use-case';
 import { RecordRotationOutcomeUseCase } from './registrations/record-rotation-outcome.use-case';
 import { RegisterServiceUseCase } from './registrations/register-service.use-case';
@@ -131,6 +132,7 @@ export class AppModule implements NestModule {
         ChangeTenantStatusUseCase,
         RequestCredentialRotationUseCase,
         RetryRegistrationUseCase,
+        ChangeRegistrationLimitsUseCase,
         DeprovisionRegistrationUseCase,
         OffboardTenantUseCase,
         TenantOffboardingCompletion,

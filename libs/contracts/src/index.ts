@@ -40,6 +40,8 @@ export * from './lib/events/rollout-state-changed.event';
 export * from './lib/events/registration-upgrade-requested.event';
 export * from './lib/events/stage-upgraded.event';
 export * from './lib/events/stage-upgrade-failed.event';
+export * from './lib/limits/registration-limits.schema';
+export * from './lib/events/registration-limits-changed.event';
 export * from './lib/events/dead-letter-resolution.fields';
 export * from './lib/events/dead-letter-replayed.event';
 export * from './lib/events/dead-letter-discarded.event';

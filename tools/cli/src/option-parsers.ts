@@ -10,6 +10,12 @@ export function integerIn(min: number, max: number) {
   };
 }
 
+/** A whole number, as given: whether it is in bounds is the platform's to say (exit 3). */
+export function wholeNumber(value: string): number {
+  if (!/^\d{1,15}$/.test(value)) throw new InvalidArgumentError('expected a whole number');
+  return Number(value);
+}
+
 /** `key=value`, repeatable: collected into one record. */
 export function keyValue(value: string, previous: Record<string, string> = {}) {
   const at = value.indexOf('=');

@@ -2,10 +2,13 @@ import {
   BrokerProvisioned,
   BrokerProvisionedPayload,
   ProductManifest,
+  RegistrationLimits,
   RegistrationRef,
+  SecretRef,
 } from '@enclave/contracts';
 import {
   ProductVersionStore,
+  RegistrationLimitsStore,
   ResourceLogin,
   ResourceReport,
   ResourceStage,
@@ -32,17 +35,36 @@ export class RabbitMqStageUseCase extends ResourceStage<
     private readonly rabbitmq: RabbitMqTenantProvisioner,
     catalog: ProductVersionStore,
     access: TenantAccessStore,
+    limits?: RegistrationLimitsStore,
   ) {
-    super('rabbitmq', BrokerProvisioned, secrets, catalog, access);
+    super('rabbitmq', BrokerProvisioned, secrets, catalog, access, limits);
   }
 
   protected declared(manifest: ProductManifest): RabbitMqTopology | undefined {
     return manifest.resources.rabbitmq;
   }
 
-  protected async make(login: ResourceLogin, topology: RabbitMqTopology): Promise<Report> {
-    const { vhost, user } = await this.rabbitmq.provision({ ...login, topology });
+  protected async make(
+    login: ResourceLogin,
+    topology: RabbitMqTopology,
+    _credential: SecretRef,
+    _productVersion: string,
+    limits: RegistrationLimits | null,
+  ): Promise<Report> {
+    const { vhost, user } = await this.rabbitmq.provision({
+      ...login,
+      topology,
+      limits: limits?.rabbitmq,
+    });
     return { vhost, user };
+  }
+
+  protected override async restrict(
+    { tenantId, product }: RegistrationRef,
+    topology: RabbitMqTopology,
+    limits: RegistrationLimits,
+  ): Promise<void> {
+    await this.rabbitmq.applyLimits({ tenantId, product }, topology, limits.rabbitmq);
   }
 
   protected remove({ tenantId, product }: RegistrationRef): Promise<void> {

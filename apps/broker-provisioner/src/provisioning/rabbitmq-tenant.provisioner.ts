@@ -1,4 +1,10 @@
-import { IsolationMode, ProductName, TenantId, tenantResourceNames } from '@enclave/contracts';
+import {
+  IsolationMode,
+  ProductName,
+  RegistrationLimits,
+  TenantId,
+  tenantResourceNames,
+} from '@enclave/contracts';
 import { PermanentStageError } from '@enclave/lifecycle';
 import type { ProductManifest } from '@enclave/contracts';
 import { RabbitMqApiError } from './rabbitmq-api.error';
@@ -7,6 +13,9 @@ import { rabbitPasswordMatches } from './rabbitmq-password-hash';
 
 /** The `rabbitmq` section of a product manifest: limits, exchanges, queues and bindings. */
 export type RabbitMqTopology = NonNullable<ProductManifest['resources']['rabbitmq']>;
+
+/** A registration's own vhost limits; a field left out keeps the manifest's. */
+export type RabbitMqVhostLimits = NonNullable<RegistrationLimits['rabbitmq']>;
 
 export interface RabbitMqProvisionRequest {
   readonly tenantId: TenantId;
@@ -18,6 +27,8 @@ export interface RabbitMqProvisionRequest {
   readonly topology: RabbitMqTopology;
   /** The tenant is suspended: the user gets no permissions, and its connections are closed. */
   readonly suspended?: boolean;
+  /** The registration's own limits, over the manifest's. */
+  readonly limits?: RabbitMqVhostLimits;
 }
 
 export interface RabbitMqTenantProvisionerOptions {
@@ -119,12 +130,7 @@ export class RabbitMqTenantProvisioner {
           ? this.api.deletePermissions(vhost, user).then(() => undefined)
           : this.api.putPermissions(vhost, user, OWN_VHOST_ACCESS),
       ),
-      vhostReady.then(() =>
-        this.api.putVhostLimits(vhost, {
-          'max-connections': topology.limits.maxConnections,
-          'max-queues': topology.limits.maxQueues,
-        }),
-      ),
+      vhostReady.then(() => this.api.putVhostLimits(vhost, vhostLimits(topology, request.limits))),
       vhostReady.then((created) => this.declareWithTemporaryAccess(vhost, topology, created)),
     ]);
     if (request.suspended) await this.closeConnections(vhost, user, SUSPENDED);
@@ -150,6 +156,24 @@ export class RabbitMqTenantProvisioner {
     await this.api.deletePermissions(vhost, user);
     await this.closeConnections(vhost, user, SUSPENDED);
     this.recheckLater(vhost, user, SUSPENDED, () => this.stillSuspended(vhost, user));
+  }
+
+  /**
+   * A limits change on the broker: the vhost's max-connections and max-queues, the registration's
+   * over the manifest's. Connections and queues already open stay; new ones past a limit are
+   * refused. A vhost not made yet is left alone (provisioning sets the limits kept); false then.
+   */
+  async applyLimits(
+    request: { tenantId: TenantId; product: ProductName },
+    topology: RabbitMqTopology,
+    limits: RabbitMqVhostLimits | undefined,
+  ): Promise<boolean> {
+    const { vhost } = tenantResourceNames(request.tenantId, request.product, 'SCHEMA');
+    const existing = await this.api.getVhost(vhost);
+    if (!existing) return false;
+    assertOwned(existing, ownerMarker(request.tenantId, request.product));
+    await this.api.putVhostLimits(vhost, vhostLimits(topology, limits));
+    return true;
   }
 
   /**
@@ -393,6 +417,14 @@ export class RabbitMqTenantProvisioner {
     }
     return found;
   }
+}
+
+/** The vhost's limits: the registration's own where it has them, else the manifest's. */
+function vhostLimits(topology: RabbitMqTopology, limits: RabbitMqVhostLimits | undefined) {
+  return {
+    'max-connections': limits?.maxConnections ?? topology.limits.maxConnections,
+    'max-queues': limits?.maxQueues ?? topology.limits.maxQueues,
+  };
 }
 
 /** Written into the vhost's description on creation; names are derived, so only the marker proves ownership. */

@@ -2,11 +2,13 @@ import {
   PostgresProvisioned,
   PostgresProvisionedPayload,
   ProductManifest,
+  RegistrationLimits,
   RegistrationRef,
   SecretRef,
 } from '@enclave/contracts';
 import {
   ProductVersionStore,
+  RegistrationLimitsStore,
   ResourceLogin,
   ResourceReport,
   ResourceStage,
@@ -32,8 +34,9 @@ export class PostgresStageUseCase extends ResourceStage<PostgresProvisionedPaylo
     private readonly postgres: PostgresTenantProvisioner,
     catalog: ProductVersionStore,
     access: TenantAccessStore,
+    limits?: RegistrationLimitsStore,
   ) {
-    super('postgres', PostgresProvisioned, secrets, catalog, access);
+    super('postgres', PostgresProvisioned, secrets, catalog, access, limits);
   }
 
   protected declared(manifest: ProductManifest): Declared | undefined {
@@ -45,10 +48,25 @@ export class PostgresStageUseCase extends ResourceStage<PostgresProvisionedPaylo
     _declared: Declared,
     credentials: SecretRef,
     productVersion: string,
+    limits: RegistrationLimits | null,
   ): Promise<Report> {
-    const { database, schema, role } = await this.postgres.provision(login);
+    const { database, schema, role } = await this.postgres.provision({
+      ...login,
+      limits: limits?.postgres,
+    });
     // The migration-runner applies this version's migrations.
     return { database, schema, role, credentials, productVersion };
+  }
+
+  protected override async restrict(
+    { tenantId, product, isolationMode }: RegistrationRef,
+    _declared: Declared,
+    limits: RegistrationLimits,
+  ): Promise<void> {
+    await this.postgres.applyLimits(
+      { tenantId, product, mode: isolationMode },
+      limits.postgres ?? {},
+    );
   }
 
   protected remove({ tenantId, product, isolationMode }: RegistrationRef): Promise<void> {

@@ -1,5 +1,6 @@
 import {
   IsolationMode,
+  RegistrationLimits,
   TenantResourceNames,
   isolationModeSchema,
   productNameSchema,
@@ -23,7 +24,12 @@ export interface PostgresTenantCredentials extends PostgresTenantTarget {
   readonly password: string;
   /** The tenant is suspended: the role is made (or kept) NOLOGIN and its sessions end. */
   readonly suspended?: boolean;
+  /** The registration's own limits; a field left out (or none) keeps the default. */
+  readonly limits?: PostgresRoleLimits;
 }
+
+/** A tenant role's limits: connection limit and statement timeout (default: the provisioner's, none). */
+export type PostgresRoleLimits = NonNullable<RegistrationLimits['postgres']>;
 
 export interface ProvisionedPostgres {
   readonly database: string;
@@ -76,11 +82,13 @@ export class PostgresTenantProvisioner {
       );
     }
 
+    const limit = this.connectionLimit(request.limits);
     return this.sessions.withTenantLock(`${target.tenantId}/${target.product}`, async (admin) => {
       const self = await this.admin(admin);
       await this.assertNoForeignObjects(admin, self, target.mode, names);
       const login = !request.suspended;
-      await this.ensureRole(admin, self, names.pgRole, markerOf(target), verifier, login);
+      await this.ensureRole(admin, self, names.pgRole, markerOf(target), verifier, login, limit);
+      await setStatementTimeout(admin, names.pgRole, request.limits?.statementTimeoutMs);
       if (!login) await terminateSessions(admin, names.pgRole);
       if (target.mode === 'DATABASE') await this.ensureTenantDatabase(admin, names);
       else await this.ensureTenantSchema(admin, self, names);
@@ -143,6 +151,25 @@ export class PostgresTenantProvisioner {
   }
 
   /**
+   * A limits change on the server: the role's CONNECTION LIMIT and statement_timeout (fields left out:
+   * the defaults). New sessions get them; open ones keep running. A role not made yet is left alone
+   * (provisioning makes it with the limits kept); false then. Idempotent.
+   */
+  async applyLimits(request: PostgresTenantTarget, limits: PostgresRoleLimits): Promise<boolean> {
+    const { target, names } = this.resolve(request);
+    const role = names.pgRole;
+    const limit = this.connectionLimit(limits);
+    return this.sessions.withTenantLock(`${target.tenantId}/${target.product}`, async (admin) => {
+      const existing = await pgCatalog.role(admin, role);
+      if (!existing) return false;
+      assertOurRole(role, existing, markerOf(target));
+      await admin.query(`ALTER ROLE ${ident(role)} WITH CONNECTION LIMIT ${limit}`);
+      await setStatementTimeout(admin, role, limits.statementTimeoutMs);
+      return true;
+    });
+  }
+
+  /**
    * Rotation grace over: ends the role's sessions that started before `cutoff`, the ones that may
    * have logged in with the rotated-out password. Later sessions stay.
    */
@@ -166,6 +193,14 @@ export class PostgresTenantProvisioner {
    */
   async onApplicationShutdown(): Promise<void> {
     await this.close();
+  }
+
+  private connectionLimit(limits: PostgresRoleLimits | undefined): number {
+    const limit = limits?.connectionLimit ?? this.options.roleConnectionLimit ?? 50;
+    // Interpolated into SQL below: only a whole number goes in.
+    if (!Number.isSafeInteger(limit) || limit < -1)
+      throw new PermanentStageError(`invalid connection limit ${JSON.stringify(limit)}`);
+    return limit;
   }
 
   private resolve(request: PostgresTenantTarget): {
@@ -218,9 +253,10 @@ export class PostgresTenantProvisioner {
     marker: string,
     verifier: string,
     login: boolean,
+    connectionLimit: number,
     raced = false,
   ): Promise<void> {
-    const attributes = `${login ? 'LOGIN' : 'NOLOGIN'} NOCREATEDB NOCREATEROLE NOINHERIT CONNECTION LIMIT ${this.options.roleConnectionLimit ?? 50}`;
+    const attributes = `${login ? 'LOGIN' : 'NOLOGIN'} NOCREATEDB NOCREATEROLE NOINHERIT CONNECTION LIMIT ${connectionLimit}`;
     const existing = await pgCatalog.role(admin, role);
     if (existing) {
       assertOurRole(role, existing, marker);
@@ -242,7 +278,7 @@ export class PostgresTenantProvisioner {
         await admin.query('ROLLBACK').catch(() => undefined);
         if (raced || !isDuplicate(error)) throw error;
         // Created meanwhile outside our lock (a colliding name of another tenant): check it again.
-        return this.ensureRole(admin, self, role, marker, verifier, login, true);
+        return this.ensureRole(admin, self, role, marker, verifier, login, connectionLimit, true);
       }
     }
     // A non-superuser admin (CREATEROLE) must be a member to give the role databases and schemas.
@@ -366,6 +402,24 @@ async function terminateSessions(admin: ClientBase, role: string, before?: Date)
     [role, before ?? null],
   );
   return rows.filter((r) => r.ended).length;
+}
+
+/**
+ * The role's statement_timeout, in every database it connects to (set on the role, so it holds in
+ * either isolation mode); none: RESET, the server's default. A session can still SET its own.
+ */
+async function setStatementTimeout(
+  admin: ClientBase,
+  role: string,
+  timeoutMs: number | undefined,
+): Promise<void> {
+  if (timeoutMs === undefined) {
+    await admin.query(`ALTER ROLE ${ident(role)} RESET statement_timeout`);
+    return;
+  }
+  if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 1)
+    throw new PermanentStageError(`invalid statement timeout ${JSON.stringify(timeoutMs)}`);
+  await admin.query(`ALTER ROLE ${ident(role)} SET statement_timeout = ${timeoutMs}`);
 }
 
 function markerOf(target: PostgresTenantTarget): string {

@@ -7,6 +7,7 @@ import { Rollouts1764900000000 } from './1764900000000-rollouts.migration';
 import { ProductTokenGeneration1765000000000 } from './1765000000000-product-token-generation.migration';
 import { DeadLetters1765100000000 } from './1765100000000-dead-letters.migration';
 import { ProductApiTokens1765200000000 } from './1765200000000-product-api-tokens.migration';
+import { RegistrationLimits1765250000000 } from './1765250000000-registration-limits.migration';
 import { TenantOffboarding1765300000000 } from './1765300000000-tenant-offboarding.migration';
 
 /** The app's schema migrations, in order: the app and its integration tests run the same list. */
@@ -20,5 +21,6 @@ export const tenantRegistryMigrations = [
   ProductTokenGeneration1765000000000,
   DeadLetters1765100000000,
   ProductApiTokens1765200000000,
+  RegistrationLimits1765250000000,
   TenantOffboarding1765300000000,
 ];

@@ -17,13 +17,14 @@ export type AnnounceChange = <P extends RegistrationRef>(
  * A subclass says only what the request changes, or why it is refused (409).
  */
 @Injectable()
-export abstract class LockedRegistrationCommand<R> {
+export abstract class LockedRegistrationCommand<R, I = undefined> {
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxWriter,
   ) {}
 
-  execute(tenantId: string, product: string, correlationId?: string): Promise<R> {
+  /** `input`: what the request asks for, when it asks for more than the command itself. */
+  execute(tenantId: string, product: string, correlationId?: string, input?: I): Promise<R> {
     return this.dataSource.transaction(async (tx) => {
       const registration = await tx.findOne(ServiceRegistrationEntity, {
         where: { tenantId, product },
@@ -32,7 +33,7 @@ export abstract class LockedRegistrationCommand<R> {
       if (!registration) {
         throw new NotFoundException(`${product} is not registered for tenant ${tenantId}`);
       }
-      return this.executeIn(tx, registration, correlationId);
+      return this.executeIn(tx, registration, correlationId, input);
     });
   }
 
@@ -44,6 +45,7 @@ export abstract class LockedRegistrationCommand<R> {
     tx: EntityManager,
     registration: ServiceRegistrationEntity,
     correlationId?: string,
+    input?: I,
   ): Promise<R> {
     const { tenantId, product } = registration;
     const ref: RegistrationRef = {
@@ -62,7 +64,7 @@ export abstract class LockedRegistrationCommand<R> {
         correlationId,
       });
     };
-    return this.change(registration, tx, announce);
+    return this.change(registration, tx, announce, input as I);
   }
 
   /** Checks and changes the locked registration with `tx`, and announces the change. */
@@ -70,5 +72,6 @@ export abstract class LockedRegistrationCommand<R> {
     registration: ServiceRegistrationEntity,
     tx: EntityManager,
     announce: AnnounceChange,
+    input: I,
   ): Promise<R>;
 }

@@ -1,4 +1,8 @@
-import { isolationModeSchema, productNameSchema } from '@enclave/contracts';
+import {
+  isolationModeSchema,
+  productNameSchema,
+  registrationLimitsSchema,
+} from '@enclave/contracts';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 
@@ -8,6 +12,11 @@ export const registerServiceSchema = z
     isolationMode: isolationModeSchema
       .optional()
       .describe("Defaults to the product's own default."),
+    limits: registrationLimitsSchema
+      .optional()
+      .describe(
+        "The registration's own resource limits; each one left out keeps its default. Ignored when already registered (change them with PUT …/limits).",
+      ),
   })
   .strict();
 

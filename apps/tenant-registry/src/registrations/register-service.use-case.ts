@@ -15,6 +15,7 @@ import { TenantEntity } from '../tenants/tenant.entity';
 import { TenantNotFound } from '../tenants/tenant-not-found';
 import { isOffboarded } from '../tenants/tenant-record-status';
 import { RegisterServiceDto } from './register-service.dto';
+import { canonicalLimits } from './registration-limits';
 import { ServiceRegistrationEntity } from './service-registration.entity';
 
 export interface RegisterServiceResult {
@@ -111,6 +112,8 @@ export class RegisterServiceUseCase {
         state: 'provisioning',
         conditions,
         statusRevision: 0,
+        limits: canonicalLimits(input.limits),
+        limitsRevision: 0,
       });
       await tx.save(registration);
       await this.outbox.append(
@@ -123,6 +126,7 @@ export class RegisterServiceUseCase {
           productVersion: manifest.version,
           isolationMode,
           resources,
+          ...(registration.limits ? { limits: registration.limits } : {}),
         },
         { tenantId, correlationId },
       );

@@ -6,6 +6,7 @@ import {
   HttpCode,
   NotFoundException,
   Post,
+  Put,
   Res,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
@@ -17,6 +18,8 @@ import { ProductParam, TenantIdParam } from '../http/path-params.decorator';
 import { ProductCatalogReader } from '../products/product-catalog.reader';
 import { TenantEntity } from '../tenants/tenant.entity';
 import { TenantNotFound } from '../tenants/tenant-not-found';
+import { ChangeRegistrationLimitsDto } from './change-registration-limits.dto';
+import { ChangeRegistrationLimitsUseCase } from './change-registration-limits.use-case';
 import { RegisterServiceDto } from './register-service.dto';
 import { RegisterServiceUseCase } from './register-service.use-case';
 import { DeprovisionRegistrationUseCase } from './deprovision-registration.use-case';
@@ -33,6 +36,7 @@ export class RegistrationsController {
     private readonly requestRotation: RequestCredentialRotationUseCase,
     private readonly retryRegistration: RetryRegistrationUseCase,
     private readonly deprovisionRegistration: DeprovisionRegistrationUseCase,
+    private readonly changeLimits: ChangeRegistrationLimitsUseCase,
     private readonly catalog: ProductCatalogReader,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
@@ -111,6 +115,32 @@ export class RegistrationsController {
   @ApiResponse({ status: 409, description: 'The registration is not ready.' })
   rotate(@TenantIdParam() tenantId: string, @ProductParam() product: string) {
     return this.requestRotation.execute(tenantId, product, TraceContext.current().correlationId);
+  }
+
+  @Put(':product/limits')
+  @ApiOperation({
+    summary: "Change a ready registration's resource limits.",
+    description:
+      "The body is the limits in force from now on, whole: a field left out is back to its default (`{}`: every default). The PostgreSQL provisioner sets the tenant role's CONNECTION LIMIT and statement_timeout, the broker provisioner the vhost's max-connections and max-queues; new connections, statements and queues get them, open ones stay. The registration shows `limits` and `limitsRevision` at once; the servers follow within moments (RegistrationLimitsChanged).",
+  })
+  @ApiResponse({ status: 202, description: 'Accepted: the registration with its new limits.' })
+  @ApiResponse({ status: 200, description: 'It already had these limits: nothing changed.' })
+  @ApiResponse({ status: 404, description: 'Not registered.' })
+  @ApiResponse({ status: 409, description: 'The registration is not ready.' })
+  async putLimits(
+    @TenantIdParam() tenantId: string,
+    @ProductParam() product: string,
+    @Body() body: ChangeRegistrationLimitsDto,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const { changed, registration } = await this.changeLimits.execute(
+      tenantId,
+      product,
+      TraceContext.current().correlationId,
+      body,
+    );
+    res.status(changed ? 202 : 200);
+    return (await this.withSchemaVersions([registration]))[0];
   }
 
   @Post(':product/retry')

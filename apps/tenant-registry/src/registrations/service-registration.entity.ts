@@ -1,6 +1,7 @@
 import type {
   CredentialsIssuedPayload,
   IsolationMode,
+  RegistrationLimits,
   ResourceKind,
   StageCondition,
 } from '@enclave/contracts';
@@ -51,6 +52,14 @@ export class ServiceRegistrationEntity {
   /** A rollout bringing it to a newer version: under way, or failed (it is behind, and why). */
   @Column({ type: 'jsonb', nullable: true })
   upgrade!: RegistrationUpgrade | null;
+
+  /** The registration's own resource limits; null: the defaults (see RegistrationLimits). */
+  @Column({ type: 'jsonb', nullable: true })
+  limits!: RegistrationLimits | null;
+
+  /** 0 as registered, one more for each change: stages apply a change only over an older one. */
+  @Column({ name: 'limits_revision', type: 'int', default: 0 })
+  limitsRevision!: number;
 
   /** How many times an operator asked to provision it again after it failed. */
   @Column({ type: 'int', default: 0 })

@@ -3,6 +3,7 @@ import {
   EventDefinition,
   IsolationMode,
   ProductManifest,
+  RegistrationLimits,
   RegistrationRef,
   RegistrationUpgradeRequestedPayload,
   ResourceKind,
@@ -16,6 +17,7 @@ import { PermanentStageError } from './permanent.error';
 import { ProductVersionStore } from './product-catalog/product-version.store';
 import { readTenantCredential } from './read-tenant-credential';
 import { checkIssuedCredential } from './registry-orders/issued-credential.check';
+import { RegistrationLimitsStore } from './registration-limits/registration-limits.store';
 import { releaseStage } from './release-stage';
 import { runStage } from './run-stage';
 import { runUpgrade } from './run-upgrade';
@@ -30,6 +32,17 @@ type Answered = RegistrationRef & { readonly rotationId: string | null };
 
 /** What a resource stage itself reports in its announcement: the fields of its own. */
 export type ResourceReport<P> = Omit<P, keyof Answered>;
+
+/**
+ * A registration's limits from a given revision on: ServiceRegistered (0) or a
+ * RegistrationLimitsChanged; `productVersion` names the manifest that gives the defaults.
+ */
+export interface LimitsChange extends RegistrationRef {
+  readonly revision: number;
+  readonly limits: RegistrationLimits;
+  readonly productVersion: string | null;
+  readonly resources: readonly ResourceKind[];
+}
 
 /** Whose resource to make, and the login it is made for (the password straight from the vault). */
 export interface ResourceLogin {
@@ -65,6 +78,8 @@ export abstract class ResourceStage<P extends Answered, D> {
     private readonly secrets: SecretStore,
     private readonly catalog: ProductVersionStore,
     private readonly access: TenantAccessStore,
+    /** Set: the stage applies registrations' own limits (`make` is given them, `restrict` changes them). */
+    private readonly limits?: RegistrationLimitsStore,
   ) {}
 
   /**
@@ -148,7 +163,23 @@ export abstract class ResourceStage<P extends Answered, D> {
       ...credential,
       suspended: status === 'suspended',
     };
-    return { report: await this.make(login, declared, ref, manifest.version) };
+    // Held like the status: a limits change waits for this resource, then applies to it.
+    const limits = this.limits ? await this.limits.hold(ctx.tx, registration) : null;
+    return { report: await this.make(login, declared, ref, manifest.version, limits) };
+  }
+
+  /**
+   * ServiceRegistered with limits, or RegistrationLimitsChanged: keeps them when newer than those
+   * kept, and applies them to the resource if it is made already (else `make` will, with them). A
+   * repeated or older change is kept from nothing and applies nothing.
+   */
+  async changeLimits(ctx: EventContext, change: LimitsChange): Promise<void> {
+    if (!this.limits || !change.resources.includes(this.resource)) return;
+    if (!(await this.limits.record(ctx.tx, change, change.revision, change.limits))) return;
+    const manifest = await this.catalog.manifest(change.product, change.productVersion);
+    const declared = this.declared(manifest);
+    if (declared === undefined) return;
+    await this.restrict(change, declared, change.limits);
   }
 
   /** ServiceDeprovisionRequested: remove what `make` made, then say so (releaseStage). */
@@ -156,6 +187,7 @@ export abstract class ResourceStage<P extends Answered, D> {
     await releaseStage(ctx, this.resource, request, this.secrets, async () => {
       await this.remove(request);
       await this.access.forget(ctx.tx, request);
+      await this.limits?.forget(ctx.tx, request);
     });
   }
 
@@ -164,14 +196,28 @@ export abstract class ResourceStage<P extends Answered, D> {
 
   /**
    * Makes (or converges) the resource for `login`; `credential` is where it was read from, and
-   * `productVersion` the version whose manifest `declared` comes from.
+   * `productVersion` the version whose manifest `declared` comes from; `limits` the registration's
+   * own (null: the defaults).
    */
   protected abstract make(
     login: ResourceLogin,
     declared: D,
     credential: SecretRef,
     productVersion: string,
+    limits: RegistrationLimits | null,
   ): Promise<ResourceReport<P>>;
+
+  /**
+   * Applies `limits` (fields left out: the defaults) to the registration's resource when it exists;
+   * idempotent. Stages without limits of their own have nothing to do.
+   */
+  protected restrict(
+    _registration: RegistrationRef,
+    _declared: D,
+    _limits: RegistrationLimits,
+  ): Promise<void> {
+    return Promise.resolve();
+  }
 
   /** Removes what `make` made, leaving alone what someone else owns; a repeat finds nothing. */
   protected abstract remove(registration: RegistrationRef): Promise<void>;

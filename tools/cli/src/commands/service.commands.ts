@@ -1,9 +1,9 @@
 import { Command, Option } from 'commander';
-import type { RegistrationView } from '../api/registration.view';
+import type { LimitsView, RegistrationView } from '../api/registration.view';
 import { CliContext, withContext } from '../cli.context';
 import { CliError } from '../cli.error';
 import { ExitCode } from '../exit-code';
-import { integerIn } from '../option-parsers';
+import { integerIn, wholeNumber } from '../option-parsers';
 import { table } from '../output/table';
 import { stageLines } from '../wait/stage-lines';
 import { waitUntil } from '../wait/wait-until';
@@ -29,7 +29,59 @@ function describeRegistration(r: RegistrationView): string {
   const rotation = r.rotation
     ? `\nrotation ${r.rotation.rotationId}: ${r.rotation.state}${r.rotation.reason ? ` (${r.rotation.reason})` : ''}`
     : '';
-  return `${head}\n\n${stages}${rotation}`;
+  const limits = r.limits
+    ? `\nlimits (revision ${r.limitsRevision}): ${describeLimits(r.limits)}`
+    : '';
+  return `${head}\n\n${stages}${rotation}${limits}`;
+}
+
+function describeLimits(limits: LimitsView): string {
+  const parts = [
+    limits.postgres?.connectionLimit !== undefined &&
+      `postgres connections ${limits.postgres.connectionLimit}`,
+    limits.postgres?.statementTimeoutMs !== undefined &&
+      `statement timeout ${limits.postgres.statementTimeoutMs} ms`,
+    limits.rabbitmq?.maxConnections !== undefined &&
+      `rabbitmq connections ${limits.rabbitmq.maxConnections}`,
+    limits.rabbitmq?.maxQueues !== undefined && `rabbitmq queues ${limits.rabbitmq.maxQueues}`,
+  ].filter(Boolean);
+  return parts.join(', ') || 'defaults';
+}
+
+interface LimitFlags {
+  readonly pgConnectionLimit?: number;
+  readonly pgStatementTimeoutMs?: number;
+  readonly rabbitmqMaxConnections?: number;
+  readonly rabbitmqMaxQueues?: number;
+}
+
+/** The limit options; their bounds are the admin API's (it refuses a value out of them, exit 3). */
+const limitOptions = (command: Command) =>
+  command
+    .option('--pg-connection-limit <n>', "the PostgreSQL role's connection limit", wholeNumber)
+    .option('--pg-statement-timeout-ms <n>', "the PostgreSQL role's statement timeout", wholeNumber)
+    .option('--rabbitmq-max-connections <n>', "the vhost's max-connections", wholeNumber)
+    .option('--rabbitmq-max-queues <n>', "the vhost's max-queues", wholeNumber);
+
+/** The limits the flags name; undefined when they name none. */
+function limitsOf(flags: LimitFlags): LimitsView | undefined {
+  const postgres = {
+    ...(flags.pgConnectionLimit !== undefined && { connectionLimit: flags.pgConnectionLimit }),
+    ...(flags.pgStatementTimeoutMs !== undefined && {
+      statementTimeoutMs: flags.pgStatementTimeoutMs,
+    }),
+  };
+  const rabbitmq = {
+    ...(flags.rabbitmqMaxConnections !== undefined && {
+      maxConnections: flags.rabbitmqMaxConnections,
+    }),
+    ...(flags.rabbitmqMaxQueues !== undefined && { maxQueues: flags.rabbitmqMaxQueues }),
+  };
+  const limits = {
+    ...(Object.keys(postgres).length > 0 && { postgres }),
+    ...(Object.keys(rabbitmq).length > 0 && { rabbitmq }),
+  };
+  return Object.keys(limits).length > 0 ? limits : undefined;
 }
 
 const waitOptions = (command: Command, what: string) =>
@@ -78,17 +130,19 @@ async function follow(
 const provisioned = (r: RegistrationView) =>
   r.state === 'ready' ? 'ok' : r.state === 'failed' ? 'failed' : null;
 
-/** `enclave services …`: register, status, rotate, retry, offboard, each with `--wait`. */
+/** `enclave services …`: register, status, rotate, limits, retry, offboard (most with `--wait`). */
 export function serviceCommands(): Command {
   const services = new Command('services').description("a tenant's products (registrations)");
 
   waitOptions(
-    services
-      .command('register')
-      .description('register a product for a tenant; provisioning starts at once (idempotent)')
-      .argument('<tenantId>')
-      .argument('<product>')
-      .addOption(new Option('--mode <mode>', 'isolation mode').choices(['DATABASE', 'SCHEMA'])),
+    limitOptions(
+      services
+        .command('register')
+        .description('register a product for a tenant; provisioning starts at once (idempotent)')
+        .argument('<tenantId>')
+        .argument('<product>')
+        .addOption(new Option('--mode <mode>', 'isolation mode').choices(['DATABASE', 'SCHEMA'])),
+    ),
     'it is ready (exit 0) or failed (exit 7)',
   ).action(
     withContext(
@@ -96,11 +150,13 @@ export function serviceCommands(): Command {
         ctx: CliContext,
         tenantId: string,
         product: string,
-        options: WaitFlags & { mode?: string },
+        options: WaitFlags & LimitFlags & { mode?: string },
       ) => {
+        const limits = limitsOf(options);
         let registration = await ctx.registry.post<RegistrationView>(servicesPath(tenantId), {
           product,
           ...(options.mode ? { isolationMode: options.mode } : {}),
+          ...(limits ? { limits } : {}),
         });
         if (options.wait)
           registration = await follow(ctx, tenantId, product, options.timeout, provisioned);
@@ -171,6 +227,38 @@ export function serviceCommands(): Command {
       );
       ctx.output.result(final, describeRegistration);
     }),
+  );
+
+  limitOptions(
+    services
+      .command('limits')
+      .description(
+        "set a ready registration's resource limits, whole: a limit not given is back to its default",
+      )
+      .argument('<tenantId>')
+      .argument('<product>')
+      .option('--defaults', 'every limit back to its default'),
+  ).action(
+    withContext(
+      async (
+        ctx: CliContext,
+        tenantId: string,
+        product: string,
+        options: LimitFlags & { defaults?: boolean },
+      ) => {
+        const limits = limitsOf(options);
+        // No flag at all would reset every limit: that takes saying so.
+        if (!limits && !options.defaults)
+          throw new CliError(ExitCode.Usage, 'name at least one limit, or --defaults');
+        if (limits && options.defaults)
+          throw new CliError(ExitCode.Usage, '--defaults takes no limit with it');
+        const registration = await ctx.registry.put<RegistrationView>(
+          `${servicePath(tenantId, product)}/limits`,
+          limits ?? {},
+        );
+        ctx.output.result(registration, describeRegistration);
+      },
+    ),
   );
 
   waitOptions(

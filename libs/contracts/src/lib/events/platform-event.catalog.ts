@@ -10,6 +10,7 @@ import { MigrationsApplied } from './migrations-applied.event';
 import { MongoProvisioned } from './mongo-provisioned.event';
 import { PostgresProvisioned } from './postgres-provisioned.event';
 import { ProductVersionPublished } from './product-version-published.event';
+import { RegistrationLimitsChanged } from './registration-limits-changed.event';
 import { RegistrationUpgradeRequested } from './registration-upgrade-requested.event';
 import { RolloutStateChanged } from './rollout-state-changed.event';
 import { StageUpgradeFailed } from './stage-upgrade-failed.event';
@@ -56,6 +57,7 @@ export const PlatformEvents = {
   RegistrationUpgradeRequested,
   StageUpgraded,
   StageUpgradeFailed,
+  RegistrationLimitsChanged,
   DeadLetterReplayed,
   DeadLetterDiscarded,
 } as const;

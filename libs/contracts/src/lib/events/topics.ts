@@ -26,6 +26,7 @@ export const Topics = {
   RegistrationUpgradeRequested: 'enclave.registration.upgrade-requested',
   StageUpgraded: 'enclave.stage.upgraded',
   StageUpgradeFailed: 'enclave.stage.upgrade-failed',
+  RegistrationLimitsChanged: 'enclave.registration.limits-changed',
   DeadLetterReplayed: 'enclave.dead-letter.replayed',
   DeadLetterDiscarded: 'enclave.dead-letter.discarded',
 } as const;

@@ -1,0 +1,19 @@
+import { EventOf, RegistrationLimitsChanged } from '@enclave/contracts';
+import { EventContext, HandlesEvent } from '@enclave/messaging';
+import { Controller } from '@nestjs/common';
+import { Ctx, Payload } from '@nestjs/microservices';
+import { RabbitMqStageUseCase } from '../provisioning/rabbitmq-stage.use-case';
+
+/** An operator changed a registration's limits: applied on the server unless a newer change was. */
+@Controller()
+export class RegistrationLimitsChangedHandler {
+  constructor(private readonly rabbitmq: RabbitMqStageUseCase) {}
+
+  @HandlesEvent(RegistrationLimitsChanged)
+  async handle(
+    @Payload() event: EventOf<typeof RegistrationLimitsChanged>,
+    @Ctx() ctx: EventContext,
+  ): Promise<void> {
+    await this.rabbitmq.changeLimits(ctx, event.payload);
+  }
+}
