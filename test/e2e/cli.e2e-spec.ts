@@ -360,7 +360,7 @@ describe('enclave CLI', () => {
     ]);
     expect(discarded).toMatchObject({
       status: 'discarded',
-      resolution: { by: { kind: 'operator', name: 'operator' }, reason: 'malformed test event' },
+      resolution: { by: { kind: 'operator', name: 'bootstrap' }, reason: 'malformed test event' },
     });
     expect((await json(['dead-letters', 'list', '--tenant', tenant])).items).toEqual([]);
     const decided = await json([

@@ -61,6 +61,15 @@ import { DeadLetterEntity } from './dead-letters/dead-letter.entity';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { ResolveDeadLetterUseCase } from './dead-letters/resolve-dead-letter.use-case';
 
+import { IssueOperatorTokenUseCase } from './operators/issue-operator-token.use-case';
+import { OperatorTokenEntity } from './operators/operator-token.entity';
+import { OperatorTokenStore } from './operators/operator-token.store';
+import { OperatorTokensController } from './operators/operator-tokens.controller';
+import { RevokeOperatorTokenUseCase } from './operators/revoke-operator-token.use-case';
+
+import { TenantHistoryCollector } from './history/tenant-history.collector';
+import { TenantHistoryController } from './history/tenant-history.controller';
+
 export const SERVICE = 'tenant-registry';
 
 @Module({})
@@ -74,7 +83,7 @@ export class AppModule implements NestModule {
           config,
           migrations: tenantRegistryMigrations,
         }),
-        OperatorAuthModule.forRoot(config.ADMIN_API_TOKEN),
+        OperatorAuthModule.forRoot(config.ADMIN_API_TOKEN, { namedTokens: OperatorTokenStore }),
         TypeOrmModule.forFeature([
           TenantEntity,
           ServiceRegistrationEntity,
@@ -83,6 +92,7 @@ export class AppModule implements NestModule {
           RolloutEntity,
           RolloutTenantEntity,
           DeadLetterEntity,
+          OperatorTokenEntity,
         ]),
         SecretStoreModule.forRoot(config),
         MessagingModule.forRoot(messagingOptionsFrom(SERVICE, config, platformEventCatalog)),
@@ -99,6 +109,8 @@ export class AppModule implements NestModule {
         RolloutsController,
         ProductFleetController,
         DeadLettersController,
+        OperatorTokensController,
+        TenantHistoryController,
         StageUpgradedHandler,
         StageUpgradeFailedHandler,
         TenantConnectionController,
@@ -130,6 +142,9 @@ export class AppModule implements NestModule {
         ResolveTenantConnectionUseCase,
         ResolveDeadLetterUseCase,
         DeadLetterCollector,
+        TenantHistoryCollector,
+        IssueOperatorTokenUseCase,
+        RevokeOperatorTokenUseCase,
         ProductTokenGuard,
         {
           provide: ProductTokenIssuer,

@@ -6,6 +6,7 @@ import { ProductCatalog1764800000000 } from './1764800000000-product-catalog.mig
 import { Rollouts1764900000000 } from './1764900000000-rollouts.migration';
 import { ProductTokenGeneration1765000000000 } from './1765000000000-product-token-generation.migration';
 import { DeadLetters1765100000000 } from './1765100000000-dead-letters.migration';
+import { OperatorTokensAndHistory1765200000000 } from './1765200000000-operator-tokens-and-history.migration';
 
 /** The app's schema migrations, in order: the app and its integration tests run the same list. */
 export const tenantRegistryMigrations = [
@@ -17,4 +18,5 @@ export const tenantRegistryMigrations = [
   Rollouts1764900000000,
   ProductTokenGeneration1765000000000,
   DeadLetters1765100000000,
+  OperatorTokensAndHistory1765200000000,
 ];
