@@ -335,7 +335,7 @@ describe('enclave CLI', () => {
     const replayed = await enclave(['dead-letters', 'replay', letter.id, '--reason', 'cli e2e']);
     expect({ code: replayed.code, stdout: replayed.stdout }).toEqual({
       code: 0,
-      stdout: expect.stringMatching(/replayed at .* by operator: cli e2e/),
+      stdout: expect.stringMatching(/replayed at .* by bootstrap: cli e2e/),
     });
     expect((await enclave(['dead-letters', 'replay', letter.id, '--reason', 'again'])).code).toBe(
       5,
