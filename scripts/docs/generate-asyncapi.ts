@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { zodToJsonSchema } from 'zod-to-json-schema';
+import { HISTORY_EVENTS } from '../../apps/tenant-registry/src/history/tenant-history.entry';
 import { writeJsonDocument } from './write-json-document';
 
 type Json = Record<string, unknown>;
@@ -57,6 +58,10 @@ export const DEAD_LETTER_HEADERS: Readonly<Record<string, string>> = {
 
 /** The header a replayed dead letter carries (libs/messaging, REPLAY_FOR_GROUP_HEADER). */
 const REPLAY_FOR_GROUP = 'x-replay-for-group';
+
+/** The registry's consumer group that records tenants' histories (TenantHistoryCollector). */
+const HISTORY_COLLECTOR_GROUP = '<KAFKA_TOPIC_PREFIX>enclave.tenant-registry.history';
+const HISTORY_TYPES = new Set<string>(HISTORY_EVENTS.map((e) => e.type));
 
 /** The registry's consumer group that reads every dead-letter topic (DeadLetterCollector). */
 const DEAD_LETTER_COLLECTOR_GROUP = '<KAFKA_TOPIC_PREFIX>enclave.tenant-registry.dead-letters';
@@ -304,6 +309,26 @@ export function buildAsyncApi(apps: readonly AppTopics[] = readAppTopics()): Jso
         },
       },
     };
+
+    if (HISTORY_TYPES.has(id)) {
+      operations[`tenant-registry.history.${id}`] = {
+        action: 'receive',
+        channel: { $ref: `#/channels/${id}` },
+        messages: [{ $ref: `#/channels/${id}/messages/${id}` }],
+        title: `tenant-registry records ${id} in the tenant's history`,
+        summary:
+          'tenant-registry records each event once per event id in the tenant history ' +
+          '(`GET /v1/tenants/{id}/history`), whoever published it.',
+        tags: [{ name: 'tenant-registry' }],
+        'x-app': 'tenant-registry',
+        bindings: {
+          kafka: {
+            groupId: { type: 'string', enum: [HISTORY_COLLECTOR_GROUP] },
+            bindingVersion: KAFKA_BINDING_VERSION,
+          },
+        },
+      };
+    }
 
     for (const producer of apps.filter((a) => a.produces.includes(def.topic))) {
       operations[`${producer.app}.send.${id}`] = {

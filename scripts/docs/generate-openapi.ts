@@ -36,6 +36,10 @@ import { CreateTenantUseCase } from '../../apps/tenant-registry/src/tenants/crea
 import { TenantsController } from '../../apps/tenant-registry/src/tenants/tenants.controller';
 import { DeadLettersController } from '../../apps/tenant-registry/src/dead-letters/dead-letters.controller';
 import { ResolveDeadLetterUseCase } from '../../apps/tenant-registry/src/dead-letters/resolve-dead-letter.use-case';
+import { TenantHistoryController } from '../../apps/tenant-registry/src/history/tenant-history.controller';
+import { IssueOperatorTokenUseCase } from '../../apps/tenant-registry/src/operators/issue-operator-token.use-case';
+import { OperatorTokensController } from '../../apps/tenant-registry/src/operators/operator-tokens.controller';
+import { RevokeOperatorTokenUseCase } from '../../apps/tenant-registry/src/operators/revoke-operator-token.use-case';
 import { writeJsonDocument } from './write-json-document';
 
 export const OPENAPI_PATH = path.resolve(__dirname, '../../docs/openapi.json');
@@ -63,6 +67,8 @@ class ServiceNameModule {}
     ProductFleetController,
     TenantConnectionController,
     DeadLettersController,
+    TenantHistoryController,
+    OperatorTokensController,
   ],
   providers: [
     { provide: CreateTenantUseCase, useValue: unused },
@@ -83,6 +89,8 @@ class ServiceNameModule {}
     { provide: ProductFleetReader, useValue: unused },
     { provide: ResolveDeadLetterUseCase, useValue: unused },
     { provide: ProductTokenHasher, useValue: unused },
+    { provide: IssueOperatorTokenUseCase, useValue: unused },
+    { provide: RevokeOperatorTokenUseCase, useValue: unused },
     { provide: ProductTokenGuard, useValue: unused },
     { provide: getDataSourceToken(), useValue: unused },
   ],

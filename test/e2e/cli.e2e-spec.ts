@@ -378,7 +378,7 @@ describe('enclave CLI', () => {
     const replayed = await enclave(['dead-letters', 'replay', letter.id, '--reason', 'cli e2e']);
     expect({ code: replayed.code, stdout: replayed.stdout }).toEqual({
       code: 0,
-      stdout: expect.stringMatching(/replayed at .* by operator: cli e2e/),
+      stdout: expect.stringMatching(/replayed at .* by bootstrap: cli e2e/),
     });
     expect((await enclave(['dead-letters', 'replay', letter.id, '--reason', 'again'])).code).toBe(
       5,
@@ -403,7 +403,7 @@ describe('enclave CLI', () => {
     ]);
     expect(discarded).toMatchObject({
       status: 'discarded',
-      resolution: { by: { kind: 'operator', name: 'operator' }, reason: 'malformed test event' },
+      resolution: { by: { kind: 'operator', name: 'bootstrap' }, reason: 'malformed test event' },
     });
     expect((await json(['dead-letters', 'list', '--tenant', tenant])).items).toEqual([]);
     const decided = await json([

@@ -67,6 +67,15 @@ import { DeadLetterEntity } from './dead-letters/dead-letter.entity';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { ResolveDeadLetterUseCase } from './dead-letters/resolve-dead-letter.use-case';
 
+import { IssueOperatorTokenUseCase } from './operators/issue-operator-token.use-case';
+import { OperatorTokenEntity } from './operators/operator-token.entity';
+import { OperatorTokenStore } from './operators/operator-token.store';
+import { OperatorTokensController } from './operators/operator-tokens.controller';
+import { RevokeOperatorTokenUseCase } from './operators/revoke-operator-token.use-case';
+
+import { TenantHistoryCollector } from './history/tenant-history.collector';
+import { TenantHistoryController } from './history/tenant-history.controller';
+
 export const SERVICE = 'tenant-registry';
 
 @Module({})
@@ -80,7 +89,7 @@ export class AppModule implements NestModule {
           config,
           migrations: tenantRegistryMigrations,
         }),
-        OperatorAuthModule.forRoot(config.ADMIN_API_TOKEN),
+        OperatorAuthModule.forRoot(config.ADMIN_API_TOKEN, { namedTokens: OperatorTokenStore }),
         TypeOrmModule.forFeature([
           TenantEntity,
           ServiceRegistrationEntity,
@@ -90,6 +99,7 @@ export class AppModule implements NestModule {
           RolloutEntity,
           RolloutTenantEntity,
           DeadLetterEntity,
+          OperatorTokenEntity,
         ]),
         SecretStoreModule.forRoot(config),
         MessagingModule.forRoot(messagingOptionsFrom(SERVICE, config, platformEventCatalog)),
@@ -107,6 +117,8 @@ export class AppModule implements NestModule {
         RolloutsController,
         ProductFleetController,
         DeadLettersController,
+        OperatorTokensController,
+        TenantHistoryController,
         StageUpgradedHandler,
         StageUpgradeFailedHandler,
         TenantConnectionController,
@@ -142,6 +154,9 @@ export class AppModule implements NestModule {
         ResolveTenantConnectionUseCase,
         ResolveDeadLetterUseCase,
         DeadLetterCollector,
+        TenantHistoryCollector,
+        IssueOperatorTokenUseCase,
+        RevokeOperatorTokenUseCase,
         ProductTokenGuard,
         {
           provide: ProductTokenHasher,

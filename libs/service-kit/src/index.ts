@@ -14,6 +14,8 @@ export * from './lib/service-kit.module';
 export * from './lib/database/schema-migrations.runner';
 export * from './lib/database/service-schema';
 export * from './lib/auth/operator-token';
+export * from './lib/auth/named-operator-tokens';
+export * from './lib/auth/operator-authenticator';
 export * from './lib/auth/operator-token.guard';
 export * from './lib/auth/operator-token.middleware';
 export * from './lib/auth/operator-auth.config';

@@ -15,7 +15,7 @@ import { Client } from 'pg';
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const GATED_ENTRY = 'test/integration/tenant-registry/fixtures/gated-stage.main.ts';
-const OPERATOR = { kind: 'operator', name: 'operator' };
+const OPERATOR = { kind: 'operator', name: 'bootstrap' };
 
 /**
  * Dead-letter tools on real Kafka and PostgreSQL: the real tenant-registry (collecting every

@@ -9,6 +9,7 @@ import { DeadLetters1765100000000 } from './1765100000000-dead-letters.migration
 import { ProductApiTokens1765200000000 } from './1765200000000-product-api-tokens.migration';
 import { RegistrationLimits1765250000000 } from './1765250000000-registration-limits.migration';
 import { TenantOffboarding1765300000000 } from './1765300000000-tenant-offboarding.migration';
+import { OperatorTokensAndHistory1765350000000 } from './1765350000000-operator-tokens-and-history.migration';
 
 /** The app's schema migrations, in order: the app and its integration tests run the same list. */
 export const tenantRegistryMigrations = [
@@ -23,4 +24,5 @@ export const tenantRegistryMigrations = [
   ProductApiTokens1765200000000,
   RegistrationLimits1765250000000,
   TenantOffboarding1765300000000,
+  OperatorTokensAndHistory1765350000000,
 ];

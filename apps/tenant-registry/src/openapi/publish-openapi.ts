@@ -1,4 +1,4 @@
-import { OperatorToken, requireOperatorToken } from '@enclave/service-kit';
+import { OperatorAuthenticator, requireOperatorToken } from '@enclave/service-kit';
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
@@ -21,7 +21,7 @@ export function buildOpenApi(app: INestApplication) {
  */
 export function publishOpenApi(app: INestApplication): void {
   const document = buildOpenApi(app);
-  app.use(['/docs', '/openapi.json'], requireOperatorToken(app.get(OperatorToken)));
+  app.use(['/docs', '/openapi.json'], requireOperatorToken(app.get(OperatorAuthenticator)));
   // JSON only: the YAML copy would sit at /docs-yaml, a path of its own to guard.
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', raw: ['json'] });
 }

@@ -6,7 +6,7 @@ export const operatorAuthConfig = new ConfigDefinition({
   ADMIN_API_TOKEN: {
     schema: z.string().min(32, 'must be at least 32 characters'),
     description:
-      'Bearer token operators present to the HTTP API (every route but /health and /health/ready).',
+      'Bootstrap operator token for the HTTP API (every route but /health and /health/ready); calls made with it are recorded as operator:bootstrap. The registry also accepts the named operator tokens it issues.',
     secret: true,
   },
 });

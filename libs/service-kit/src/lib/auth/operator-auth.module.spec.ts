@@ -6,11 +6,21 @@ import { SERVICE_NAME } from '../bootstrap/service-name.token';
 import { TraceContext } from '../context/trace-context';
 import { HealthModule } from '../health/health.module';
 import { OperatorAuthModule } from './operator-auth.module';
-import { OPERATOR_ACTOR, OperatorToken } from './operator-token';
+import { NamedOperatorTokens } from './named-operator-tokens';
+import { OperatorAuthenticator } from './operator-authenticator';
+import { BOOTSTRAP_OPERATOR, OperatorToken } from './operator-token';
 import { requireOperatorToken } from './operator-token.middleware';
 import { OwnAuthentication } from './own-authentication.decorator';
 
 const TOKEN = 'operator-token-of-this-test-0123456789abcdef';
+const NAMED = 'enop_named-token-of-ada-0123456789abcdef';
+
+/** Stands for the registry's table: one named token, Ada's. */
+class AdaOnly extends NamedOperatorTokens {
+  actorFor(token: string) {
+    return Promise.resolve(token === NAMED ? { kind: 'operator' as const, name: 'ada' } : null);
+  }
+}
 
 @Controller('v1')
 class StatusController {
@@ -42,7 +52,11 @@ class ProductRoutes {
 class ServiceNameModule {}
 
 @Module({
-  imports: [ServiceNameModule, OperatorAuthModule.forRoot(TOKEN), HealthModule.forRoot([])],
+  imports: [
+    ServiceNameModule,
+    OperatorAuthModule.forRoot(TOKEN, { namedTokens: AdaOnly }),
+    HealthModule.forRoot([]),
+  ],
   controllers: [StatusController, ProductRoutes],
 })
 class AppModule {}
@@ -54,7 +68,7 @@ describe('operator authentication', () => {
   beforeAll(async () => {
     app = await NestFactory.create(AppModule, { logger: false });
     // As the registry mounts /docs: a route outside Nest's router, behind the middleware.
-    app.use('/docs', requireOperatorToken(app.get(OperatorToken)));
+    app.use('/docs', requireOperatorToken(app.get(OperatorAuthenticator)));
     app.use('/docs', (_req: unknown, res: { end(body: string): void }) => res.end('swagger ui'));
     await app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
@@ -72,12 +86,22 @@ describe('operator authentication', () => {
       `Bearer ${TOKEN}x`,
       `Basic ${TOKEN}`,
       TOKEN,
+      `Bearer ${NAMED}x`,
+      NAMED,
     ]) {
       const response = await get(path, authorization);
       expect([authorization, response.status]).toEqual([authorization, 401]);
       expect(await response.json()).toMatchObject({ statusCode: 401, error: 'Unauthorized' });
     }
     expect((await get(path, `Bearer ${TOKEN}`)).status).toBe(200);
+    expect((await get(path, `Bearer ${NAMED}`)).status).toBe(200);
+  });
+
+  it('runs a call made with a named token as the operator it names', async () => {
+    const traced = await fetch(`${base}/v1/trace`, {
+      headers: { authorization: `Bearer ${NAMED}` },
+    });
+    expect(await traced.json()).toEqual({ actor: { kind: 'operator', name: 'ada' } });
   });
 
   it('keeps /health and /health/ready public, the only routes marked so', async () => {
@@ -94,11 +118,11 @@ describe('operator authentication', () => {
     const traced = await fetch(`${base}/v1/trace`, {
       headers: { authorization: `Bearer ${TOKEN}`, 'x-correlation-id': correlationId },
     });
-    expect(await traced.json()).toEqual({ actor: OPERATOR_ACTOR, correlationId });
+    expect(await traced.json()).toEqual({ actor: BOOTSTRAP_OPERATOR, correlationId });
     const other = await fetch(`${base}/v1/trace`, {
       headers: { authorization: `Bearer ${TOKEN}`, 'x-correlation-id': 'not-a-uuid-123' },
     });
-    expect(await other.json()).toEqual({ actor: OPERATOR_ACTOR });
+    expect(await other.json()).toEqual({ actor: BOOTSTRAP_OPERATOR });
   });
 
   it('keeps only a digest of the token', () => {

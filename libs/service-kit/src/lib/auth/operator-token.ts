@@ -16,13 +16,22 @@ export class OperatorToken {
 
   /** Whether an Authorization header value is `Bearer <the operator token>`. */
   admits(authorization: string | string[] | undefined): boolean {
-    const match = typeof authorization === 'string' ? /^Bearer (.+)$/.exec(authorization) : null;
-    return match !== null && timingSafeEqual(digest(match[1]), this.expected);
+    const bearer = bearerOf(authorization);
+    return bearer !== null && timingSafeEqual(digest(bearer), this.expected);
   }
+}
+
+/** The token of an Authorization header value `Bearer <token>`, or null. */
+export function bearerOf(authorization: string | string[] | undefined): string | null {
+  const match = typeof authorization === 'string' ? /^Bearer (.+)$/.exec(authorization) : null;
+  return match ? match[1] : null;
 }
 
 /** What a caller without the operator token is told (401). */
 export const OPERATOR_TOKEN_REQUIRED = 'a valid operator bearer token is required';
 
-/** The actor recorded for a call made with the shared operator token. */
-export const OPERATOR_ACTOR: EventActor = { kind: 'operator', name: 'operator' };
+/**
+ * The actor recorded for a call made with the configured token (ADMIN_API_TOKEN): the bootstrap,
+ * break-glass operator. Day-to-day operators use named tokens, each recorded under its own name.
+ */
+export const BOOTSTRAP_OPERATOR: EventActor = { kind: 'operator', name: 'bootstrap' };
