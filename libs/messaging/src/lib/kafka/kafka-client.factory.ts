@@ -1,14 +1,24 @@
 import { Logger } from '@nestjs/common';
 import { Kafka, Partitioners, Producer, logLevel } from 'kafkajs';
 
+/**
+ * Broker answers kafkajs logs at error level although they are part of normal operation: a topic
+ * a replica created first (the caller treats "already exists" as done), and leadership moving on a
+ * new or rebalancing topic (kafkajs retries). A real failure still rejects the call that made it.
+ */
+const TRANSIENT_RESPONSE =
+  /Topic creation errors|already exists|not the leader|leader not available|There is no leader|not the correct coordinator|coordinator is (loading|not available)/i;
+
 /** kafkajs' own logger writes plain text; route it through Nest (JSON via pino) at warn and above. */
 function logCreator(clientId: string) {
   const logger = new Logger(`kafkajs:${clientId}`);
   return () =>
     ({ level, log }: { level: logLevel; log: { message: string } & Record<string, unknown> }) => {
       const { message, timestamp: _t, logger: _l, ...extra } = log;
-      if (level <= logLevel.ERROR) logger.error({ ...extra }, message);
-      else if (level === logLevel.WARN) logger.warn({ ...extra }, message);
+      const transient =
+        message.startsWith('Response ') && TRANSIENT_RESPONSE.test(String(extra['error'] ?? ''));
+      if (level <= logLevel.ERROR && !transient) logger.error({ ...extra }, message);
+      else if (level <= logLevel.WARN) logger.warn({ ...extra }, message);
     };
 }
 
