@@ -17,7 +17,7 @@ const DEPENDENCIES: Record<AppName, string[]> = {
   'mongo-provisioner': ['postgres', 'kafka', 'vault', 'mongodb'],
   'broker-provisioner': ['postgres', 'kafka', 'vault', 'rabbitmq'],
   'migration-runner': ['postgres', 'kafka', 'vault'],
-  'readiness-aggregator': ['postgres', 'kafka'],
+  'readiness-aggregator': ['postgres', 'kafka', 'vault'], // the vault: registry orders it follows
 };
 
 /** The seven apps start from source against real servers and answer health and readiness. */

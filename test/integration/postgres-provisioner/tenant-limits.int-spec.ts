@@ -74,9 +74,11 @@ describe('per-registration limits on PostgreSQL', () => {
 
   const issue = async (t: TestTenant, registrationId: string, rotationId: string | null = null) => {
     t.password = PostgresTenantHarness.password();
+    // As the credential-service writes them: a rotation's version carries its id.
     const ref = await secrets.put(`tenants/${t.tenantId}/ledger/postgres`, {
       username: t.username,
       password: t.password,
+      ...(rotationId && { rotationId }),
     });
     await stage.deliver(
       CredentialsIssued,
