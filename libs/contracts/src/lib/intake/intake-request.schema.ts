@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { tenantIdSchema } from '../identifiers/tenant-id.schema';
+import { createTenantRequestSchema } from './create-tenant-request.schema';
+import { intakePublisherNameSchema } from './intake-topics';
+import { registerServiceRequestSchema } from './register-service-request.schema';
+
+/** Fields every intake request carries: the id its reply is correlated by, and who published it. */
+const requestFields = {
+  /** Chosen by the publisher; re-publishing the same id is answered the same way and acts once. */
+  requestId: z.string().uuid(),
+  /** Must match the publisher of the topic it was read from (the broker's ACLs vouch for the topic). */
+  publisher: intakePublisherNameSchema,
+};
+
+/**
+ * What an upstream publisher (a signup service, a product's back office) asks the registry for on its
+ * intake requests topic, discriminated by `kind`. The request bodies are the admin API's own schemas.
+ */
+export const intakeRequestSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('create-tenant'),
+      ...requestFields,
+      tenant: createTenantRequestSchema,
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('register-service'),
+      ...requestFields,
+      tenantId: tenantIdSchema,
+      registration: registerServiceRequestSchema,
+    })
+    .strict(),
+]);
+
+export type IntakeRequest = z.output<typeof intakeRequestSchema>;
+export type IntakeRequestInput = z.input<typeof intakeRequestSchema>;
+export type IntakeRequestKind = IntakeRequest['kind'];
