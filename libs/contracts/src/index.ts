@@ -3,6 +3,7 @@ export * from './lib/envelope/event-actor.schema';
 export * from './lib/intake/intake-topics';
 export * from './lib/intake/create-tenant-request.schema';
 export * from './lib/intake/register-service-request.schema';
+export * from './lib/intake/suspend-tenant-request.schema';
 export * from './lib/intake/intake-request.schema';
 export * from './lib/intake/intake-reply.schema';
 export * from './lib/catalog/event-definition';

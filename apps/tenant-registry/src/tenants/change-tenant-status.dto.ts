@@ -1,8 +1,5 @@
+import { suspendTenantRequestSchema } from '@enclave/contracts';
 import { createZodDto } from 'nestjs-zod';
-import { z } from 'zod';
 
-export const suspendTenantSchema = z
-  .object({ reason: z.string().trim().min(1).max(500).describe('Why, for the audit trail.') })
-  .strict();
-
-export class SuspendTenantDto extends createZodDto(suspendTenantSchema) {}
+/** The schema lives in the contracts, shared with the intake topics: both doors refuse the same input. */
+export class SuspendTenantDto extends createZodDto(suspendTenantRequestSchema) {}

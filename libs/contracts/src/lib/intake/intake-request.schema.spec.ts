@@ -30,6 +30,25 @@ describe('intakeRequestSchema', () => {
     expect(parsed.kind).toBe('register-service');
   });
 
+  it('accepts suspend-tenant (with the admin API reason rules) and resume-tenant', () => {
+    const base = { requestId, publisher: 'signup', tenantId: 'acme-corp' };
+    expect(
+      intakeRequestSchema.safeParse({
+        ...base,
+        kind: 'suspend-tenant',
+        suspension: { reason: ' unpaid ' },
+      }).data,
+    ).toMatchObject({ suspension: { reason: 'unpaid' } });
+    expect(
+      intakeRequestSchema.safeParse({
+        ...base,
+        kind: 'suspend-tenant',
+        suspension: { reason: ' ' },
+      }).success,
+    ).toBe(false);
+    expect(intakeRequestSchema.safeParse({ ...base, kind: 'resume-tenant' }).success).toBe(true);
+  });
+
   it.each([
     ['an unknown kind', { kind: 'drop-tenant', requestId, publisher: 'signup', tenantId: 'acme' }],
     [

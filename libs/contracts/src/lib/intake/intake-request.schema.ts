@@ -3,6 +3,7 @@ import { tenantIdSchema } from '../identifiers/tenant-id.schema';
 import { createTenantRequestSchema } from './create-tenant-request.schema';
 import { intakePublisherNameSchema } from './intake-topics';
 import { registerServiceRequestSchema } from './register-service-request.schema';
+import { suspendTenantRequestSchema } from './suspend-tenant-request.schema';
 
 /** Fields every intake request carries: the id its reply is correlated by, and who published it. */
 const requestFields = {
@@ -30,6 +31,22 @@ export const intakeRequestSchema = z.discriminatedUnion('kind', [
       ...requestFields,
       tenantId: tenantIdSchema,
       registration: registerServiceRequestSchema,
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('suspend-tenant'),
+      ...requestFields,
+      tenantId: tenantIdSchema,
+      suspension: suspendTenantRequestSchema,
+    })
+    .strict(),
+  // The admin API's resume takes no body either.
+  z
+    .object({
+      kind: z.literal('resume-tenant'),
+      ...requestFields,
+      tenantId: tenantIdSchema,
     })
     .strict(),
 ]);
