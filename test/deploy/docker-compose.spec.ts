@@ -13,6 +13,7 @@ import path from 'node:path';
 import { isProductAppReadme } from '../../scripts/docs/generate-asyncapi';
 import { Dict, Env, composeFile } from './support/compose-file.reader';
 import platformApps from '../../scripts/platform-apps.json';
+import { KNOWN_EXAMPLE_SECRETS, isKnownExampleSecret } from '@enclave/service-kit';
 
 const ROOT = path.resolve(__dirname, '../..');
 const COMPOSE_FILE = path.join(ROOT, 'docker-compose.yml');
@@ -133,7 +134,14 @@ describe('docker-compose.yml', () => {
     RABBITMQ_USER: 'prod_rabbit',
     RABBITMQ_PASSWORD: 'override-rabbit-0123456789',
     OPENBAO_ROOT_TOKEN: 'override-bao-token-0123456789',
+    ADMIN_API_TOKEN: 'override-admin-token-0123456789abcdef',
+    PRODUCT_TOKEN_SECRET: 'override-product-token-key-0123456789abcdef',
+    SECRETS_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+    METRICS_TOKEN: 'override-metrics-token-0123456789',
+    GRAFANA_ADMIN_PASSWORD: 'override-grafana-0123456789',
   };
+  /** A development stack: the example values, allowed by the explicit flag. */
+  const devFlag: Env = { ENCLAVE_ALLOW_EXAMPLE_SECRETS: 'true' };
 
   it('parses, without the obsolete top-level `version`', () => {
     expect(Object.keys(services).length).toBeGreaterThan(0);
@@ -265,7 +273,7 @@ describe('docker-compose.yml', () => {
       expect(resolvedEnv(service, noVars).KAFKA_BROKERS.split(',')).toEqual(['kafka:9092']);
     });
 
-    it("passes the app's own config validation, with the dev defaults and with overrides", async () => {
+    it("passes the app's own config validation with overrides, and with the example values only under the dev flag", async () => {
       const configs = await appConfigs(app);
       expect(configs.length).toBeGreaterThan(0);
       for (const config of configs) {
@@ -274,9 +282,24 @@ describe('docker-compose.yml', () => {
           .map(([k]) => k);
         expect(required).toEqual(expect.arrayContaining(COMMON_REQUIRED));
         expect(Object.keys(env)).toEqual(expect.arrayContaining(required));
-        expect(() => config.load(resolvedEnv(service, noVars))).not.toThrow();
+        expect(() => config.load(resolvedEnv(service, devFlag))).not.toThrow();
         expect(() => config.load(resolvedEnv(service, overrides))).not.toThrow();
+        const secrets = Object.entries(config.variables).filter(([, v]) => v.secret);
+        const examples = secrets.filter(([k]) => {
+          const value = resolvedEnv(service, noVars)[k];
+          return value !== undefined && isKnownExampleSecret(value);
+        });
+        if (examples.length > 0) {
+          expect(() => config.load(resolvedEnv(service, noVars))).toThrow(
+            /published example value/,
+          );
+        }
       }
+    });
+
+    it('refuses the example secrets unless ENCLAVE_ALLOW_EXAMPLE_SECRETS is set (default false)', () => {
+      expect(resolvedEnv(service, noVars).ENCLAVE_ALLOW_EXAMPLE_SECRETS).toBe('false');
+      expect(resolvedEnv(service, devFlag).ENCLAVE_ALLOW_EXAMPLE_SECRETS).toBe('true');
     });
 
     it('waits for healthy kafka and postgres (and the infrastructure it provisions)', () => {
@@ -409,5 +432,17 @@ describe('docker-compose.yml', () => {
       }
     }
     expect(checked).toBeGreaterThanOrEqual(10);
+  });
+
+  it('publishes only example secrets the services know to refuse', () => {
+    // Every `${VAR:-default}` fallback of a password, token or key anywhere in the file.
+    const defaults = new Set<string>();
+    for (const [, value] of strings(doc, '$')) {
+      for (const [, name, fallback] of value.matchAll(/\$\{([A-Z0-9_]+):-([^}]*)\}/g)) {
+        if (/PASSWORD|TOKEN|_KEY$|SECRET$/.test(name) && fallback !== '') defaults.add(fallback);
+      }
+    }
+    expect(defaults.size).toBeGreaterThanOrEqual(5);
+    expect([...defaults].filter((d) => !KNOWN_EXAMPLE_SECRETS.has(d))).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 export * from './lib/config/config-definition';
 export * from './lib/config/config-validation.error';
 export * from './lib/config/common-config';
+export * from './lib/config/example-secrets';
 export * from './lib/context/trace-context';
 export * from './lib/logging/secret-masking';
 export * from './lib/logging/logging.module';

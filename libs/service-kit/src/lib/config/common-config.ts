@@ -5,6 +5,11 @@ const port = z.coerce.number().int().min(1).max(65535);
 
 /** Variables every Enclave service reads. */
 export const commonConfig = new ConfigDefinition({
+  ENCLAVE_ALLOW_EXAMPLE_SECRETS: {
+    schema: z.enum(['true', 'false']).default('false'),
+    description:
+      '`true` lets secrets hold the example values docker-compose.yml publishes (development only); otherwise the service refuses to start with them.',
+  },
   HTTP_PORT: { schema: port, description: 'Port of the HTTP server (health, API).' },
   HTTP_HOST: {
     schema: z.string().default('127.0.0.1'),

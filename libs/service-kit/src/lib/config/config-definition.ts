@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigValidationError } from './config-validation.error';
+import { ALLOW_EXAMPLE_SECRETS_VARIABLE, isKnownExampleSecret } from './example-secrets';
 
 export interface ConfigVariable<T extends z.ZodTypeAny = z.ZodTypeAny> {
   readonly schema: T;
@@ -19,12 +20,23 @@ export class ConfigDefinition<S extends ConfigSpec = ConfigSpec> {
     return new ConfigDefinition({ ...this.variables, ...more });
   }
 
-  /** Parses `env`, failing with one error that lists every bad or missing variable. */
+  /**
+   * Parses `env`, failing with one error that lists every bad or missing variable. A secret holding
+   * one of the repository's published example values is refused too, unless
+   * ENCLAVE_ALLOW_EXAMPLE_SECRETS=true marks a development stack.
+   */
   load(env: NodeJS.ProcessEnv = process.env): ConfigOf<S> {
     const values: Record<string, unknown> = {};
     const problems: string[] = [];
+    const examplesAllowed = env[ALLOW_EXAMPLE_SECRETS_VARIABLE] === 'true';
     for (const [name, variable] of Object.entries(this.variables)) {
       const raw = env[name] === '' ? undefined : env[name];
+      if (variable.secret && !examplesAllowed && raw !== undefined && isKnownExampleSecret(raw)) {
+        problems.push(
+          `${name} is a published example value (secret): set one of your own, or ${ALLOW_EXAMPLE_SECRETS_VARIABLE}=true on a development stack — ${variable.description}`,
+        );
+        continue;
+      }
       const parsed = variable.schema.safeParse(raw);
       if (parsed.success) {
         values[name] = parsed.data;

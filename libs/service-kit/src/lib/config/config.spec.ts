@@ -44,6 +44,33 @@ describe('ConfigDefinition', () => {
     expect(message).not.toContain('short-secret');
   });
 
+  it('refuses a published example value in a secret, bare or as a URL password, unless allowed', () => {
+    const withExamples = {
+      ...valid,
+      DATABASE_URL: 'postgres://enclave:enclave-dev-only@127.0.0.1:5432/enclave',
+      METRICS_TOKEN: 'enclave-dev-metrics-token',
+    };
+    expect(() => definition.load(withExamples)).toThrow(ConfigValidationError);
+    try {
+      definition.load(withExamples);
+    } catch (e) {
+      const { problems, message } = e as ConfigValidationError;
+      expect(problems).toEqual([
+        expect.stringMatching(/^DATABASE_URL is a published example value \(secret\)/),
+        expect.stringMatching(/^METRICS_TOKEN is a published example value \(secret\)/),
+      ]);
+      expect(message).toContain('ENCLAVE_ALLOW_EXAMPLE_SECRETS=true');
+      expect(message).not.toContain('enclave-dev-only');
+      expect(message).not.toContain('enclave-dev-metrics-token');
+    }
+    const allowed = definition.load({ ...withExamples, ENCLAVE_ALLOW_EXAMPLE_SECRETS: 'true' });
+    expect(allowed.METRICS_TOKEN).toBe('enclave-dev-metrics-token');
+    // Anything but exactly `true` keeps the check on.
+    expect(() =>
+      definition.load({ ...withExamples, ENCLAVE_ALLOW_EXAMPLE_SECRETS: 'yes' }),
+    ).toThrow(/ENCLAVE_ALLOW_EXAMPLE_SECRETS/);
+  });
+
   it('treats an empty variable as missing', () => {
     expect(() => definition.load({ ...valid, DATABASE_URL: '' })).toThrow(
       /DATABASE_URL is required/,
