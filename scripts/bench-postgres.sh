@@ -15,6 +15,11 @@
 #   BENCH_PG_BIN              default /usr/lib/postgresql/15/bin (else `pg_config --bindir`)
 #   BENCH_PG_OS_USER          when run as root: the OS user that owns and runs the cluster (default
 #                             postgres), because initdb and postgres refuse to run as root
+#   BENCH_PG_AUTH             trust (default) or scram-sha-256: every login then needs its password,
+#                             checked by the server (the superuser's is generated once and kept in
+#                             the state folder). The test profile runs such a cluster (infra-up.sh)
+#                             so tests can show a wrong or rotated-out password refused.
+#   BENCH_PG_STATE            the cluster's folder (default .cache/bench-postgres)
 #
 # Writes .cache/bench-postgres/env (`export BENCH_PG_URL=postgres://postgres@127.0.0.1:<port>/postgres`)
 # and prints one summary line. Idempotent: with the server already up it takes well under a second.
@@ -28,7 +33,7 @@
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-STATE="$REPO/.cache/bench-postgres"
+STATE="${BENCH_PG_STATE:-$REPO/.cache/bench-postgres}"
 DATA="$STATE/data"
 LOG="$STATE/postgres.log"
 ENV_FILE="$STATE/env"
@@ -36,6 +41,7 @@ HOST=127.0.0.1
 PORT="${BENCH_PG_PORT:-25432}"
 MAX_CONNECTIONS="${BENCH_PG_MAX_CONNECTIONS:-450}"
 ACTION="${1:-start}"
+AUTH="${BENCH_PG_AUTH:-trust}"
 
 log() { printf 'bench-postgres: %s\n' "$*" >&2; }
 die() {
@@ -54,6 +60,10 @@ fi
 if [[ ! "$MAX_CONNECTIONS" =~ ^[0-9]{2,5}$ ]] || ((MAX_CONNECTIONS < 10)); then
   die "BENCH_PG_MAX_CONNECTIONS must be a number >= 10, not '$MAX_CONNECTIONS'"
 fi
+case "$AUTH" in
+  trust | scram-sha-256) ;;
+  *) die "BENCH_PG_AUTH must be trust or scram-sha-256, not '$AUTH'" ;;
+esac
 case "$ACTION" in
   start | stop | status) ;;
   *) die "usage: bash scripts/bench-postgres.sh [start|stop|status]" ;;
@@ -79,7 +89,21 @@ else
   as_owner() { "$@"; }
 fi
 
-URL="postgres://postgres@$HOST:$PORT/postgres"
+# With scram-sha-256 the superuser logs in with a password made once, beside the data (mode 600).
+PASSWORD_FILE="$STATE/superuser-password"
+if [[ "$AUTH" == scram-sha-256 ]]; then
+  mkdir -p "$STATE"
+  if [[ ! -s "$PASSWORD_FILE" ]]; then
+    (umask 077 && head -c 24 /dev/urandom | base64 | tr '+/' '-_' >"$PASSWORD_FILE")
+  fi
+  export PGPASSWORD
+  PGPASSWORD="$(cat "$PASSWORD_FILE")"
+  URL="postgres://postgres:$PGPASSWORD@$HOST:$PORT/postgres"
+  SHOWN_URL="postgres://postgres:***@$HOST:$PORT/postgres" # never print the password
+else
+  URL="postgres://postgres@$HOST:$PORT/postgres"
+  SHOWN_URL="$URL"
+fi
 
 # The running server's pid and port (lines 1 and 4 of postmaster.pid), or nothing if it is not running.
 # A postmaster that died (kill -9, OOM) can stay a zombie for a while here (PID 1 reaps orphans late):
@@ -168,7 +192,7 @@ if [[ -n "$running_pid" ]]; then
     log "running with max_connections $max, not $MAX_CONNECTIONS (BENCH_PG_MAX_CONNECTIONS):" \
       "settings apply when it starts (stop it, then start it again)"
   fi
-  echo "bench-postgres: reused $URL (pid $running_pid, max_connections $max) in $(($(now_ms) - t0)) ms; env: $ENV_FILE"
+  echo "bench-postgres: reused $SHOWN_URL (pid $running_pid, max_connections $max) in $(($(now_ms) - t0)) ms; env: $ENV_FILE"
   exit 0
 fi
 
@@ -185,12 +209,21 @@ if [[ ! -f "$DATA/PG_VERSION" ]]; then
     die "OS user $OS_USER cannot write $DATA (is every parent directory searchable by it?)"
   # --no-sync: nothing here is worth an fsync (see the header). -U postgres: the superuser's name does
   # not depend on which OS user runs the cluster.
-  if ! as_owner "$BIN/initdb" -D "$DATA" -U postgres -A trust -E UTF8 --locale=C --no-sync \
-    --no-instructions >"$STATE/initdb.log" 2>&1; then
+  pwfile=()
+  if [[ "$AUTH" == scram-sha-256 ]]; then
+    # initdb reads the superuser's password as the OS user that runs it.
+    cp "$PASSWORD_FILE" "$STATE/.initdb-password"
+    if ((EUID == 0)); then chown "$OS_USER:" "$STATE/.initdb-password"; fi
+    pwfile=(--pwfile="$STATE/.initdb-password")
+  fi
+  if ! as_owner "$BIN/initdb" -D "$DATA" -U postgres -A trust "${pwfile[@]}" -E UTF8 --locale=C \
+    --no-sync --no-instructions >"$STATE/initdb.log" 2>&1; then
+    rm -f "$STATE/.initdb-password"
     cat "$STATE/initdb.log" >&2
     rm -rf "$DATA"
     die "initdb failed (log above; $STATE/initdb.log)"
   fi
+  rm -f "$STATE/.initdb-password"
 fi
 
 # --- start ------------------------------------------------------------------------------------------
@@ -205,8 +238,8 @@ if port_open "$PORT"; then
 fi
 # Rewritten on every start (so a start after an interrupted creation is complete too): only TCP from
 # 127.0.0.1, trusted (no Unix socket is opened, see bench.conf); the settings, included once.
-printf '%s\n' '# Written by scripts/bench-postgres.sh on every start: loopback TCP only, trusted.' \
-  'host all all 127.0.0.1/32 trust' | as_owner tee "$DATA/pg_hba.conf" >/dev/null
+printf '%s\n' "# Written by scripts/bench-postgres.sh on every start: loopback TCP only, $AUTH." \
+  "host all all 127.0.0.1/32 $AUTH" | as_owner tee "$DATA/pg_hba.conf" >/dev/null
 if ! grep -qx "include 'bench.conf'" "$DATA/postgresql.conf"; then
   printf '\n%s\n' "include 'bench.conf'" | as_owner tee -a "$DATA/postgresql.conf" >/dev/null
 fi
@@ -216,6 +249,7 @@ listen_addresses = '$HOST'
 port = $PORT
 unix_socket_directories = ''
 max_connections = $MAX_CONNECTIONS
+password_encryption = scram-sha-256
 shared_buffers = 128MB
 huge_pages = off
 autovacuum = off
@@ -242,5 +276,5 @@ done
 accepts "$PORT" || die "the bench cluster started but does not accept connections on $HOST:$PORT; log: $LOG"
 read_running
 write_env
-echo "bench-postgres: $state $URL (pid $running_pid, max_connections $MAX_CONNECTIONS, owner $OS_USER)" \
+echo "bench-postgres: $state $SHOWN_URL (pid $running_pid, max_connections $MAX_CONNECTIONS, owner $OS_USER)" \
   "in $(($(now_ms) - t0)) ms; env: $ENV_FILE"

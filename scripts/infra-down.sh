@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Stop the servers scripts/infra-up.sh started for INFRA_PROFILE (default dev): exactly the processes
-# whose pids it recorded (Kafka, mongo-java-server). SIGTERM, up to 20 s grace, then SIGKILL.
+# whose pids it recorded (Kafka, mongo-java-server), SIGTERM, up to 20 s grace, then SIGKILL; and its
+# private scram-sha-256 PostgreSQL cluster (pg_ctl stop).
 # Never touches PostgreSQL or RabbitMQ (the machine's own services).
 #   INFRA_WIPE=1  also delete the profile's state (.cache/infra/<profile>/: Kafka data, cluster id, logs).
 set -euo pipefail
@@ -36,6 +37,10 @@ if ((${#to_stop[@]})); then
     rm -f "$INFRA_STATE/${entry%%=*}.pid"
     echo "infra[$INFRA_PROFILE]: ${entry%%=*}     stopped (pid ${entry#*=})"
   done
+fi
+if [[ -d "$INFRA_STATE/scram-postgres" ]]; then
+  BENCH_PG_STATE="$INFRA_STATE/scram-postgres" BENCH_PG_AUTH=scram-sha-256 \
+    bash "$INFRA_REPO/scripts/bench-postgres.sh" stop | sed "s/^bench-postgres:/infra[$INFRA_PROFILE]: pg-scram /"
 fi
 # The env file describes servers that are gone now.
 rm -f "$INFRA_STATE/env"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Start (or reuse) the real servers the platform and its tests need on this machine:
 #   Kafka 3.9 (KRaft, single node, from Maven Central jars), a MongoDB-wire-protocol server
-#   (mongo-java-server, in memory), and the machine's own PostgreSQL 15 and RabbitMQ (+ management API).
+#   (mongo-java-server, in memory), the machine's own PostgreSQL 15 and RabbitMQ (+ management API),
+#   and a private PostgreSQL cluster that requires scram-sha-256 (PG_SCRAM_ADMIN_URL), where tests see
+#   the server itself refuse a wrong password (scripts/bench-postgres.sh; stopped by infra-down.sh).
 #
 #   INFRA_PROFILE=dev|test (default dev)  separate ports and data per profile (see scripts/lib/infra-common.sh)
 #   KAFKA_BROKERS / MONGO_URL             already set (to anything but this profile's own address):
@@ -266,6 +268,23 @@ pg_up() {
   infra_die "PostgreSQL did not accept connections within 60 s after pg_ctlcluster start"
 }
 
+# --- a private PostgreSQL that checks passwords -------------------------------------------------------
+
+# The machine's server trusts 127.0.0.1, so a wrong password logs in there. Tests that must see the
+# server itself refuse a wrong, rotated-out or neighbour's password provision tenants on this private
+# cluster (scram-sha-256 required for every login), built from the installed binaries by
+# scripts/bench-postgres.sh in this profile's state folder.
+scram_pg_up() {
+  local out
+  out="$(BENCH_PG_STATE="$INFRA_STATE/scram-postgres" BENCH_PG_PORT="$INFRA_SCRAM_PG_PORT" \
+    BENCH_PG_AUTH=scram-sha-256 BENCH_PG_MAX_CONNECTIONS=100 \
+    bash "$INFRA_REPO/scripts/bench-postgres.sh" start)" ||
+    infra_die "the private scram-sha-256 PostgreSQL did not start (log: $INFRA_STATE/scram-postgres/postgres.log)"
+  PG_SCRAM_ADMIN_URL="$(sed -n 's/^export BENCH_PG_URL=//p' "$INFRA_STATE/scram-postgres/env")"
+  [[ -n "$PG_SCRAM_ADMIN_URL" ]] || infra_die "scripts/bench-postgres.sh wrote no URL"
+  summary pg-scram "$(awk '{print $2}' <<<"$out")" "$(infra_mask_url "$PG_SCRAM_ADMIN_URL") (passwords checked)"
+}
+
 # --- RabbitMQ (the machine's own) + management API ---------------------------------------------------
 
 rabbit_up() {
@@ -320,6 +339,7 @@ rabbit_up() {
 infra_lock
 t_start="$(infra_now_ms)"
 pg_up
+scram_pg_up
 rabbit_up
 kafka_up
 mongo_up
@@ -338,6 +358,7 @@ if [[ "$MONGO_SERVER_KIND" == mongo-java-server ]]; then mongo_allow_unauthentic
     MONGO_SERVER_KIND "$MONGO_SERVER_KIND" \
     MONGO_ALLOW_UNAUTHENTICATED_TENANTS "$mongo_allow_unauthenticated" \
     PG_ADMIN_URL "$PG_ADMIN_URL" \
+    PG_SCRAM_ADMIN_URL "$PG_SCRAM_ADMIN_URL" \
     RABBITMQ_URL "$RABBITMQ_URL" \
     RABBITMQ_MGMT_URL "$RABBITMQ_MGMT_URL"
 } >"$env_file.tmp"

@@ -3,8 +3,8 @@
 #
 # Profiles (INFRA_PROFILE, default "dev") keep separate ports and state so the test suite can run
 # while a developer's own stack is up:
-#   dev  : Kafka 127.0.0.1:19092 (controller 19093), Mongo 127.0.0.1:27027
-#   test : Kafka 127.0.0.1:29092 (controller 29093), Mongo 127.0.0.1:27037
+#   dev  : Kafka 127.0.0.1:19092 (controller 19093), Mongo 127.0.0.1:27027, scram PostgreSQL 15433
+#   test : Kafka 127.0.0.1:29092 (controller 29093), Mongo 127.0.0.1:27037, scram PostgreSQL 15434
 # Any other profile name needs INFRA_KAFKA_PORT, INFRA_KAFKA_CONTROLLER_PORT and INFRA_MONGO_PORT.
 # Everything downloaded or written lives under $REPO/.cache/ (git-ignored).
 
@@ -16,17 +16,19 @@ if [[ ! "$INFRA_PROFILE" =~ ^[A-Za-z0-9_-]+$ ]]; then
 fi
 
 case "$INFRA_PROFILE" in
-  dev) _kp=19092 _kcp=19093 _mp=27027 ;;
-  test) _kp=29092 _kcp=29093 _mp=27037 ;;
-  *) _kp="" _kcp="" _mp="" ;;
+  dev) _kp=19092 _kcp=19093 _mp=27027 _sp=15433 ;;
+  test) _kp=29092 _kcp=29093 _mp=27037 _sp=15434 ;;
+  *) _kp="" _kcp="" _mp="" _sp="" ;;
 esac
 INFRA_KAFKA_PORT="${INFRA_KAFKA_PORT:-$_kp}"
 INFRA_KAFKA_CONTROLLER_PORT="${INFRA_KAFKA_CONTROLLER_PORT:-$_kcp}"
 INFRA_MONGO_PORT="${INFRA_MONGO_PORT:-$_mp}"
-unset _kp _kcp _mp
-if [[ -z "$INFRA_KAFKA_PORT" || -z "$INFRA_KAFKA_CONTROLLER_PORT" || -z "$INFRA_MONGO_PORT" ]]; then
+INFRA_SCRAM_PG_PORT="${INFRA_SCRAM_PG_PORT:-$_sp}"
+unset _kp _kcp _mp _sp
+if [[ -z "$INFRA_KAFKA_PORT" || -z "$INFRA_KAFKA_CONTROLLER_PORT" || -z "$INFRA_MONGO_PORT" ||
+  -z "$INFRA_SCRAM_PG_PORT" ]]; then
   echo "infra: profile '$INFRA_PROFILE' has no default ports; set INFRA_KAFKA_PORT," \
-    "INFRA_KAFKA_CONTROLLER_PORT and INFRA_MONGO_PORT" >&2
+    "INFRA_KAFKA_CONTROLLER_PORT, INFRA_MONGO_PORT and INFRA_SCRAM_PG_PORT" >&2
   exit 2
 fi
 

@@ -335,8 +335,8 @@ describe('tenant operations', () => {
     expect(await verifierOf(before.postgres.password)).not.toBe(verifier);
     recordNotExercised(
       'PostgreSQL',
-      'old password refused after a rotation',
-      'the local server trusts 127.0.0.1 (INFRA.md); checked through the stored SCRAM verifier instead',
+      'e2e: old password refused after a rotation',
+      "the e2e platform's tenant server is the machine's, which trusts 127.0.0.1 (INFRA.md): checked here through the stored SCRAM verifier; the server's own refusal is shown on the scram-sha-256 cluster by the postgres-provisioner integration suites",
     );
 
     const amqpUrl = (credential: { username: string; password: string }) =>

@@ -5,6 +5,8 @@ import { PostgresTenantProvisioner } from '../../../apps/postgres-provisioner/sr
 import { PostgresTenantHarness, TestTenant, sqlState } from './postgres-tenant.harness';
 
 const q = escapeIdentifier;
+/** SQLSTATE 28P01: the server's own password check failed. */
+const INVALID_PASSWORD = '28P01';
 
 /**
  * PostgresTenantProvisioner on the real tenant server: what it creates, that re-running it (also
@@ -12,6 +14,8 @@ const q = escapeIdentifier;
  * touching them, and that deprovisioning leaves nothing behind.
  */
 describe('PostgresTenantProvisioner (real PostgreSQL)', () => {
+  // Databases made and dropped by the dozen: slow on a busy server (several suites share it).
+  jest.setTimeout(60_000);
   const h = new PostgresTenantHarness();
 
   beforeAll(() => h.recordExercised());
@@ -45,8 +49,8 @@ describe('PostgresTenantProvisioner (real PostgreSQL)', () => {
         rolbypassrls: false,
         rolconnlimit: 50,
       });
-      // pg_hba trusts 127.0.0.1 here, so connecting with a wrong password would succeed as well:
-      // the password is proven by recomputing the stored SCRAM verifier from it instead.
+      // The stored verifier is made from the vaulted password, and the server (scram-sha-256 in
+      // pg_hba) lets the role in with it and with nothing else.
       const [auth] = await h.admin<{ set: boolean }>(
         'postgres',
         'SELECT rolpassword IS NOT NULL AS set FROM pg_authid WHERE rolname = $1',
@@ -55,6 +59,15 @@ describe('PostgresTenantProvisioner (real PostgreSQL)', () => {
       expect(auth.set).toBe(true);
       expect(await h.passwordMatches(tenant.username, tenant.password)).toBe(true);
       expect(await h.passwordMatches(tenant.username, 'not-the-password')).toBe(false);
+      expect(
+        await sqlState(h.connectAs(tenant.username, 'not-the-password', tenant.database)),
+      ).toBe(INVALID_PASSWORD);
+      expect(await sqlState(h.connectAs(tenant.username, '', tenant.database))).not.toBe(
+        'resolved',
+      );
+      const own = await h.connectAs(tenant.username, tenant.password, tenant.database);
+      expect((await own.query('SELECT current_user AS u')).rows).toEqual([{ u: tenant.username }]);
+      await own.end();
       // No membership in any role, and no role is a member of it (besides nothing).
       const members = await h.admin(
         'postgres',
@@ -97,7 +110,7 @@ describe('PostgresTenantProvisioner (real PostgreSQL)', () => {
         expect(databases[0].owner).toBe(tenant.username);
         expect(publicSchema.owner).toBe(tenant.username);
       } else {
-        expect(databases[0].owner).toBe(new URL(h.infra.pgAdminUrl).username);
+        expect(databases[0].owner).toBe(new URL(h.adminUrl).username);
         const schemas = await h.admin<{ owner: string }>(
           tenant.database,
           'SELECT pg_get_userbyid(nspowner) AS owner FROM pg_namespace WHERE nspname = $1',
@@ -137,11 +150,16 @@ describe('PostgresTenantProvisioner (real PostgreSQL)', () => {
     });
 
     it('converges when run again, and twice at once from two replicas, keeping the data', async () => {
+      const before = tenant.password;
       tenant.password = PostgresTenantHarness.password(); // a rotated secret: the re-run must apply it
       await h.provision(tenant);
       expect(await h.passwordMatches(tenant.username, tenant.password)).toBe(true);
+      // The server itself now refuses the rotated-out password.
+      expect(await sqlState(h.connectAs(tenant.username, before, tenant.database))).toBe(
+        INVALID_PASSWORD,
+      );
 
-      const replica = new PostgresTenantProvisioner(h.infra.pgAdminUrl);
+      const replica = new PostgresTenantProvisioner(h.adminUrl);
       try {
         const results = await Promise.all([
           h.provision(tenant),
@@ -179,7 +197,7 @@ describe('PostgresTenantProvisioner (real PostgreSQL)', () => {
 
   it('provisions many tenants of one product at once (shared product database, one ACL row)', async () => {
     const tenants = Array.from({ length: 6 }, () => h.tenant('SCHEMA'));
-    const replica = new PostgresTenantProvisioner(h.infra.pgAdminUrl);
+    const replica = new PostgresTenantProvisioner(h.adminUrl);
     try {
       await Promise.all(
         tenants.map((t, i) => h.provision(t, i % 2 === 0 ? h.provisioner : replica)),
@@ -423,9 +441,13 @@ describe('PostgresTenantProvisioner (real PostgreSQL)', () => {
 
   it('works with a non-superuser admin that has CREATEROLE and CREATEDB', async () => {
     const adminRole = `it_admin_${Math.random().toString(36).slice(2, 10)}`;
-    await h.admin('postgres', `CREATE ROLE ${q(adminRole)} LOGIN CREATEROLE CREATEDB`);
+    const adminPassword = PostgresTenantHarness.password();
+    await h.admin(
+      'postgres',
+      `CREATE ROLE ${q(adminRole)} LOGIN CREATEROLE CREATEDB PASSWORD ${escapeLiteral(adminPassword)}`,
+    );
     const product = `${h.product}-na`;
-    const limited = new PostgresTenantProvisioner(h.url('postgres', adminRole));
+    const limited = new PostgresTenantProvisioner(h.url('postgres', adminRole, adminPassword));
     h.onCleanup(async () => {
       await limited.close();
       await h.admin(

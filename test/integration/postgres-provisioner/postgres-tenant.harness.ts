@@ -16,13 +16,31 @@ export interface TestTenant {
 }
 
 /**
- * One suite's world on the real tenant PostgreSQL server: a product name of its own (so its shared
- * product database is its own too), unique tenants, and cleanup of everything it made.
+ * The test profile's private PostgreSQL, where every login needs its password (scram-sha-256): the
+ * machine's shared server trusts 127.0.0.1, so only here is a wrong password refused by the server.
+ */
+function scramAdminUrl(): string {
+  const url = testInfra().pgScramAdminUrl;
+  if (!url) {
+    throw new Error(
+      'PG_SCRAM_ADMIN_URL is not set: start the servers with `INFRA_PROFILE=test bash scripts/infra-up.sh` ' +
+        '(it runs a private PostgreSQL that checks passwords) or run `npm test`.',
+    );
+  }
+  return url;
+}
+
+/**
+ * One suite's world on a real tenant PostgreSQL server that checks passwords (scram-sha-256, so a
+ * wrong, rotated-out or neighbour's password is refused by the server's own authentication): a
+ * product name of its own (so its shared product database is its own too), unique tenants, and
+ * cleanup of everything it made.
  */
 export class PostgresTenantHarness {
   readonly infra = testInfra();
+  readonly adminUrl = scramAdminUrl();
   readonly product = `it${randomBytes(4).toString('hex')}`;
-  readonly provisioner = new PostgresTenantProvisioner(this.infra.pgAdminUrl);
+  readonly provisioner = new PostgresTenantProvisioner(this.adminUrl);
   private readonly tenants: TestTenant[] = [];
   private readonly cleanups: Array<() => Promise<unknown>> = [];
   private readonly clients: Client[] = [];
@@ -79,10 +97,7 @@ export class PostgresTenantHarness {
     }
   }
 
-  /**
-   * A connection as the tenant role with its password. This machine's pg_hba trusts 127.0.0.1, so a
-   * wrong password would connect too: tests prove the password separately (`passwordMatches`).
-   */
+  /** A connection as the tenant role with this password: the server checks it (scram-sha-256). */
   async connectAs(role: string, password: string, database: string): Promise<Client> {
     const client = new Client({ connectionString: this.url(database, role, password) });
     client.on('error', () => undefined); // terminated sessions (deprovision) must not crash the run
@@ -140,7 +155,7 @@ export class PostgresTenantHarness {
     const [row] = await this.admin<{ server_version: string }>('postgres', 'SHOW server_version');
     recordExercised(
       'PostgreSQL',
-      `${new URL(this.infra.pgAdminUrl).host} (server ${row.server_version}) tenant provisioning`,
+      `${new URL(this.adminUrl).host} (server ${row.server_version}, scram-sha-256 required: passwords checked by the server) tenant provisioning`,
     );
   }
 
@@ -162,7 +177,7 @@ export class PostgresTenantHarness {
   }
 
   url(database: string, user?: string, password?: string): string {
-    const url = new URL(this.infra.pgAdminUrl);
+    const url = new URL(this.adminUrl);
     url.pathname = `/${database}`;
     if (user !== undefined) {
       url.username = user;

@@ -3,6 +3,8 @@ import type { Client } from 'pg';
 import { PostgresTenantHarness, TestTenant, sqlState } from './postgres-tenant.harness';
 
 const q = escapeIdentifier;
+/** SQLSTATE 28P01: the server's own password check failed (it requires scram-sha-256). */
+const INVALID_PASSWORD = '28P01';
 const INSUFFICIENT_PRIVILEGE = '42501';
 
 /**
@@ -11,6 +13,8 @@ const INSUFFICIENT_PRIVILEGE = '42501';
  * must be refused, with the SQLSTATE saying why.
  */
 describe('tenant isolation on PostgreSQL (A attacks B)', () => {
+  // Databases made and dropped by the dozen: slow on a busy server (several suites share it).
+  jest.setTimeout(60_000);
   const h = new PostgresTenantHarness();
   let aS: TestTenant; // SCHEMA mode
   let bS: TestTenant;
@@ -193,6 +197,19 @@ describe('tenant isolation on PostgreSQL (A attacks B)', () => {
       expect(await sqlState(h.connectAs(aD.username, aD.password, aS.database))).toBe(
         INSUFFICIENT_PRIVILEGE,
       );
+    });
+
+    it("A's password does not open B's roles: the server's own check refuses it (28P01)", async () => {
+      for (const [target, password] of [
+        [bS, aS.password],
+        [bD, aD.password],
+        [bS, aD.password],
+        [bD, aS.password],
+      ] as const) {
+        expect(await sqlState(h.connectAs(target.username, password, target.database))).toBe(
+          INVALID_PASSWORD,
+        );
+      }
     });
 
     it('cannot rename its database over another name or install untrusted extensions', async () => {

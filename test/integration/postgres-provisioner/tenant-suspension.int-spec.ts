@@ -25,13 +25,14 @@ const SCHEMA = 'postgres_provisioner';
 const NOT_PERMITTED_TO_LOG_IN = '28000';
 const ADMIN_SHUTDOWN = '57P01';
 const GRACE_SECONDS = 2;
+const INVALID_PASSWORD = '28P01';
 
 /**
  * Suspension and rotation enforced by the PostgreSQL server, through the stage's own handlers on
  * real servers: the tenant's open session is ended and a new one refused ("not permitted to log
  * in"), resuming lets it in again, a replayed older suspension changes nothing, and after a
- * rotation the sessions opened before it end once the grace is over. (This machine's server trusts
- * 127.0.0.1, so passwords are not what refuses here: NOLOGIN and ended sessions are.)
+ * rotation the sessions opened before it end once the grace is over and the old password is refused
+ * (the suite's server requires scram-sha-256, so the password check is the server's own).
  */
 describe('tenant suspension and rotation grace on PostgreSQL', () => {
   // Teardown drops several databases: slow on a busy server.
@@ -179,8 +180,13 @@ describe('tenant suspension and rotation grace on PostgreSQL', () => {
   it(`after a rotation, sessions opened before it end once the grace (${GRACE_SECONDS} s) is over; newer ones stay`, async () => {
     const t = await provisioned('ledger');
     const old = await session(t);
+    const oldPassword = t.password;
     const rotatedAt = Date.now();
     await provisioned('ledger', t.tenantId, randomUUID(), t);
+    // No new session with the rotated-out password: the server's own check refuses it (28P01).
+    expect(await sqlState(pg.connectAs(t.username, oldPassword, t.database))).toBe(
+      INVALID_PASSWORD,
+    );
     const fresh = await session(t);
 
     sweeper.onModuleInit();

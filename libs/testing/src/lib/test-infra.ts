@@ -4,6 +4,11 @@ import path from 'node:path';
 export interface TestInfra {
   readonly kafkaBrokers: string[];
   readonly pgAdminUrl: string;
+  /**
+   * A superuser URL of the profile's private PostgreSQL that requires scram-sha-256 for every login
+   * (the machine's server trusts 127.0.0.1): where a wrong password is refused by the server itself.
+   */
+  readonly pgScramAdminUrl?: string;
   readonly mongoUrl: string;
   readonly mongoServerKind: string;
   /** The profile's MongoDB cannot enforce users, and the mongo-provisioner is told to accept that. */
@@ -41,6 +46,7 @@ export function testInfra(): TestInfra {
   return {
     kafkaBrokers: read('KAFKA_BROKERS').split(','),
     pgAdminUrl: read('PG_ADMIN_URL'),
+    pgScramAdminUrl: process.env.PG_SCRAM_ADMIN_URL || fromFile.PG_SCRAM_ADMIN_URL || undefined,
     mongoUrl: read('MONGO_URL'),
     mongoServerKind: process.env.MONGO_SERVER_KIND || fromFile.MONGO_SERVER_KIND || 'external',
     mongoAllowUnauthenticatedTenants:
