@@ -89,6 +89,19 @@ else
   as_owner() { "$@"; }
 fi
 
+# The server's own files (data, log) must be reachable by the OS user that runs it. A checkout under a
+# folder that user cannot enter (as root, /root/... is 0700) gets them in a folder of its own under
+# /var/tmp, named after the state folder; the env, password and lock stay in the state folder.
+mkdir -p "$STATE"
+if ! as_owner test -x "$STATE" 2>/dev/null; then
+  SERVER_HOME="/var/tmp/enclave-postgres-$(printf '%s' "$STATE" | sha256sum | cut -c1-16)"
+  mkdir -p "$SERVER_HOME"
+  chmod 755 "$SERVER_HOME"
+  DATA="$SERVER_HOME/data"
+  LOG="$SERVER_HOME/postgres.log"
+  log "$OS_USER cannot enter $STATE: the server's files live in $SERVER_HOME"
+fi
+
 # With scram-sha-256 the superuser logs in with a password made once, beside the data (mode 600).
 PASSWORD_FILE="$STATE/superuser-password"
 if [[ "$AUTH" == scram-sha-256 ]]; then
@@ -212,18 +225,18 @@ if [[ ! -f "$DATA/PG_VERSION" ]]; then
   pwfile=()
   if [[ "$AUTH" == scram-sha-256 ]]; then
     # initdb reads the superuser's password as the OS user that runs it.
-    cp "$PASSWORD_FILE" "$STATE/.initdb-password"
-    if ((EUID == 0)); then chown "$OS_USER:" "$STATE/.initdb-password"; fi
-    pwfile=(--pwfile="$STATE/.initdb-password")
+    cp "$PASSWORD_FILE" "$(dirname "$DATA")/.initdb-password"
+    if ((EUID == 0)); then chown "$OS_USER:" "$(dirname "$DATA")/.initdb-password"; fi
+    pwfile=(--pwfile="$(dirname "$DATA")/.initdb-password")
   fi
   if ! as_owner "$BIN/initdb" -D "$DATA" -U postgres -A trust "${pwfile[@]}" -E UTF8 --locale=C \
     --no-sync --no-instructions >"$STATE/initdb.log" 2>&1; then
-    rm -f "$STATE/.initdb-password"
+    rm -f "$(dirname "$DATA")/.initdb-password"
     cat "$STATE/initdb.log" >&2
     rm -rf "$DATA"
     die "initdb failed (log above; $STATE/initdb.log)"
   fi
-  rm -f "$STATE/.initdb-password"
+  rm -f "$(dirname "$DATA")/.initdb-password"
 fi
 
 # --- start ------------------------------------------------------------------------------------------
