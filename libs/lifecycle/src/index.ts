@@ -22,5 +22,6 @@ export * from './lib/registry-orders/offboarding-order.check';
 export * from './lib/registry-orders/rotation-order.check';
 export * from './lib/registry-orders/issued-credential.check';
 export * from './lib/registry-orders/tenant-status-order.check';
+export * from './lib/registry-orders/limits-order.check';
 export * from './lib/registration-limits/registration-limits.store';
 export * from './lib/registration-limits/registration-limits.module';

@@ -3,9 +3,11 @@ import {
   RegistrationLimits,
   RegistrationLimitsChanged,
   ServiceRegistered,
+  registryOrderPath,
   tenantResourceNames,
 } from '@enclave/contracts';
 import { RegistrationLimitsStore, TenantAccessStore } from '@enclave/lifecycle';
+import { RefusedEventError } from '@enclave/messaging';
 import { InMemorySecretStore } from '@enclave/secret-store';
 import { exampleCatalogIn, recordExercised, testInfra } from '@enclave/testing';
 import { ChannelModel, connect } from 'amqplib';
@@ -100,7 +102,20 @@ describe('per-registration limits on RabbitMQ', () => {
     return admin.amqpUrl(names.rabbitUser, password, names.vhost);
   };
 
-  const change = (r: Registration, revision: number, limits: RegistrationLimits) =>
+  /** A change as the registry makes one: ordered in the vault (unless older than its last), then delivered. */
+  const change = async (r: Registration, revision: number, limits: RegistrationLimits) => {
+    const path = registryOrderPath(r.tenantId, 'ledger', 'limits');
+    if (Number((await secrets.find(path))?.data.revision ?? 0) < revision) {
+      await secrets.put(path, {
+        registrationId: r.registrationId,
+        revision: String(revision),
+        limits: JSON.stringify(limits),
+      });
+    }
+    await forged(r, revision, limits);
+  };
+  /** Delivered with no order written: what someone writing the topic by hand could send. */
+  const forged = (r: Registration, revision: number, limits: RegistrationLimits) =>
     stage.deliver(
       RegistrationLimitsChanged,
       { ...r, revision, limits, productVersion: '1.0.0', resources: ['rabbitmq'] },
@@ -173,6 +188,15 @@ describe('per-registration limits on RabbitMQ', () => {
 
     // Back to every default.
     await change(r, 3, {});
+    expect(await vhostLimits(r)).toEqual(MANIFEST);
+
+    // Forged changes (no order for them): refused, to be dead-lettered, and nothing applied.
+    await expect(forged(r, 4, { rabbitmq: { maxConnections: 1 } })).rejects.toBeInstanceOf(
+      RefusedEventError,
+    );
+    await expect(forged(r, 3, { rabbitmq: { maxQueues: 1 } })).rejects.toBeInstanceOf(
+      RefusedEventError,
+    );
     expect(await vhostLimits(r)).toEqual(MANIFEST);
   });
 });

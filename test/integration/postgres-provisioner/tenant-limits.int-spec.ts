@@ -3,8 +3,10 @@ import {
   RegistrationLimits,
   RegistrationLimitsChanged,
   ServiceRegistered,
+  registryOrderPath,
 } from '@enclave/contracts';
 import { RegistrationLimitsStore, TenantAccessStore } from '@enclave/lifecycle';
+import { RefusedEventError } from '@enclave/messaging';
 import { InMemorySecretStore } from '@enclave/secret-store';
 import { exampleCatalogIn } from '@enclave/testing';
 import { randomUUID } from 'node:crypto';
@@ -92,7 +94,26 @@ describe('per-registration limits on PostgreSQL', () => {
     );
   };
 
-  const change = (
+  /** A change as the registry makes one: ordered in the vault (unless older than its last), then delivered. */
+  const change = async (
+    t: TestTenant,
+    registrationId: string,
+    revision: number,
+    limits: RegistrationLimits,
+  ) => {
+    const path = registryOrderPath(t.tenantId, 'ledger', 'limits');
+    if (Number((await secrets.find(path))?.data.revision ?? 0) < revision) {
+      await secrets.put(path, {
+        registrationId,
+        revision: String(revision),
+        limits: JSON.stringify(limits),
+      });
+    }
+    await forged(t, registrationId, revision, limits);
+  };
+
+  /** Delivered with no order written: what someone writing the topic by hand could send. */
+  const forged = (
     t: TestTenant,
     registrationId: string,
     revision: number,
@@ -180,6 +201,14 @@ describe('per-registration limits on PostgreSQL', () => {
     // A rotation converges the role again: with the limits in force, not the defaults.
     await change(t, id, 3, { postgres: { connectionLimit: 4, statementTimeoutMs: 250 } });
     await issue(t, id, randomUUID());
+    expect(await roleLimits(t.username)).toEqual({ connectionLimit: 4, statementTimeout: '250' });
+
+    // Forged changes (no order for them, or other limits under the ordered revision): refused, to
+    // be dead-lettered, and the role keeps its limits.
+    await expect(forged(t, id, 4, { postgres: { connectionLimit: 1 } })).rejects.toBeInstanceOf(
+      RefusedEventError,
+    );
+    await expect(forged(t, id, 3, {})).rejects.toBeInstanceOf(RefusedEventError);
     expect(await roleLimits(t.username)).toEqual({ connectionLimit: 4, statementTimeout: '250' });
   });
 

@@ -4,7 +4,10 @@ import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { PostgresStageUseCase } from '../provisioning/postgres-stage.use-case';
 
-/** An operator changed a registration's limits: applied on the server unless a newer change was. */
+/**
+ * An operator changed a registration's limits: applied on the server unless a newer change was,
+ * and only as the tenant-registry ordered it (a forged change is dead-lettered).
+ */
 @Controller()
 export class RegistrationLimitsChangedHandler {
   constructor(private readonly postgres: PostgresStageUseCase) {}
@@ -14,6 +17,6 @@ export class RegistrationLimitsChangedHandler {
     @Payload() event: EventOf<typeof RegistrationLimitsChanged>,
     @Ctx() ctx: EventContext,
   ): Promise<void> {
-    await this.postgres.changeLimits(ctx, event.payload);
+    await this.postgres.changeOrderedLimits(ctx, event.payload);
   }
 }

@@ -1,8 +1,10 @@
 import { RegistrationLimits, RegistrationLimitsChanged } from '@enclave/contracts';
+import { OutboxWriter } from '@enclave/messaging';
 import { ConflictException, Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AnnounceChange, LockedRegistrationCommand } from './locked-registration.command';
 import { canonicalLimits, sameLimits } from './registration-limits';
+import { RegistryOrdersWriter } from './registry-orders.writer';
 import { ServiceRegistrationEntity } from './service-registration.entity';
 
 export interface ChangeRegistrationLimitsResult {
@@ -14,13 +16,22 @@ export interface ChangeRegistrationLimitsResult {
 /**
  * Gives a Ready registration new resource limits: the registration keeps them under the next
  * revision and RegistrationLimitsChanged tells the stages, which apply it unless they applied a newer
- * one. Asking for the limits already in force changes and announces nothing.
+ * one. Asking for the limits already in force changes and announces nothing. The change is ordered
+ * in the vault first: the provisioners apply no limits change the registry did not order.
  */
 @Injectable()
 export class ChangeRegistrationLimitsUseCase extends LockedRegistrationCommand<
   ChangeRegistrationLimitsResult,
   RegistrationLimits
 > {
+  constructor(
+    dataSource: DataSource,
+    outbox: OutboxWriter,
+    private readonly orders: RegistryOrdersWriter,
+  ) {
+    super(dataSource, outbox);
+  }
+
   protected async change(
     registration: ServiceRegistrationEntity,
     tx: EntityManager,
@@ -35,6 +46,11 @@ export class ChangeRegistrationLimitsUseCase extends LockedRegistrationCommand<
     if (sameLimits(registration.limits, limits)) return { changed: false, registration };
     registration.limits = canonicalLimits(limits);
     registration.limitsRevision += 1;
+    await this.orders.orderLimits(
+      registration,
+      registration.limitsRevision,
+      registration.limits ?? {},
+    );
     await tx.update(
       ServiceRegistrationEntity,
       { id: registration.id },

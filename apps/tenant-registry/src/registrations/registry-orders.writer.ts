@@ -1,4 +1,6 @@
 import {
+  LimitsOrder,
+  RegistrationLimits,
   TenantStatus,
   offboardingOrderOf,
   registryOrderPath,
@@ -17,7 +19,7 @@ type Registration = Pick<
  * Writes down in the vault what the registry asks of the stages, besides announcing it on Kafka:
  * the stages that drop resources, move credentials or change a tenant's access act only on an event
  * that matches the order (libs/lifecycle `checkOffboardingOrdered`, `checkRotationOrdered`,
- * `checkTenantStatusOrdered`). Written inside the command's
+ * `checkTenantStatusOrdered`, `checkLimitsOrdered`). Written inside the command's
  * transaction, before it commits: an order always exists for a committed request. Orders are kept
  * (a late or repeated genuine event still matches); a (tenant, product) is registered only once.
  */
@@ -37,6 +39,22 @@ export class RegistryOrdersWriter {
     await this.secrets.put(
       registryOrderPath(registration.tenantId, registration.product, 'rotation'),
       { registrationId: registration.id, rotationId },
+    );
+  }
+
+  async orderLimits(
+    registration: Registration,
+    revision: number,
+    limits: RegistrationLimits,
+  ): Promise<void> {
+    const order: LimitsOrder = {
+      registrationId: registration.id,
+      revision: String(revision),
+      limits: JSON.stringify(limits),
+    };
+    await this.secrets.put(
+      registryOrderPath(registration.tenantId, registration.product, 'limits'),
+      { ...order },
     );
   }
 

@@ -17,6 +17,7 @@ import { PermanentStageError } from './permanent.error';
 import { ProductVersionStore } from './product-catalog/product-version.store';
 import { readTenantCredential } from './read-tenant-credential';
 import { checkIssuedCredential } from './registry-orders/issued-credential.check';
+import { checkLimitsOrdered } from './registry-orders/limits-order.check';
 import { RegistrationLimitsStore } from './registration-limits/registration-limits.store';
 import { releaseStage } from './release-stage';
 import { runStage } from './run-stage';
@@ -180,6 +181,16 @@ export abstract class ResourceStage<P extends Answered, D> {
     const declared = this.declared(manifest);
     if (declared === undefined) return;
     await this.restrict(change, declared, change.limits);
+  }
+
+  /**
+   * RegistrationLimitsChanged: only the change the tenant-registry ordered in the vault (a forged
+   * one is refused: dead-lettered, nothing applied); an older, overtaken one applies nothing.
+   */
+  async changeOrderedLimits(ctx: EventContext, change: LimitsChange): Promise<void> {
+    if (!this.limits || !change.resources.includes(this.resource)) return;
+    if ((await checkLimitsOrdered(this.secrets, change)) === 'stale') return;
+    await this.changeLimits(ctx, change);
   }
 
   /** ServiceDeprovisionRequested: remove what `make` made, then say so (releaseStage). */

@@ -3,12 +3,12 @@ import { TenantId } from './tenant-id.schema';
 
 /**
  * What the tenant-registry asks of the stages and writes down in the vault as well as announcing it
- * on Kafka: offboarding a registration, rotating its credentials. A destructive or credential-moving
+ * on Kafka: offboarding a registration, rotating its credentials, changing its limits. A destructive or credential-moving
  * handler acts only on an event that matches the registry's order, so one forged event on the bus
  * (anyone who can write a topic) cannot drop a tenant or move its credentials. The vault is the
  * store every stage already reads and only the registry and the credential-service write.
  */
-export type RegistryOrderKind = 'offboarding' | 'rotation';
+export type RegistryOrderKind = 'offboarding' | 'rotation' | 'limits';
 
 /**
  * Where the registry keeps its order of `kind` for a (tenant, product), derived like every other
@@ -35,6 +35,13 @@ export interface OffboardingOrder {
 export interface RotationOrder {
   readonly registrationId: string;
   readonly rotationId: string;
+}
+
+/** What a limits order holds: the registration's last limits change, its revision and limits (JSON). */
+export interface LimitsOrder {
+  readonly registrationId: string;
+  readonly revision: string;
+  readonly limits: string;
 }
 
 export function offboardingOrderOf(registration: {
