@@ -76,6 +76,12 @@ import { RevokeOperatorTokenUseCase } from './operators/revoke-operator-token.us
 import { TenantHistoryCollector } from './history/tenant-history.collector';
 import { TenantHistoryController } from './history/tenant-history.controller';
 
+import { HandleIntakeRequestUseCase } from './intake/handle-intake-request.use-case';
+import { INTAKE_MAX_BYTES, IntakeConsumer } from './intake/intake.consumer';
+import { IntakePublishers } from './intake/intake-publishers';
+import { bytesOf } from './intake/intake-request.reader';
+import { IntakeRequestStore } from './intake/intake-request.store';
+
 export const SERVICE = 'tenant-registry';
 
 @Module({})
@@ -157,6 +163,11 @@ export class AppModule implements NestModule {
         TenantHistoryCollector,
         IssueOperatorTokenUseCase,
         RevokeOperatorTokenUseCase,
+        { provide: IntakePublishers, useValue: config.INTAKE_PUBLISHERS },
+        { provide: INTAKE_MAX_BYTES, useValue: bytesOf(config.API_BODY_LIMIT) },
+        IntakeRequestStore,
+        HandleIntakeRequestUseCase,
+        IntakeConsumer,
         ProductTokenGuard,
         {
           provide: ProductTokenHasher,
