@@ -77,7 +77,7 @@ import { TenantHistoryCollector } from './history/tenant-history.collector';
 import { TenantHistoryController } from './history/tenant-history.controller';
 
 import { HandleIntakeRequestUseCase } from './intake/handle-intake-request.use-case';
-import { INTAKE_MAX_BYTES, IntakeConsumer } from './intake/intake.consumer';
+import { INTAKE_SETTINGS, IntakeConsumer } from './intake/intake.consumer';
 import { IntakePublishers } from './intake/intake-publishers';
 import { bytesOf } from './intake/intake-request.reader';
 import { IntakeRequestStore } from './intake/intake-request.store';
@@ -164,7 +164,14 @@ export class AppModule implements NestModule {
         IssueOperatorTokenUseCase,
         RevokeOperatorTokenUseCase,
         { provide: IntakePublishers, useValue: config.INTAKE_PUBLISHERS },
-        { provide: INTAKE_MAX_BYTES, useValue: bytesOf(config.API_BODY_LIMIT) },
+        {
+          provide: INTAKE_SETTINGS,
+          useValue: {
+            maxBytes: bytesOf(config.API_BODY_LIMIT),
+            topicPartitions: config.KAFKA_TOPIC_PARTITIONS,
+            concurrency: config.KAFKA_CONSUMER_CONCURRENCY,
+          },
+        },
         IntakeRequestStore,
         HandleIntakeRequestUseCase,
         IntakeConsumer,

@@ -2,8 +2,6 @@ import { deadLetterTopicOf, intakeRequestsTopic } from '@enclave/contracts';
 import {
   EVENT_CATALOG,
   KAFKA,
-  MESSAGING_OPTIONS,
-  MessagingOptions,
   TopicNamer,
   ensureTopics,
   untilBrokerSettles,
@@ -20,6 +18,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Consumer, EachMessagePayload, Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { INTAKE_SETTINGS, IntakeSettings } from '../intake/intake.consumer';
 import { IntakePublishers } from '../intake/intake-publishers';
 import { readDeadLetterMessage } from './dead-letter.message';
 
@@ -39,7 +38,7 @@ export class DeadLetterCollector implements OnApplicationBootstrap, BeforeApplic
     private readonly topics: TopicNamer,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly publishers: IntakePublishers,
-    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+    @Inject(INTAKE_SETTINGS) private readonly intake: IntakeSettings,
   ) {}
 
   /** Each configured publisher's intake requests topic (rejected requests are dead-lettered). */
@@ -62,7 +61,7 @@ export class DeadLetterCollector implements OnApplicationBootstrap, BeforeApplic
     // MessagingModule is imported by the app module, so its start-up (creating every topic and its
     // `.dlq`) has run before this hook. The intake topics may not exist yet (IntakeConsumer starts
     // beside this collector): created here too, idempotently.
-    await ensureTopics(this.kafka, this.intakeTopics(), this.options.topicPartitions);
+    await ensureTopics(this.kafka, this.intakeTopics(), this.intake.topicPartitions);
     const topics = this.deadLetterTopics();
     await untilBrokerSettles(async () => {
       const consumer = this.kafka.consumer({

@@ -48,12 +48,24 @@ describe('readIntakeRequest', () => {
     expect(read(null)).toMatchObject({ ok: false, rejection: { reason: /empty message/ } });
   });
 
-  it('rejects an oversized request before parsing it', () => {
+  it('rejects an oversized request, answering it when its ids can be read', () => {
     const big = { ...register('ledger'), padding: 'x'.repeat(2000) };
     expect(read(big, 'signup', 1024)).toEqual({
       ok: false,
-      rejection: { reason: expect.stringMatching(/^request too large: \d+ bytes, at most 1024$/) },
+      rejection: {
+        reason: expect.stringMatching(/^request too large: \d+ bytes, at most 1024$/),
+        // Still answered: its request id could be read.
+        requestId,
+        tenantId: 'acme-corp',
+        product: 'ledger',
+      },
     });
+    expect(read(`{"requestId": "${requestId}", "x": "${'y'.repeat(2000)}`, 'signup', 1024)).toEqual(
+      {
+        ok: false,
+        rejection: { reason: expect.stringMatching(/^request too large/) },
+      },
+    );
   });
 
   it('rejects a schema violation with the ids that could be read, for the reply', () => {

@@ -31,16 +31,19 @@ export function readIntakeRequest(
     rejection: { reason, ...ids },
   });
   if (value === null || value.length === 0) return reject('empty message: not an intake request');
-  if (value.length > maxBytes) {
-    return reject(`request too large: ${value.length} bytes, at most ${maxBytes}`);
-  }
   let json: unknown;
+  let malformed: string | undefined;
   try {
+    // Read even when too large (the broker bounds its size), only to answer by its request id.
     json = JSON.parse(value.toString('utf8'));
   } catch (error) {
-    return reject(`malformed JSON: ${(error as Error).message}`);
+    malformed = `malformed JSON: ${(error as Error).message}`;
   }
-  const ids = idsOf(json);
+  const ids = malformed === undefined ? idsOf(json) : {};
+  if (value.length > maxBytes) {
+    return reject(`request too large: ${value.length} bytes, at most ${maxBytes}`, ids);
+  }
+  if (malformed !== undefined) return reject(malformed);
   const parsed = intakeRequestSchema.safeParse(json);
   if (!parsed.success) {
     const issues = parsed.error.issues

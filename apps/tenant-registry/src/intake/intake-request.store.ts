@@ -74,10 +74,11 @@ export class IntakeRequestStore {
     return inserted.length > 0;
   }
 
-  /** The products a tenant has a registration of (offboarded ones included: they are its record). */
+  /** The products a tenant has a registration of that is not offboarded yet. */
   async products(tenantId: string): Promise<string[]> {
     const rows: { product: string }[] = await this.dataSource.query(
-      'SELECT DISTINCT product FROM tenant_registry.service_registration WHERE tenant_id = $1',
+      `SELECT product FROM tenant_registry.service_registration
+        WHERE tenant_id = $1 AND state <> 'deleted' ORDER BY product`,
       [tenantId],
     );
     return rows.map((r) => r.product);

@@ -2,8 +2,6 @@ import { intakeRepliesTopic, intakeRequestsTopic } from '@enclave/contracts';
 import {
   DeadLetterPublisher,
   KAFKA,
-  MESSAGING_OPTIONS,
-  MessagingOptions,
   REPLAY_FOR_GROUP_HEADER,
   TopicNamer,
   ensureTopics,
@@ -23,8 +21,17 @@ import { IntakePublishers } from './intake-publishers';
 import { IntakeRejectedError } from './intake-rejection';
 import { readIntakeRequest } from './intake-request.reader';
 
-/** The registry's largest intake request, in bytes (API_BODY_LIMIT: the admin API's own limit). */
-export const INTAKE_MAX_BYTES = Symbol('INTAKE_MAX_BYTES');
+/** How the intake reads its topics, from the registry's configuration. */
+export interface IntakeSettings {
+  /** The largest request, in bytes: API_BODY_LIMIT, the admin API's own limit. */
+  readonly maxBytes: number;
+  /** KAFKA_TOPIC_PARTITIONS, for the intake topics created when missing. */
+  readonly topicPartitions: number;
+  /** KAFKA_CONSUMER_CONCURRENCY. */
+  readonly concurrency: number;
+}
+
+export const INTAKE_SETTINGS = Symbol('INTAKE_SETTINGS');
 
 /**
  * Reads every configured publisher's `enclave.intake.<publisher>.requests` topic (its own consumer
@@ -41,8 +48,7 @@ export class IntakeConsumer implements OnApplicationBootstrap, BeforeApplication
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
-    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
-    @Inject(INTAKE_MAX_BYTES) private readonly maxBytes: number,
+    @Inject(INTAKE_SETTINGS) private readonly settings: IntakeSettings,
     private readonly topics: TopicNamer,
     private readonly publishers: IntakePublishers,
     private readonly deadLetters: DeadLetterPublisher,
@@ -69,7 +75,7 @@ export class IntakeConsumer implements OnApplicationBootstrap, BeforeApplication
   async onApplicationBootstrap(): Promise<void> {
     const requests = [...this.byTopic.keys()];
     if (requests.length === 0) return;
-    await ensureTopics(this.kafka, this.intakeTopics(), this.options.topicPartitions);
+    await ensureTopics(this.kafka, this.intakeTopics(), this.settings.topicPartitions);
     await untilBrokerSettles(async () => {
       const consumer = this.kafka.consumer({
         groupId: this.group,
@@ -82,7 +88,7 @@ export class IntakeConsumer implements OnApplicationBootstrap, BeforeApplication
         await consumer.connect();
         await consumer.subscribe({ topics: requests, fromBeginning: true });
         await consumer.run({
-          partitionsConsumedConcurrently: this.options.concurrency ?? 1,
+          partitionsConsumedConcurrently: this.settings.concurrency,
           eachMessage: (payload) => this.onMessage(payload),
         });
       } catch (error) {
@@ -105,7 +111,12 @@ export class IntakeConsumer implements OnApplicationBootstrap, BeforeApplication
     if (replayFor !== undefined && replayFor !== this.group) return;
     const publisher = this.byTopic.get(topic)!;
     await TraceContext.run({ actor: publisherActor(publisher) }, async () => {
-      const read = readIntakeRequest(message.value, publisher, this.publishers, this.maxBytes);
+      const read = readIntakeRequest(
+        message.value,
+        publisher,
+        this.publishers,
+        this.settings.maxBytes,
+      );
       const reply = read.ok
         ? await this.handle.execute(publisher, read.request)
         : await this.handle.reject(publisher, read.rejection);
