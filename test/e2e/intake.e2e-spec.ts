@@ -43,6 +43,7 @@ describe('intake by events', () => {
   let backoffice: IntakePublisherClient;
   let producer: Producer;
   let replies: Awaited<ReturnType<PlatformHarness['collect']>>;
+  let backofficeReplies: Awaited<ReturnType<PlatformHarness['collect']>>;
   let tenantCreated: Awaited<ReturnType<PlatformHarness['collect']>>;
   let serviceRegistered: Awaited<ReturnType<PlatformHarness['collect']>>;
   const sent = new Map<string, IntakeReply>();
@@ -72,7 +73,7 @@ describe('intake by events', () => {
   const replyTo = (requestId: string) =>
     expectEventually(
       () => {
-        const found = replies
+        const found = [...replies, ...backofficeReplies]
           .map((m) => JSON.parse(m.message.value!.toString()))
           .filter((e) => e.payload.requestId === requestId);
         expect(found.length).toBeGreaterThan(0);
@@ -120,6 +121,7 @@ describe('intake by events', () => {
   beforeAll(async () => {
     await platform.start();
     replies = await platform.collect(intakeRepliesTopic('signup'));
+    backofficeReplies = await platform.collect(intakeRepliesTopic('backoffice'));
     tenantCreated = await platform.collect(Topics.TenantCreated);
     serviceRegistered = await platform.collect(Topics.ServiceRegistered);
     signup = client('signup');
@@ -371,6 +373,13 @@ describe('intake by events', () => {
       } satisfies IntakeRequestInput),
       'backoffice',
     );
+    expect((await replyTo(spoofId)).payload).toEqual({
+      requestId: spoofId,
+      status: 'rejected',
+      reason: "publisher 'signup' does not match the topic's publisher 'backoffice'",
+      tenantId: foreign,
+      product: 'tracer',
+    });
     // Nor may backoffice offboard a tenant using a product it may not act for.
     const offboardForeign = await backoffice.publish({
       kind: 'offboard-tenant',
