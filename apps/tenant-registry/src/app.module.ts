@@ -77,10 +77,10 @@ import { TenantHistoryCollector } from './history/tenant-history.collector';
 import { TenantHistoryController } from './history/tenant-history.controller';
 
 import { HandleIntakeRequestUseCase } from './intake/handle-intake-request.use-case';
-import { INTAKE_SETTINGS, IntakeConsumer } from './intake/intake.consumer';
+import { IntakeConsumer } from './intake/intake.consumer';
 import { IntakePublishers } from './intake/intake-publishers';
-import { bytesOf } from './intake/intake-request.reader';
 import { IntakeRequestStore } from './intake/intake-request.store';
+import { INTAKE_SETTINGS, bytesOf } from './intake/intake.settings';
 
 export const SERVICE = 'tenant-registry';
 

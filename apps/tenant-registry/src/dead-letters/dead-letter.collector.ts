@@ -18,7 +18,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Consumer, EachMessagePayload, Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { INTAKE_SETTINGS, IntakeSettings } from '../intake/intake.consumer';
+import { INTAKE_SETTINGS, IntakeSettings } from '../intake/intake.settings';
 import { IntakePublishers } from '../intake/intake-publishers';
 import { readDeadLetterMessage } from './dead-letter.message';
 

@@ -1,4 +1,4 @@
-import { EventActor, IntakeReply, IntakeRequest, intakeReplyEvent } from '@enclave/contracts';
+import { IntakeReply, IntakeRequest, intakeReplyEvent } from '@enclave/contracts';
 import { OutboxWriter } from '@enclave/messaging';
 import { TraceContext } from '@enclave/service-kit';
 import { ForbiddenException, HttpException, Injectable } from '@nestjs/common';
@@ -8,17 +8,12 @@ import { RegisterServiceUseCase } from '../registrations/register-service.use-ca
 import { ChangeTenantStatusUseCase } from '../tenants/change-tenant-status.use-case';
 import { CreateTenantUseCase } from '../tenants/create-tenant.use-case';
 import { OffboardTenantUseCase } from '../tenants/offboard-tenant.use-case';
-import { IntakePublishers } from './intake-publishers';
+import { IntakePublishers, publisherActor } from './intake-publishers';
 import { IntakeRejection } from './intake-rejection';
 import { IntakeRequestStore, StoredIntakeRequest } from './intake-request.store';
 
 /** The envelope's tenant of a reply to a request that named no valid tenant. */
 const NO_TENANT = '(unknown)';
-
-export const publisherActor = (publisher: string): EventActor => ({
-  kind: 'publisher',
-  name: publisher,
-});
 
 /**
  * One intake request, taken through the very use-cases the admin API's controllers call (one

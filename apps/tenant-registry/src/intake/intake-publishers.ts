@@ -1,4 +1,4 @@
-import { intakePublisherNameSchema, productNameSchema } from '@enclave/contracts';
+import { EventActor, intakePublisherNameSchema, productNameSchema } from '@enclave/contracts';
 import { z } from 'zod';
 
 /** Every product of the catalog, present and future (`<publisher>=*`). */
@@ -71,3 +71,9 @@ export class IntakePublishers {
       .join(',');
   }
 }
+
+/** Who an intake request acts for, in events and the history: `publisher:<name>`. */
+export const publisherActor = (publisher: string): EventActor => ({
+  kind: 'publisher',
+  name: publisher,
+});

@@ -1,4 +1,5 @@
-import { bytesOf, readIntakeRequest } from './intake-request.reader';
+import { readIntakeRequest } from './intake-request.reader';
+import { bytesOf } from './intake.settings';
 import { intakePublishersSchema } from './intake-publishers';
 
 const publishers = intakePublishersSchema.parse('signup=ledger+tracer,billing=*');

@@ -85,10 +85,3 @@ function idsOf(json: unknown): Omit<IntakeRejection, 'reason'> {
     ...(product ? { product } : {}),
   };
 }
-
-/** `16kb`, `1mb` (API_BODY_LIMIT's format) in bytes. */
-export function bytesOf(limit: string): number {
-  const match = /^(\d+)(kb|mb)$/.exec(limit);
-  if (!match) throw new Error(`not a size: ${limit}`);
-  return Number(match[1]) * (match[2] === 'kb' ? 1024 : 1024 * 1024);
-}

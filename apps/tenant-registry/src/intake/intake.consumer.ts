@@ -16,22 +16,11 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { Consumer, EachMessagePayload, Kafka } from 'kafkajs';
-import { HandleIntakeRequestUseCase, publisherActor } from './handle-intake-request.use-case';
-import { IntakePublishers } from './intake-publishers';
+import { HandleIntakeRequestUseCase } from './handle-intake-request.use-case';
+import { IntakePublishers, publisherActor } from './intake-publishers';
 import { IntakeRejectedError } from './intake-rejection';
 import { readIntakeRequest } from './intake-request.reader';
-
-/** How the intake reads its topics, from the registry's configuration. */
-export interface IntakeSettings {
-  /** The largest request, in bytes: API_BODY_LIMIT, the admin API's own limit. */
-  readonly maxBytes: number;
-  /** KAFKA_TOPIC_PARTITIONS, for the intake topics created when missing. */
-  readonly topicPartitions: number;
-  /** KAFKA_CONSUMER_CONCURRENCY. */
-  readonly concurrency: number;
-}
-
-export const INTAKE_SETTINGS = Symbol('INTAKE_SETTINGS');
+import { INTAKE_SETTINGS, IntakeSettings } from './intake.settings';
 
 /**
  * Reads every configured publisher's `enclave.intake.<publisher>.requests` topic (its own consumer
