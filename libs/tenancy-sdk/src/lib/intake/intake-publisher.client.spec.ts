@@ -215,4 +215,26 @@ describe('IntakePublisherClient', () => {
       client.awaitOutcome('acme-corp', 'ledger', { timeoutMs: 20 }),
     ).rejects.toBeInstanceOf(IntakeTimeoutError);
   });
+
+  it('rejects what still waits when stopped', async () => {
+    const { client } = await started();
+    const reply = client.publish(
+      { kind: 'resume-tenant', tenantId: 'acme-corp' },
+      { timeoutMs: 5_000 },
+    );
+    const outcome = client.awaitOutcome('acme-corp', 'ledger', { timeoutMs: 5_000 });
+    await client.stop();
+    await expect(reply).rejects.toThrow('stopped');
+    await expect(outcome).rejects.toThrow('stopped');
+  });
+
+  it('fails a publish whose send fails, with the send’s error', async () => {
+    const { transport, client } = await started();
+    transport.send = async () => {
+      throw new Error('broker unreachable');
+    };
+    await expect(client.publish({ kind: 'resume-tenant', tenantId: 'acme-corp' })).rejects.toThrow(
+      'broker unreachable',
+    );
+  });
 });

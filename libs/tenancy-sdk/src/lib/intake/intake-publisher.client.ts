@@ -93,8 +93,14 @@ export class IntakePublisherClient {
     );
   }
 
+  /** Stops listening; whatever still waits for a reply or an outcome is rejected. */
   async stop(): Promise<void> {
     await this.transport.stop();
+    const stopped = new Error('the intake client was stopped');
+    for (const key of [...this.replies.keys()])
+      this.settle(this.replies, key, (p) => p.reject(stopped));
+    for (const key of [...this.waiters.keys()])
+      this.settle(this.waiters, key, (p) => p.reject(stopped));
   }
 
   /** Sends one request; resolves with its reply (accepted, or rejected with the reason). */
@@ -120,6 +126,8 @@ export class IntakePublisherClient {
         JSON.stringify(request),
       );
     } catch (error) {
+      // Not sent: nothing will answer. The caller gets the send's error, not an unhandled one.
+      reply.catch(() => undefined);
       this.settle(this.replies, request.requestId, (p) => p.reject(error as Error));
       throw error;
     }
