@@ -165,6 +165,9 @@ describe('intake by events', () => {
       signup.awaitOutcome(tenant, 'tracer', { timeoutMs: 120_000 }),
     ]);
     expect(outcomes.map((o) => o.state)).toEqual(['ready', 'ready']);
+    // The registry mirrors the aggregator's status from its own event, a moment after ServiceReady.
+    await platform.waitForState(tenant, 'ledger', 'ready');
+    await platform.waitForState(tenant, 'tracer', 'ready');
 
     // Visible through the admin API exactly as an operator's registration.
     const { status, body } = await platform.api('GET', `/v1/tenants/${tenant}`);
@@ -236,6 +239,7 @@ describe('intake by events', () => {
     const outcome = await signup.awaitOutcome(failing, 'tracer', { timeoutMs: 120_000 });
     expect(outcome).toMatchObject({ state: 'failed', stage: 'postgres' });
 
+    await platform.waitForState(failing, 'tracer', 'failed');
     await resources.dropForeignDatabase(names.pgDatabase);
     const retried = await platform.api('POST', `/v1/tenants/${failing}/services/tracer/retry`);
     expect(retried.status).toBe(202);
