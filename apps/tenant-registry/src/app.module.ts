@@ -76,6 +76,12 @@ import { RevokeOperatorTokenUseCase } from './operators/revoke-operator-token.us
 import { TenantHistoryCollector } from './history/tenant-history.collector';
 import { TenantHistoryController } from './history/tenant-history.controller';
 
+import { HandleIntakeRequestUseCase } from './intake/handle-intake-request.use-case';
+import { IntakeConsumer } from './intake/intake.consumer';
+import { IntakePublishers } from './intake/intake-publishers';
+import { IntakeRequestStore } from './intake/intake-request.store';
+import { INTAKE_SETTINGS, bytesOf } from './intake/intake.settings';
+
 export const SERVICE = 'tenant-registry';
 
 @Module({})
@@ -157,6 +163,18 @@ export class AppModule implements NestModule {
         TenantHistoryCollector,
         IssueOperatorTokenUseCase,
         RevokeOperatorTokenUseCase,
+        { provide: IntakePublishers, useValue: config.INTAKE_PUBLISHERS },
+        {
+          provide: INTAKE_SETTINGS,
+          useValue: {
+            maxBytes: bytesOf(config.API_BODY_LIMIT),
+            topicPartitions: config.KAFKA_TOPIC_PARTITIONS,
+            concurrency: config.KAFKA_CONSUMER_CONCURRENCY,
+          },
+        },
+        IntakeRequestStore,
+        HandleIntakeRequestUseCase,
+        IntakeConsumer,
         ProductTokenGuard,
         {
           provide: ProductTokenHasher,

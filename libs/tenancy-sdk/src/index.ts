@@ -29,3 +29,6 @@ export * from './lib/nest/tenant.interceptor';
 export * from './lib/nest/tenancy-exception.filter';
 export * from './lib/nest/tenancy.module';
 export * from './lib/events/tenant-lifecycle.listener';
+export * from './lib/intake/intake.transport';
+export * from './lib/intake/kafka.intake-transport';
+export * from './lib/intake/intake-publisher.client';

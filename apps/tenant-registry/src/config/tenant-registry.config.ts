@@ -1,6 +1,7 @@
 import { secretStoreConfig } from '@enclave/secret-store';
 import { commonConfig, operatorAuthConfig } from '@enclave/service-kit';
 import { z } from 'zod';
+import { intakePublishersSchema } from '../intake/intake-publishers';
 
 export const tenantRegistryConfig = commonConfig
   .extend(secretStoreConfig.variables)
@@ -17,7 +18,13 @@ export const tenantRegistryConfig = commonConfig
         .string()
         .regex(/^\d+(kb|mb)$/)
         .default('16kb'),
-      description: 'Largest accepted request body; larger ones get 413.',
+      description:
+        'Largest accepted request body; larger ones get 413. Also the largest intake request (larger ones are rejected).',
+    },
+    INTAKE_PUBLISHERS: {
+      schema: intakePublishersSchema,
+      description:
+        'Upstream publishers whose intake requests the registry reads (topic `enclave.intake.<publisher>.requests`, replies on `….replies`), each with the products it may act for: `signup=ledger+tracer,billing=*`. Empty (default): no intake.',
     },
   });
 

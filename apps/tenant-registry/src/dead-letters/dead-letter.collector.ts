@@ -1,5 +1,11 @@
-import { deadLetterTopicOf } from '@enclave/contracts';
-import { EVENT_CATALOG, KAFKA, TopicNamer, untilBrokerSettles } from '@enclave/messaging';
+import { deadLetterTopicOf, intakeRequestsTopic } from '@enclave/contracts';
+import {
+  EVENT_CATALOG,
+  KAFKA,
+  TopicNamer,
+  ensureTopics,
+  untilBrokerSettles,
+} from '@enclave/messaging';
 import type { EventCatalog } from '@enclave/contracts';
 import {
   BeforeApplicationShutdown,
@@ -12,6 +18,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Consumer, EachMessagePayload, Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { INTAKE_SETTINGS, IntakeSettings } from '../intake/intake.settings';
+import { IntakePublishers } from '../intake/intake-publishers';
 import { readDeadLetterMessage } from './dead-letter.message';
 
 /**
@@ -29,16 +37,31 @@ export class DeadLetterCollector implements OnApplicationBootstrap, BeforeApplic
     @Inject(EVENT_CATALOG) private readonly catalog: EventCatalog,
     private readonly topics: TopicNamer,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly publishers: IntakePublishers,
+    @Inject(INTAKE_SETTINGS) private readonly intake: IntakeSettings,
   ) {}
 
-  /** The dead-letter topics read: one per topic of the platform (MessagingLifecycle creates them). */
+  /** Each configured publisher's intake requests topic (rejected requests are dead-lettered). */
+  private intakeTopics(): string[] {
+    return this.publishers.names().map((p) => this.topics.physical(intakeRequestsTopic(p)));
+  }
+
+  /**
+   * The dead-letter topics read: one per topic of the platform (MessagingLifecycle creates them),
+   * and one per publisher's intake requests topic.
+   */
   deadLetterTopics(): string[] {
-    return this.catalog.topics().map((t) => deadLetterTopicOf(this.topics.physical(t)));
+    return [
+      ...this.catalog.topics().map((t) => this.topics.physical(t)),
+      ...this.intakeTopics(),
+    ].map(deadLetterTopicOf);
   }
 
   async onApplicationBootstrap(): Promise<void> {
     // MessagingModule is imported by the app module, so its start-up (creating every topic and its
-    // `.dlq`) has run before this hook.
+    // `.dlq`) has run before this hook. The intake topics may not exist yet (IntakeConsumer starts
+    // beside this collector): created here too, idempotently.
+    await ensureTopics(this.kafka, this.intakeTopics(), this.intake.topicPartitions);
     const topics = this.deadLetterTopics();
     await untilBrokerSettles(async () => {
       const consumer = this.kafka.consumer({

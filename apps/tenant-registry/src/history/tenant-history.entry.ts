@@ -28,7 +28,8 @@ import {
 
 /**
  * The lifecycle events a tenant's history records. Status-only events (ServiceStatusChanged) are
- * left out: they restate what the stage outcomes already say. (Intake requests do not exist yet.)
+ * left out: they restate what the stage outcomes already say. Rejected intake requests are recorded
+ * by the intake itself (IntakeRejected), not from a topic.
  */
 export const HISTORY_EVENTS = [
   TenantCreated,

@@ -10,6 +10,7 @@ import { ProductApiTokens1765200000000 } from './1765200000000-product-api-token
 import { RegistrationLimits1765250000000 } from './1765250000000-registration-limits.migration';
 import { TenantOffboarding1765300000000 } from './1765300000000-tenant-offboarding.migration';
 import { OperatorTokensAndHistory1765350000000 } from './1765350000000-operator-tokens-and-history.migration';
+import { IntakeRequests1765400000000 } from './1765400000000-intake-requests.migration';
 
 /** The app's schema migrations, in order: the app and its integration tests run the same list. */
 export const tenantRegistryMigrations = [
@@ -25,4 +26,5 @@ export const tenantRegistryMigrations = [
   RegistrationLimits1765250000000,
   TenantOffboarding1765300000000,
   OperatorTokensAndHistory1765350000000,
+  IntakeRequests1765400000000,
 ];

@@ -103,6 +103,8 @@ export class MessagingModule {
         OutboxWriter,
         EventConsumerServer,
         TopicNamer,
+        // For consumers of an app's own that dead-letter the same way (the registry's intake).
+        DeadLetterPublisher,
       ],
     };
   }

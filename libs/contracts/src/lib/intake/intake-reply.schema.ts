@@ -11,7 +11,8 @@ export const intakeReplySchema = z
     requestId: z.string().uuid(),
     status: z.enum(['accepted', 'rejected']),
     reason: z.string().min(1).max(2000).optional(),
-    tenantId: tenantIdSchema,
+    /** Absent only when the request was too broken to name a valid tenant. */
+    tenantId: tenantIdSchema.optional(),
     product: productNameSchema.optional(),
   })
   .strict()

@@ -49,6 +49,17 @@ describe('intakeRequestSchema', () => {
     expect(intakeRequestSchema.safeParse({ ...base, kind: 'resume-tenant' }).success).toBe(true);
   });
 
+  it('accepts offboard-tenant with or without a reason (the admin API body is optional)', () => {
+    const base = { requestId, publisher: 'signup', tenantId: 'acme-corp', kind: 'offboard-tenant' };
+    expect(intakeRequestSchema.parse(base)).toMatchObject({ offboarding: {} });
+    expect(
+      intakeRequestSchema.parse({ ...base, offboarding: { reason: ' churned ' } }),
+    ).toMatchObject({ offboarding: { reason: 'churned' } });
+    expect(intakeRequestSchema.safeParse({ ...base, offboarding: { force: true } }).success).toBe(
+      false,
+    );
+  });
+
   it.each([
     ['an unknown kind', { kind: 'drop-tenant', requestId, publisher: 'signup', tenantId: 'acme' }],
     [
@@ -107,6 +118,13 @@ describe('intakeReplySchema', () => {
         tenantId: 'acme-corp',
         product: 'nope',
       }).success,
+    ).toBe(true);
+  });
+
+  it('answers a request that named no valid tenant without one', () => {
+    expect(
+      intakeReplySchema.safeParse({ requestId, status: 'rejected', reason: 'tenant.id invalid' })
+        .success,
     ).toBe(true);
   });
 });

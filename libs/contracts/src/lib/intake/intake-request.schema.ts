@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { tenantIdSchema } from '../identifiers/tenant-id.schema';
 import { createTenantRequestSchema } from './create-tenant-request.schema';
 import { intakePublisherNameSchema } from './intake-topics';
+import { offboardTenantRequestSchema } from './offboard-tenant-request.schema';
 import { registerServiceRequestSchema } from './register-service-request.schema';
 import { suspendTenantRequestSchema } from './suspend-tenant-request.schema';
 
@@ -47,6 +48,15 @@ export const intakeRequestSchema = z.discriminatedUnion('kind', [
       kind: z.literal('resume-tenant'),
       ...requestFields,
       tenantId: tenantIdSchema,
+    })
+    .strict(),
+  // Every registration, then the tenant itself; the admin API's body is optional, and so is this one.
+  z
+    .object({
+      kind: z.literal('offboard-tenant'),
+      ...requestFields,
+      tenantId: tenantIdSchema,
+      offboarding: offboardTenantRequestSchema,
     })
     .strict(),
 ]);
