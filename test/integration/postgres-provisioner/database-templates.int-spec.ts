@@ -2,10 +2,7 @@ import { Migration } from '@enclave/contracts';
 import { exampleProducts } from '@enclave/product-catalog';
 import { escapeIdentifier as q } from 'pg';
 import { TenantMigrator } from '../../../apps/migration-runner/src/migrations/tenant-migrator';
-import {
-  PostgresTemplateDatabases,
-  TEMPLATE_OWNER,
-} from '../../../apps/postgres-provisioner/src/provisioning/postgres-template.databases';
+import { PostgresTemplateDatabases } from '../../../apps/postgres-provisioner/src/provisioning/postgres-template.databases';
 import { PostgresTenantProvisioner } from '../../../apps/postgres-provisioner/src/provisioning/postgres-tenant.provisioner';
 import { PostgresTenantHarness, TestTenant } from './postgres-tenant.harness';
 
@@ -89,7 +86,7 @@ const CATALOG = `
   UNION ALL
   SELECT 'owned-by-template-owner ' || count(*) FROM pg_shdepend d
     JOIN pg_database db ON db.oid = d.dbid AND db.datname = current_database()
-   WHERE d.refobjid = (SELECT oid FROM pg_roles WHERE rolname = '${TEMPLATE_OWNER}')
+   WHERE d.refobjid = (SELECT oid FROM pg_roles WHERE rolname = $2)
   UNION ALL
   SELECT 'migration ' || version || ' ' || name || ' ' || checksum FROM public.enclave_schema_migrations
   UNION ALL
@@ -123,6 +120,7 @@ describe('PostgresTenantProvisioner with template databases (real PostgreSQL)', 
     (
       await h.admin<{ line: string }>(t.database, `SELECT x AS line FROM (${CATALOG}) c(x)`, [
         t.username,
+        PostgresTemplateDatabases.ownerOf(adminRole),
       ])
     )
       .map((r) => r.line.split(t.username).join('TENANT'))
@@ -160,6 +158,11 @@ describe('PostgresTenantProvisioner with template databases (real PostgreSQL)', 
     await plain.close();
     await h.admin('postgres', `DROP OWNED BY ${q(adminRole)}`);
     await h.admin('postgres', `DROP ROLE IF EXISTS ${q(adminRole)}`);
+    // The template owner owns nothing once the templates are gone.
+    await h.admin(
+      'postgres',
+      `DROP ROLE IF EXISTS ${q(PostgresTemplateDatabases.ownerOf(adminRole))}`,
+    );
   });
 
   it('a copied database is at the version already, and its catalog is the migrated one’s', async () => {
@@ -186,7 +189,10 @@ describe('PostgresTenantProvisioner with template databases (real PostgreSQL)', 
     // One template, owned by the provisioner's role, closed to connections, marked ready.
     expect(await templates()).toEqual([
       {
-        datname: PostgresTemplateDatabases.nameOf({ product: h.product, migrations: v1 }),
+        datname: PostgresTemplateDatabases.nameOf(adminRole, {
+          product: h.product,
+          migrations: v1,
+        }),
         owner: adminRole,
         datallowconn: false,
         marker: expect.stringMatching(/ schema=\d+ ready$/),
@@ -220,7 +226,7 @@ describe('PostgresTenantProvisioner with template databases (real PostgreSQL)', 
     const fresh = h.tenant('DATABASE');
     await provision(templated, fresh, v2);
     expect((await templates()).map((t) => t.datname)).toEqual([
-      PostgresTemplateDatabases.nameOf({ product: h.product, migrations: v2 }),
+      PostgresTemplateDatabases.nameOf(adminRole, { product: h.product, migrations: v2 }),
     ]);
     expect(await migrate(fresh, v2)).toEqual({ schemaVersion: v2.at(-1)!.version, applied: [] });
     // A rollout of the tenant copied at v1: the tenant's role owns what the template made.

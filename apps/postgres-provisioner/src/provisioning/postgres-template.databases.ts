@@ -12,12 +12,6 @@ export interface TemplateSource {
   readonly migrations: readonly Migration[];
 }
 
-/**
- * Owns what is inside every template database, and nothing else: no database, no login. A tenant's
- * copy gives it all to the tenant's role (REASSIGN OWNED touches only the current database and the
- * shared objects the role owns, of which it has none).
- */
-export const TEMPLATE_OWNER = 'enclave_template_owner';
 const OWNER_MARKER = 'enclave:postgres-provisioner template owner';
 const PREFIX = 'enclave_tpl_';
 const MARKER = 'enclave:postgres-template';
@@ -29,6 +23,7 @@ const DUPLICATE = new Set(['42710', '42P04', '23505']);
 
 interface TemplateRow {
   readonly name: string;
+  readonly owner: string;
   readonly product: string;
   readonly schemaVersion: number;
   readonly ready: boolean;
@@ -54,12 +49,16 @@ export class PostgresTemplateDatabases {
 
   constructor(private readonly sessions: PostgresAdminSessions) {}
 
-  /** The template's name, deterministic from the product and its migrations (≤ 63 bytes). */
-  static nameOf(source: Pick<TemplateSource, 'product' | 'migrations'>): string {
+  /**
+   * The template's name, deterministic from the provisioner's role, the product and its migrations
+   * (≤ 63 bytes). Per admin role: a non-superuser may copy only a template it owns.
+   */
+  static nameOf(admin: string, source: Pick<TemplateSource, 'product' | 'migrations'>): string {
     const digest = createHash('sha256')
       .update(
         JSON.stringify([
           BUILD_FORMAT,
+          admin,
           source.product,
           source.migrations.map(tenantMigrationRecordOf),
         ]),
@@ -67,6 +66,15 @@ export class PostgresTemplateDatabases {
       .digest('hex')
       .slice(0, 16);
     return `${PREFIX}${source.product.replace(/-/g, '_')}_${digest}`;
+  }
+
+  /**
+   * Owns what is inside the admin's template databases, and nothing else: no database, no login.
+   * A tenant's copy gives it all to the tenant's role (REASSIGN OWNED touches only the current
+   * database and the shared objects the role owns, of which it has none).
+   */
+  static ownerOf(admin: string): string {
+    return `enclave_tpl_owner_${createHash('sha256').update(admin).digest('hex').slice(0, 12)}`;
   }
 
   /**
@@ -82,15 +90,19 @@ export class PostgresTemplateDatabases {
     role: string,
   ): Promise<boolean> {
     if (!source.migrations.length) return false;
-    const template = PostgresTemplateDatabases.nameOf(source);
+    const template = PostgresTemplateDatabases.nameOf(self.name, source);
     if (this.unusable.has(template)) return false;
     const schemaVersion = source.migrations.at(-1)!.version;
     for (let attempt = 0; attempt < 2; attempt++) {
       const copied = await this.sessions.withTemplateLock(admin, template, 'shared', async () => {
-        if (!(await this.find(admin, template))?.ready) return false;
+        const found = await this.find(admin, template);
+        // Not ours (a name someone else took): never copied, never dropped.
+        if (found && found.owner !== self.name) return 'foreign';
+        if (!found?.ready) return false;
         await this.createFrom(admin, template, database, role);
         return true;
       });
+      if (copied === 'foreign') return false;
       if (copied) return true;
       const newest = Math.max(
         0,
@@ -104,26 +116,28 @@ export class PostgresTemplateDatabases {
   }
 
   /**
-   * Gives everything the template owner owns in the tenant's database (`db`, the provisioner's
+   * Gives everything a template owner owns in the tenant's database (`db`, the provisioner's
    * session there) to the tenant's role, schemas first so the role may own what is in them. A
    * no-op for a database not copied from a template, and on a re-run after it was done.
    */
   async adopt(db: ClientBase, role: string): Promise<void> {
-    const { rows } = await db.query<{ schema: string }>(
-      `SELECT n.nspname AS schema FROM pg_shdepend d
-         JOIN pg_roles r ON r.oid = d.refobjid AND r.rolname = $1
+    const { rows } = await db.query<{ owner: string; schema: string | null }>(
+      `SELECT DISTINCT r.rolname AS owner, n.nspname AS schema FROM pg_shdepend d
+         JOIN pg_roles r ON r.oid = d.refobjid AND shobj_description(r.oid, 'pg_authid') = $1
          JOIN pg_database db ON db.oid = d.dbid AND db.datname = current_database()
          LEFT JOIN pg_namespace n ON d.classid = 'pg_namespace'::regclass AND n.oid = d.objid`,
-      [TEMPLATE_OWNER],
+      [OWNER_MARKER],
     );
     if (!rows.length) return;
     await db.query('BEGIN');
     try {
       for (const { schema } of rows)
         if (schema) await db.query(`ALTER SCHEMA ${ident(schema)} OWNER TO ${ident(role)}`);
-      await db.query(`REASSIGN OWNED BY ${ident(TEMPLATE_OWNER)} TO ${ident(role)}`);
-      // Privileges granted to the owner and its default privileges, which REASSIGN leaves.
-      await db.query(`DROP OWNED BY ${ident(TEMPLATE_OWNER)}`);
+      for (const owner of new Set(rows.map((r) => r.owner))) {
+        await db.query(`REASSIGN OWNED BY ${ident(owner)} TO ${ident(role)}`);
+        // Privileges granted to the owner and its default privileges, which REASSIGN leaves.
+        await db.query(`DROP OWNED BY ${ident(owner)}`);
+      }
       await db.query('COMMIT');
     } catch (error) {
       await db.query('ROLLBACK').catch(() => undefined);
@@ -171,7 +185,7 @@ export class PostgresTemplateDatabases {
       if (found?.ready) return true;
       // A build cut off half-way (a crash): start again.
       if (found) await admin.query(`DROP DATABASE ${ident(template)} WITH (FORCE)`);
-      await this.ensureOwnerRole(admin, self);
+      const owner = await this.ensureOwnerRole(admin, self);
       const schemaVersion = source.migrations.at(-1)!.version;
       const marker = (state: string) =>
         escapeLiteral(
@@ -180,7 +194,7 @@ export class PostgresTemplateDatabases {
       await admin.query(`CREATE DATABASE ${ident(template)}`);
       await admin.query(`COMMENT ON DATABASE ${ident(template)} IS ${marker('building')}`);
       const built = await this.sessions.withTenantDatabase(template, (db) =>
-        this.migrate(db, template, source.migrations),
+        this.migrate(db, template, owner, source.migrations),
       );
       if (!built) {
         this.unusable.add(template);
@@ -202,9 +216,10 @@ export class PostgresTemplateDatabases {
   private async migrate(
     db: ClientBase,
     template: string,
+    ownerRole: string,
     migrations: readonly Migration[],
   ): Promise<boolean> {
-    const owner = ident(TEMPLATE_OWNER);
+    const owner = ident(ownerRole);
     // As for a tenant's database: the stock `public` (pg_database_owner's) is replaced by one the
     // owner has, with no privileges for PUBLIC. CREATE on the template is for migrations that make
     // schemas, as a tenant may in its own database; a copy does not inherit the database's ACL.
@@ -225,22 +240,20 @@ export class PostgresTemplateDatabases {
     return rows[0].n === 0;
   }
 
-  private async ensureOwnerRole(admin: ClientBase, self: AdminRole): Promise<void> {
+  /** The admin's template owner role, made once (NOLOGIN, no attributes); its name. */
+  private async ensureOwnerRole(admin: ClientBase, self: AdminRole): Promise<string> {
+    const owner = PostgresTemplateDatabases.ownerOf(self.name);
     const { rows } = await admin.query<{ marker: string | null }>(
       `SELECT shobj_description(oid, 'pg_authid') AS marker FROM pg_roles WHERE rolname = $1`,
-      [TEMPLATE_OWNER],
+      [owner],
     );
     if (rows.length && rows[0].marker !== OWNER_MARKER)
-      throw new Error(`role "${TEMPLATE_OWNER}" exists and was not made by Enclave`);
+      throw new Error(`role "${owner}" exists and was not made by Enclave`);
     if (!rows.length) {
       try {
         await admin.query('BEGIN');
-        await admin.query(
-          `CREATE ROLE ${ident(TEMPLATE_OWNER)} NOLOGIN NOINHERIT NOCREATEDB NOCREATEROLE`,
-        );
-        await admin.query(
-          `COMMENT ON ROLE ${ident(TEMPLATE_OWNER)} IS ${escapeLiteral(OWNER_MARKER)}`,
-        );
+        await admin.query(`CREATE ROLE ${ident(owner)} NOLOGIN NOINHERIT NOCREATEDB NOCREATEROLE`);
+        await admin.query(`COMMENT ON ROLE ${ident(owner)} IS ${escapeLiteral(OWNER_MARKER)}`);
         await admin.query('COMMIT');
       } catch (error) {
         await admin.query('ROLLBACK').catch(() => undefined);
@@ -249,7 +262,8 @@ export class PostgresTemplateDatabases {
       }
     }
     // A CREATEROLE admin must be a member to act as it and to reassign what it owns.
-    if (!self.superuser) await admin.query(`GRANT ${ident(TEMPLATE_OWNER)} TO ${ident(self.name)}`);
+    if (!self.superuser) await admin.query(`GRANT ${ident(owner)} TO ${ident(self.name)}`);
+    return owner;
   }
 
   /** Drops the product's templates below `schemaVersion` that nobody is copying or building now. */
@@ -266,15 +280,19 @@ export class PostgresTemplateDatabases {
     return (await this.rows(admin, 'datname = $1', template))[0];
   }
 
-  private list(admin: ClientBase, product: string): Promise<TemplateRow[]> {
-    return this.rows(admin, "datname LIKE 'enclave\\_tpl\\_%'").then((rows) =>
-      rows.filter((r) => r.product === product),
+  /** The product's templates this admin owns (another admin's are left alone). */
+  private async list(admin: ClientBase, product: string): Promise<TemplateRow[]> {
+    const rows = await this.rows(
+      admin,
+      "datname LIKE 'enclave\\_tpl\\_%' AND datdba = (SELECT oid FROM pg_roles WHERE rolname = current_user)",
     );
+    return rows.filter((r) => r.product === product);
   }
 
   private async rows(admin: ClientBase, where: string, ...params: string[]) {
-    const { rows } = await admin.query<{ name: string; marker: string | null }>(
-      `SELECT datname AS name, shobj_description(oid, 'pg_database') AS marker FROM pg_database WHERE ${where}`,
+    const { rows } = await admin.query<{ name: string; owner: string; marker: string | null }>(
+      `SELECT datname AS name, pg_get_userbyid(datdba) AS owner, shobj_description(oid, 'pg_database') AS marker
+         FROM pg_database WHERE ${where}`,
       params,
     );
     return rows.flatMap((r): TemplateRow[] => {
@@ -284,10 +302,16 @@ export class PostgresTemplateDatabases {
       // No marker yet: a build that has just created the database (or crashed before its comment).
       if (!m)
         return r.name.startsWith(PREFIX)
-          ? [{ name: r.name, product: '', schemaVersion: 0, ready: false }]
+          ? [{ name: r.name, owner: r.owner, product: '', schemaVersion: 0, ready: false }]
           : [];
       return [
-        { name: r.name, product: m[1], schemaVersion: Number(m[2]), ready: m[3] === 'ready' },
+        {
+          name: r.name,
+          owner: r.owner,
+          product: m[1],
+          schemaVersion: Number(m[2]),
+          ready: m[3] === 'ready',
+        },
       ];
     });
   }
