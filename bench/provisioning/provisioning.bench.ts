@@ -47,6 +47,8 @@ const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 250);
 /** The platform at rest, between the phases: what the processes use doing nothing (0: skip). */
 const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 3_000);
 const WAIT_DEADLINE = waitDeadlineFromEnv(process.env);
+/** DATABASE mode: tenants' databases copied from a template at the product version (the default). */
+const TEMPLATES = (process.env.BENCH_DATABASE_TEMPLATES ?? 'true') !== 'false';
 
 const percentile = (values: number[], p: number): number | null => {
   if (!values.length) return null;
@@ -58,7 +60,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main() {
   Logger.overrideLogger(['error']);
-  const platform = new PlatformHarness({ logLevel: 'warn' });
+  const platform = new PlatformHarness({
+    logLevel: 'warn',
+    env: { TENANT_PG_DATABASE_TEMPLATES: String(TEMPLATES) },
+  });
   const resources = new TenantResources(platform.infra);
   const tenants: string[] = [];
   const baselineDb = await createTestDatabase(platform.infra.pgAdminUrl, 'bench_baseline');
@@ -261,6 +266,7 @@ async function main() {
     const result = {
       bench: 'provisioning',
       mode: MODE,
+      ...(MODE === 'DATABASE' ? { database_templates: TEMPLATES } : {}),
       product: 'ledger (postgres + 10-table migration, mongodb, rabbitmq)',
       n: N,
       p50_ms: round(p50),
@@ -303,7 +309,10 @@ async function main() {
     };
     fs.mkdirSync(path.join(__dirname, '../results'), { recursive: true });
     fs.writeFileSync(
-      path.join(__dirname, `../results/provisioning-${MODE.toLowerCase()}.json`),
+      path.join(
+        __dirname,
+        `../results/provisioning-${MODE.toLowerCase()}${MODE === 'DATABASE' && !TEMPLATES ? '-no-templates' : ''}.json`,
+      ),
       `${JSON.stringify(result, null, 2)}\n`,
     );
     process.stdout.write(
@@ -341,7 +350,7 @@ function summaryLine(
       : '');
   const cpuText = (c: CpuPerRegistration | null) => (c ? `${Math.round(c.total)} ms` : 'n/a');
   return (
-    `provisioning ${MODE}: sequential ${counts(sequential)}; throughput ${counts(throughput)}` +
+    `provisioning ${MODE}${MODE === 'DATABASE' && !TEMPLATES ? ' (no templates)' : ''}: sequential ${counts(sequential)}; throughput ${counts(throughput)}` +
     `${seconds === null ? '' : ` in ${seconds} s`}; CPU per registration (counted processes) ` +
     `${cpuText(cpuSequential)} sequential, ${cpuText(cpuThroughput)} throughput`
   );
