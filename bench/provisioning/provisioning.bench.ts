@@ -156,6 +156,8 @@ async function main() {
     // registration's CPU window runs from its first POST to Ready plus the settle time.
     const platformMs: number[] = [];
     const baselineMs: number[] = [];
+    const pgPartPlainMs: number[] = [];
+    const pgPartTemplateMs: number[] = [];
     const measured: string[] = [];
     const measuredOutcomes: Outcome[] = [];
     const lateStatuses: AggregatorStatus[] = [];
@@ -183,6 +185,17 @@ async function main() {
       }
       const sequential = await baseline.provision(plain, 'ledger', MODE);
       if (i >= WARMUP) baselineMs.push(sequential);
+      if (MODE === 'DATABASE') {
+        // The template lever alone, interleaved: the PostgreSQL part created empty and migrated,
+        // then copied from the template (alternating which goes first).
+        const pair = [`pe${i}-${platform.runId}`, `pt${i}-${platform.runId}`];
+        tenants.push(...pair);
+        const order = i % 2 ? [true, false] : [false, true];
+        for (const template of order) {
+          const ms = await baseline.postgresPart(pair[Number(template)], 'ledger', template);
+          if (i >= WARMUP) (template ? pgPartTemplateMs : pgPartPlainMs).push(ms);
+        }
+      }
     }
     const sequentialOutcome = reportOf(measured, measuredOutcomes, lateStatuses);
 
@@ -274,6 +287,21 @@ async function main() {
       sequential_baseline_ms: round(baselineP50),
       sequential_baseline_p99_ms: round(percentile(baselineMs, 99)),
       stage_completion_p50_ms: latencyStages,
+      ...(MODE === 'DATABASE'
+        ? {
+            // Plain script, PostgreSQL part only (role, database, 10 migrations), interleaved.
+            script_postgres_part_ms: {
+              created_and_migrated: {
+                p50: round(percentile(pgPartPlainMs, 50)),
+                p99: round(percentile(pgPartPlainMs, 99)),
+              },
+              copied_from_template: {
+                p50: round(percentile(pgPartTemplateMs, 50)),
+                p99: round(percentile(pgPartTemplateMs, 99)),
+              },
+            },
+          }
+        : {}),
       ratio: p50 !== null && baselineP50 ? Number((p50 / baselineP50).toFixed(2)) : null,
       sequential_outcome: {
         ...sequentialOutcome,
