@@ -102,6 +102,8 @@ const CATALOG = `
  * non-superuser admin with only CREATEROLE and CREATEDB, as the provisioner runs in production.
  */
 describe('PostgresTenantProvisioner with template databases (real PostgreSQL)', () => {
+  // Each test creates several databases (CREATE DATABASE takes 0.2–1 s on a busy shared server).
+  jest.setTimeout(60_000);
   const h = new PostgresTenantHarness();
   const migrator = new TenantMigrator();
   const adminRole = `it_tpl_admin_${Math.random().toString(36).slice(2, 10)}`;
@@ -135,6 +137,8 @@ describe('PostgresTenantProvisioner with template databases (real PostgreSQL)', 
 
   beforeAll(async () => {
     await h.admin('postgres', `CREATE ROLE ${q(adminRole)} LOGIN CREATEROLE CREATEDB`);
+    // The maintenance database may be closed to PUBLIC (a least-privilege server).
+    await h.admin('postgres', `GRANT CONNECT ON DATABASE postgres TO ${q(adminRole)}`);
     templated = new PostgresTenantProvisioner(h.url('postgres', adminRole));
     plain = new PostgresTenantProvisioner(h.url('postgres', adminRole), {
       databaseTemplates: false,

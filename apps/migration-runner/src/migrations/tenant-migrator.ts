@@ -74,9 +74,13 @@ export class TenantMigrator {
         const applied = await storage.applyAllAtOnce(client, schema, request.migrations);
         if (applied) return { schemaVersion: records.at(-1)!.version, applied };
       }
-      await storage.ensureTable(client);
-      checkHistory(request.schema, await storage.applied(client), records);
+      if (rows[0].fresh) await storage.ensureTable(client);
+      const history = await storage.applied(client);
+      checkHistory(request.schema, history, records);
       const last = records.at(-1)?.version;
+      // Every migration recorded already (a copy of a template, a rollout's tenant at the target):
+      // nothing to run, no umzug pass reading the history again.
+      if (history.length === records.length) return { schemaVersion: last ?? 0, applied: [] };
       const umzug = new Umzug<MigrationContext>({
         migrations: request.migrations.map((m) => ({
           name: labelOf(m),
