@@ -47,6 +47,8 @@ const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 250);
 /** The platform at rest, between the phases: what the processes use doing nothing (0: skip). */
 const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 3_000);
 const WAIT_DEADLINE = waitDeadlineFromEnv(process.env);
+/** DATABASE mode: tenants' databases copied from a template at the product version (the default). */
+const TEMPLATES = (process.env.BENCH_DATABASE_TEMPLATES ?? 'true') !== 'false';
 
 const percentile = (values: number[], p: number): number | null => {
   if (!values.length) return null;
@@ -58,7 +60,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main() {
   Logger.overrideLogger(['error']);
-  const platform = new PlatformHarness({ logLevel: 'warn' });
+  const platform = new PlatformHarness({
+    logLevel: 'warn',
+    env: { TENANT_PG_DATABASE_TEMPLATES: String(TEMPLATES) },
+  });
   const resources = new TenantResources(platform.infra);
   const tenants: string[] = [];
   const baselineDb = await createTestDatabase(platform.infra.pgAdminUrl, 'bench_baseline');
@@ -151,6 +156,8 @@ async function main() {
     // registration's CPU window runs from its first POST to Ready plus the settle time.
     const platformMs: number[] = [];
     const baselineMs: number[] = [];
+    const pgPartPlainMs: number[] = [];
+    const pgPartTemplateMs: number[] = [];
     const measured: string[] = [];
     const measuredOutcomes: Outcome[] = [];
     const lateStatuses: AggregatorStatus[] = [];
@@ -178,6 +185,17 @@ async function main() {
       }
       const sequential = await baseline.provision(plain, 'ledger', MODE);
       if (i >= WARMUP) baselineMs.push(sequential);
+      if (MODE === 'DATABASE') {
+        // The template lever alone, interleaved: the PostgreSQL part created empty and migrated,
+        // then copied from the template (alternating which goes first).
+        const pair = [`pe${i}-${platform.runId}`, `pt${i}-${platform.runId}`];
+        tenants.push(...pair);
+        const order = i % 2 ? [true, false] : [false, true];
+        for (const template of order) {
+          const ms = await baseline.postgresPart(pair[Number(template)], 'ledger', template);
+          if (i >= WARMUP) (template ? pgPartTemplateMs : pgPartPlainMs).push(ms);
+        }
+      }
     }
     const sequentialOutcome = reportOf(measured, measuredOutcomes, lateStatuses);
 
@@ -261,6 +279,7 @@ async function main() {
     const result = {
       bench: 'provisioning',
       mode: MODE,
+      ...(MODE === 'DATABASE' ? { database_templates: TEMPLATES } : {}),
       product: 'ledger (postgres + 10-table migration, mongodb, rabbitmq)',
       n: N,
       p50_ms: round(p50),
@@ -268,6 +287,21 @@ async function main() {
       sequential_baseline_ms: round(baselineP50),
       sequential_baseline_p99_ms: round(percentile(baselineMs, 99)),
       stage_completion_p50_ms: latencyStages,
+      ...(MODE === 'DATABASE'
+        ? {
+            // Plain script, PostgreSQL part only (role, database, 10 migrations), interleaved.
+            script_postgres_part_ms: {
+              created_and_migrated: {
+                p50: round(percentile(pgPartPlainMs, 50)),
+                p99: round(percentile(pgPartPlainMs, 99)),
+              },
+              copied_from_template: {
+                p50: round(percentile(pgPartTemplateMs, 50)),
+                p99: round(percentile(pgPartTemplateMs, 99)),
+              },
+            },
+          }
+        : {}),
       ratio: p50 !== null && baselineP50 ? Number((p50 / baselineP50).toFixed(2)) : null,
       sequential_outcome: {
         ...sequentialOutcome,
@@ -303,7 +337,10 @@ async function main() {
     };
     fs.mkdirSync(path.join(__dirname, '../results'), { recursive: true });
     fs.writeFileSync(
-      path.join(__dirname, `../results/provisioning-${MODE.toLowerCase()}.json`),
+      path.join(
+        __dirname,
+        `../results/provisioning-${MODE.toLowerCase()}${MODE === 'DATABASE' && !TEMPLATES ? '-no-templates' : ''}.json`,
+      ),
       `${JSON.stringify(result, null, 2)}\n`,
     );
     process.stdout.write(
@@ -341,7 +378,7 @@ function summaryLine(
       : '');
   const cpuText = (c: CpuPerRegistration | null) => (c ? `${Math.round(c.total)} ms` : 'n/a');
   return (
-    `provisioning ${MODE}: sequential ${counts(sequential)}; throughput ${counts(throughput)}` +
+    `provisioning ${MODE}${MODE === 'DATABASE' && !TEMPLATES ? ' (no templates)' : ''}: sequential ${counts(sequential)}; throughput ${counts(throughput)}` +
     `${seconds === null ? '' : ` in ${seconds} s`}; CPU per registration (counted processes) ` +
     `${cpuText(cpuSequential)} sequential, ${cpuText(cpuThroughput)} throughput`
   );

@@ -59,4 +59,33 @@ export class SequentialBaseline {
     });
     return performance.now() - started;
   }
+
+  /**
+   * DATABASE mode's PostgreSQL part alone (role, database, migrations as the tenant's role), the
+   * database created empty and migrated, or copied from the product version's template (the first
+   * copy builds the template); ms.
+   */
+  async postgresPart(tenantId: string, product: 'ledger', template: boolean): Promise<number> {
+    const migrations = exampleProducts.get(product)!.resources.postgres!.migrations;
+    const names = tenantResourceNames(tenantId, product, 'DATABASE');
+    const pg = { username: names.pgRole, password: generatePassword() };
+    const started = performance.now();
+    const created = await this.postgres.provision({
+      tenantId,
+      product,
+      mode: 'DATABASE',
+      ...pg,
+      ...(template ? { template: { productVersion: 'bench', migrations } } : {}),
+    });
+    await this.migrator.migrate({
+      connectionString: this.endpoint.connectionString({
+        user: pg.username,
+        password: pg.password,
+        database: created.database,
+      }),
+      schema: created.schema,
+      migrations,
+    });
+    return performance.now() - started;
+  }
 }

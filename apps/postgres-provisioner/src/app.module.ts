@@ -46,7 +46,10 @@ export class AppModule {
         // The provisioner drives the server (its stage and its readiness probe share it).
         {
           provide: PostgresTenantProvisioner,
-          useFactory: () => new PostgresTenantProvisioner(config.TENANT_PG_ADMIN_URL),
+          useFactory: () =>
+            new PostgresTenantProvisioner(config.TENANT_PG_ADMIN_URL, {
+              databaseTemplates: config.TENANT_PG_DATABASE_TEMPLATES === 'true',
+            }),
         },
       ],
       exports: [PostgresTenantProvisioner],

@@ -25,3 +25,4 @@ export * from './lib/registry-orders/tenant-status-order.check';
 export * from './lib/registry-orders/limits-order.check';
 export * from './lib/registration-limits/registration-limits.store';
 export * from './lib/registration-limits/registration-limits.module';
+export * from './lib/tenant-migrations/tenant-migration.script';

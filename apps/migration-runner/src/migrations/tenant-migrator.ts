@@ -1,8 +1,13 @@
-import { PermanentStageError } from '@enclave/lifecycle';
+import {
+  PermanentStageError,
+  TenantMigrationRecord,
+  tenantMigrationRecordOf,
+  tenantMigrationScript,
+} from '@enclave/lifecycle';
 import { quoteIdent } from '@enclave/messaging';
-import { Migration, ProductManifests } from '@enclave/contracts';
+import { Migration } from '@enclave/contracts';
 import { Injectable } from '@nestjs/common';
-import { Client, escapeLiteral } from 'pg';
+import { Client } from 'pg';
 import { MigrationError, Umzug, UmzugStorage } from 'umzug';
 
 export interface TenantMigrationRequest {
@@ -23,11 +28,7 @@ export interface TenantMigrationResult {
   readonly applied: string[];
 }
 
-interface MigrationRecord {
-  readonly version: number;
-  readonly name: string;
-  readonly checksum: string;
-}
+type MigrationRecord = TenantMigrationRecord;
 
 interface MigrationContext {
   readonly client: Client;
@@ -38,11 +39,7 @@ const DETERMINISTIC_SQLSTATE = /^(0A|22|23|25|42)/;
 
 const labelOf = (m: Pick<MigrationRecord, 'version' | 'name'>): string => `${m.version}-${m.name}`;
 
-const recordOf = (m: Migration): MigrationRecord => ({
-  version: m.version,
-  name: m.name,
-  checksum: ProductManifests.migrationChecksum(m),
-});
+const recordOf = tenantMigrationRecordOf;
 
 /**
  * Applies a product's migrations to one tenant's schema with umzug. Each tenant carries its own version
@@ -77,9 +74,13 @@ export class TenantMigrator {
         const applied = await storage.applyAllAtOnce(client, schema, request.migrations);
         if (applied) return { schemaVersion: records.at(-1)!.version, applied };
       }
-      await storage.ensureTable(client);
-      checkHistory(request.schema, await storage.applied(client), records);
+      if (rows[0].fresh) await storage.ensureTable(client);
+      const history = await storage.applied(client);
+      checkHistory(request.schema, history, records);
       const last = records.at(-1)?.version;
+      // Every migration recorded already (a copy of a template, a rollout's tenant at the target):
+      // nothing to run, no umzug pass reading the history again.
+      if (history.length === records.length) return { schemaVersion: last ?? 0, applied: [] };
       const umzug = new Umzug<MigrationContext>({
         migrations: request.migrations.map((m) => ({
           name: labelOf(m),
@@ -114,7 +115,7 @@ class TenantSchemaStorage implements UmzugStorage<MigrationContext> {
   private readonly table: string;
 
   constructor(
-    schema: string,
+    private readonly schema: string,
     private readonly records: ReadonlyMap<string, MigrationRecord>,
   ) {
     this.table = `${schema}.enclave_schema_migrations`;
@@ -125,29 +126,17 @@ class TenantSchemaStorage implements UmzugStorage<MigrationContext> {
   }
 
   /**
-   * The version table, every migration and its record in one transaction and one round trip; the
-   * labels applied, or undefined (all rolled back) when any statement failed. Statements are joined
-   * on their own lines, so a migration ending in a `--` comment cannot swallow the next one, and the
-   * search_path is set again before each migration, as each one gets it on the per-migration path.
+   * The version table, every migration and its record in one transaction and one round trip
+   * (tenantMigrationScript.freshSchema); the labels applied, or undefined (all rolled back) when any
+   * statement failed.
    */
   async applyAllAtOnce(
     client: Client,
     schema: string,
     migrations: readonly Migration[],
   ): Promise<string[] | undefined> {
-    const statements = ['BEGIN', this.createTable()];
-    for (const m of migrations) {
-      const record = this.records.get(labelOf(m))!;
-      statements.push(
-        `SET LOCAL search_path TO ${schema}`,
-        m.sql,
-        `INSERT INTO ${this.table} (version, name, applied_at, checksum) VALUES (` +
-          `${record.version}, ${escapeLiteral(record.name)}, now(), ${escapeLiteral(record.checksum)})`,
-      );
-    }
-    statements.push('COMMIT');
     try {
-      await client.query(statements.join('\n;\n'));
+      await client.query(tenantMigrationScript.freshSchema(schema, migrations));
       return migrations.map(labelOf);
     } catch {
       await client.query('ROLLBACK');
@@ -156,13 +145,7 @@ class TenantSchemaStorage implements UmzugStorage<MigrationContext> {
   }
 
   private createTable(): string {
-    return `
-      CREATE TABLE IF NOT EXISTS ${this.table} (
-        version    integer PRIMARY KEY,
-        name       text NOT NULL,
-        applied_at timestamptz NOT NULL DEFAULT now(),
-        checksum   text NOT NULL
-      )`;
+    return tenantMigrationScript.historyTable(this.schema);
   }
 
   async applied(client: Client): Promise<MigrationRecord[]> {

@@ -12,6 +12,7 @@ export interface PostgresAdminSessionsOptions {
 // Advisory-lock namespaces (first key of the two-key form), so tenant and database locks never collide.
 const TENANT_LOCK = 0x454e4301;
 const DATABASE_LOCK = 0x454e4302;
+const TEMPLATE_LOCK = 0x454e4303;
 
 /**
  * Admin sessions resolve names in pg_catalog only. A tenant owns `public` of its database: with the
@@ -47,6 +48,32 @@ export class PostgresAdminSessions {
   /** Runs `work` while `client` holds the lock of a database every tenant of a product shares. */
   withDatabaseLock<T>(client: ClientBase, database: string, work: () => Promise<T>): Promise<T> {
     return this.withLockOn(client, DATABASE_LOCK, database, work);
+  }
+
+  /**
+   * Runs `work` while `client` holds a template database's lock: `exclusive` to build or drop it,
+   * `shared` to copy it (copies run side by side), `try` to drop it only if nobody holds it
+   * (undefined then, without running `work`).
+   */
+  async withTemplateLock<T>(
+    client: ClientBase,
+    template: string,
+    mode: 'exclusive' | 'shared' | 'try',
+    work: () => Promise<T>,
+  ): Promise<T | undefined> {
+    if (mode === 'exclusive') return this.withLockOn(client, TEMPLATE_LOCK, template, work);
+    const take = mode === 'shared' ? 'pg_advisory_lock_shared' : 'pg_try_advisory_lock';
+    const release = mode === 'shared' ? 'pg_advisory_unlock_shared' : 'pg_advisory_unlock';
+    const { rows } = await client.query<{ locked: boolean | string }>(
+      `SELECT ${take}($1, hashtext($2)) AS locked`,
+      [TEMPLATE_LOCK, template],
+    );
+    if (mode === 'try' && rows[0].locked !== true) return undefined;
+    try {
+      return await work();
+    } finally {
+      await client.query(`SELECT ${release}($1, hashtext($2))`, [TEMPLATE_LOCK, template]);
+    }
   }
 
   async withProductDatabase<T>(database: string, work: (db: PoolClient) => Promise<T>): Promise<T> {

@@ -45,7 +45,7 @@ export class PostgresStageUseCase extends ResourceStage<PostgresProvisionedPaylo
 
   protected async make(
     login: ResourceLogin,
-    _declared: Declared,
+    declared: Declared,
     credentials: SecretRef,
     productVersion: string,
     limits: RegistrationLimits | null,
@@ -53,6 +53,10 @@ export class PostgresStageUseCase extends ResourceStage<PostgresProvisionedPaylo
     const { database, schema, role } = await this.postgres.provision({
       ...login,
       limits: limits?.postgres,
+      // DATABASE mode: the new database may be copied from this version's template.
+      ...(login.mode === 'DATABASE'
+        ? { template: { productVersion, migrations: declared.migrations } }
+        : {}),
     });
     // The migration-runner applies this version's migrations.
     return { database, schema, role, credentials, productVersion };

@@ -11,6 +11,7 @@ import { PermanentStageError } from '@enclave/lifecycle';
 import { ClientBase, escapeIdentifier, escapeLiteral } from 'pg';
 import { PostgresAdminSessions, PostgresAdminSessionsOptions } from './postgres-admin.sessions';
 import { AdminRole, RoleRow, pgCatalog } from './postgres-catalog.queries';
+import { PostgresTemplateDatabases, TemplateSource } from './postgres-template.databases';
 import { scramSha256Verifier } from './scram-verifier';
 
 export interface PostgresTenantTarget {
@@ -26,6 +27,11 @@ export interface PostgresTenantCredentials extends PostgresTenantTarget {
   readonly suspended?: boolean;
   /** The registration's own limits; a field left out (or none) keeps the default. */
   readonly limits?: PostgresRoleLimits;
+  /**
+   * DATABASE mode: the product version's migrations, so a new database can be copied from that
+   * version's template instead of migrated (see PostgresTemplateDatabases).
+   */
+  readonly template?: Omit<TemplateSource, 'product'>;
 }
 
 /** A tenant role's limits: connection limit and statement timeout (default: the provisioner's, none). */
@@ -39,6 +45,8 @@ export interface ProvisionedPostgres {
 
 export interface PostgresTenantProvisionerOptions extends PostgresAdminSessionsOptions {
   readonly roleConnectionLimit?: number;
+  /** DATABASE mode: copy new databases from a template at the product's version (default true). */
+  readonly databaseTemplates?: boolean;
 }
 
 const DUPLICATE = new Set(['42710', '42P04', '42P06', '23505']);
@@ -56,6 +64,7 @@ const MARKER = 'enclave:postgres-provisioner';
  */
 export class PostgresTenantProvisioner {
   private readonly sessions: PostgresAdminSessions;
+  private readonly templates: PostgresTemplateDatabases;
   private adminRole?: Promise<AdminRole>;
 
   constructor(
@@ -63,6 +72,7 @@ export class PostgresTenantProvisioner {
     private readonly options: PostgresTenantProvisionerOptions = {},
   ) {
     this.sessions = new PostgresAdminSessions(adminUrl, options);
+    this.templates = new PostgresTemplateDatabases(this.sessions);
   }
 
   async provision(request: PostgresTenantCredentials): Promise<ProvisionedPostgres> {
@@ -90,7 +100,11 @@ export class PostgresTenantProvisioner {
       await this.ensureRole(admin, self, names.pgRole, markerOf(target), verifier, login, limit);
       await setStatementTimeout(admin, names.pgRole, request.limits?.statementTimeoutMs);
       if (!login) await terminateSessions(admin, names.pgRole);
-      if (target.mode === 'DATABASE') await this.ensureTenantDatabase(admin, names);
+      const template =
+        request.template && this.options.databaseTemplates !== false
+          ? { ...request.template, product: target.product }
+          : undefined;
+      if (target.mode === 'DATABASE') await this.ensureTenantDatabase(admin, self, names, template);
       else await this.ensureTenantSchema(admin, self, names);
       return { database: names.pgDatabase, schema: names.pgSchema, role: names.pgRole };
     });
@@ -176,6 +190,11 @@ export class PostgresTenantProvisioner {
   async endSessionsOpenedBefore(request: PostgresTenantTarget, cutoff: Date): Promise<number> {
     const { names } = this.resolve(request);
     return this.sessions.withMaintenance((admin) => terminateSessions(admin, names.pgRole, cutoff));
+  }
+
+  /** Drops the product's template databases that nobody is copying (tests, a retired product). */
+  async dropTemplates(product: string): Promise<void> {
+    await this.sessions.withMaintenance((admin) => this.templates.dropAll(admin, product));
   }
 
   async close(): Promise<void> {
@@ -285,14 +304,24 @@ export class PostgresTenantProvisioner {
     if (!self.superuser) await admin.query(`GRANT ${ident(role)} TO ${ident(self.name)}`);
   }
 
-  private async ensureTenantDatabase(admin: ClientBase, names: TenantResourceNames) {
+  private async ensureTenantDatabase(
+    admin: ClientBase,
+    self: AdminRole,
+    names: TenantResourceNames,
+    template: TemplateSource | undefined,
+  ) {
     const { pgDatabase: database, pgRole: role } = names;
     let owner = await pgCatalog.databaseOwner(admin, database);
     if (owner === undefined) {
+      // A copy of the product version's template when there is one: already migrated.
+      const copied =
+        template !== undefined &&
+        (await this.templates.copyInto(admin, self, template, database, role));
       // CREATE DATABASE cannot run in a transaction: check first, and accept losing a race.
-      await admin
-        .query(`CREATE DATABASE ${ident(database)} OWNER ${ident(role)}`)
-        .catch(ignoreDuplicate);
+      if (!copied)
+        await admin
+          .query(`CREATE DATABASE ${ident(database)} OWNER ${ident(role)}`)
+          .catch(ignoreDuplicate);
       owner = await pgCatalog.databaseOwner(admin, database);
     }
     if (owner !== role) throw foreign('database', database, owner, role);
@@ -303,9 +332,11 @@ export class PostgresTenantProvisioner {
       `ALTER ROLE ${ident(role)} IN DATABASE ${ident(database)} SET search_path = public`,
     );
 
-    await this.sessions.withTenantDatabase(database, (db) =>
-      this.ensurePublicSchemaOwnedBy(db, role),
-    );
+    await this.sessions.withTenantDatabase(database, async (db) => {
+      // A copy's objects still belong to the template owner, even after a crash right after it.
+      await this.templates.adopt(db, role);
+      await this.ensurePublicSchemaOwnedBy(db, role);
+    });
   }
 
   /**
