@@ -1,6 +1,6 @@
 import { Migration } from '@enclave/contracts';
 import { exampleProducts } from '@enclave/product-catalog';
-import { escapeIdentifier as q } from 'pg';
+import { escapeLiteral, escapeIdentifier as q } from 'pg';
 import { TenantMigrator } from '../../../apps/migration-runner/src/migrations/tenant-migrator';
 import { PostgresTemplateDatabases } from '../../../apps/postgres-provisioner/src/provisioning/postgres-template.databases';
 import { PostgresTenantProvisioner } from '../../../apps/postgres-provisioner/src/provisioning/postgres-tenant.provisioner';
@@ -136,11 +136,16 @@ describe('PostgresTenantProvisioner with template databases (real PostgreSQL)', 
     );
 
   beforeAll(async () => {
-    await h.admin('postgres', `CREATE ROLE ${q(adminRole)} LOGIN CREATEROLE CREATEDB`);
+    // The suite's server checks passwords (scram-sha-256): the limited admin logs in with one.
+    const adminPassword = PostgresTenantHarness.password();
+    await h.admin(
+      'postgres',
+      `CREATE ROLE ${q(adminRole)} LOGIN CREATEROLE CREATEDB PASSWORD ${escapeLiteral(adminPassword)}`,
+    );
     // The maintenance database may be closed to PUBLIC (a least-privilege server).
     await h.admin('postgres', `GRANT CONNECT ON DATABASE postgres TO ${q(adminRole)}`);
-    templated = new PostgresTenantProvisioner(h.url('postgres', adminRole));
-    plain = new PostgresTenantProvisioner(h.url('postgres', adminRole), {
+    templated = new PostgresTenantProvisioner(h.url('postgres', adminRole, adminPassword));
+    plain = new PostgresTenantProvisioner(h.url('postgres', adminRole, adminPassword), {
       databaseTemplates: false,
     });
     await h.recordExercised();
