@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Browser, BrowserContext, Page, chromium } from 'playwright-core';
+import { BrowserContext, Page, chromium } from 'playwright-core';
 import { PlatformHarness } from './support/platform.harness';
 import { TenantResources } from './support/tenant-resources';
 
@@ -49,7 +49,6 @@ describe('operator console (browser)', () => {
   const failing = `con-f-${platform.runId}`;
   let console_: ServiceProcess;
   let base: string;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   let profile: string;
@@ -75,17 +74,18 @@ describe('operator console (browser)', () => {
     }).start();
     await console_.waitForHttp(`${base}/health/ready`, 120_000);
     profile = fs.mkdtempSync(path.join(os.tmpdir(), 'enclave-console-chromium-'));
-    browser = await chromium.launch({
+    // A fresh profile each run: nothing from an earlier session (cookies, cache) leaks in.
+    context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
-      args: [...CHROMIUM_ARGS, `--user-data-dir=${profile}`],
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1280, height: 860 },
     });
-    context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-    page = await context.newPage();
+    page = context.pages()[0] ?? (await context.newPage());
     fs.mkdirSync(SHOTS, { recursive: true });
   }, 400_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await context?.close();
     if (profile) fs.rmSync(profile, { recursive: true, force: true });
     await console_?.stop();
     await platform.stop();
