@@ -81,7 +81,7 @@ export class PlatformAppsReader {
     try {
       const response = await fetch(`${url}/metrics`, {
         headers: { authorization: `Bearer ${this.config.METRICS_TOKEN}` },
-        signal: AbortSignal.timeout(3_000),
+        signal: AbortSignal.timeout(5_000),
       });
       return response.ok ? parsePrometheusText(await response.text()) : null;
     } catch {
