@@ -43,4 +43,12 @@ await Promise.all(
     }),
   ),
 );
+// The operator console's page is plain ES modules: copied as they are, next to its compiled server.
+fs.cpSync(
+  path.join(root, 'apps/operator-console/public'),
+  path.join(outDir, 'apps/operator-console/public'),
+  {
+    recursive: true,
+  },
+);
 console.log(`build: ${count} files → dist/ in ${Date.now() - started} ms`);

@@ -5,7 +5,8 @@ cd "$(dirname "$0")/.."
 source scripts/apps.sh
 export INFRA_PROFILE=${INFRA_PROFILE:-dev}
 run_dir=.cache/platform/$INFRA_PROFILE
-for entry in "${ENCLAVE_APPS[@]}"; do
+# The operator console first (it is no platform app, see platform-up.sh), then the apps.
+for entry in operator-console:7110 "${ENCLAVE_APPS[@]}"; do
   app=${entry%%:*}
   pid_file="$run_dir/$app.pid"
   [ -f "$pid_file" ] || continue

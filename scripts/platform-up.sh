@@ -31,7 +31,7 @@ secrets_file="$run_dir/secrets.env"
   umask 077
   touch "$secrets_file"
   # Each one made once; a file from an older version gets the ones it lacks.
-  for var in ADMIN_API_TOKEN PRODUCT_TOKEN_SECRET RABBITMQ_PLATFORM_PASSWORD; do
+  for var in ADMIN_API_TOKEN PRODUCT_TOKEN_SECRET RABBITMQ_PLATFORM_PASSWORD CONSOLE_SESSION_KEY; do
     grep -q "^export $var=" "$secrets_file" ||
       echo "export $var=$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')" >>"$secrets_file"
   done
@@ -82,6 +82,24 @@ echo "Publishing the example products:"
 REGISTRY_URL=http://127.0.0.1:7100 ADMIN_API_TOKEN=$ADMIN_API_TOKEN SWC_NODE_PROJECT=tsconfig.json \
   node -r @swc-node/register scripts/publish-example-products.ts
 
+# The operator console: no stage (so not in platform-apps.json), a page over the registry's API.
+console_pid_file="$run_dir/operator-console.pid"
+if ! { [ -f "$console_pid_file" ] && kill -0 "$(cat "$console_pid_file")" 2>/dev/null; }; then
+  platform_apps=$(printf '%s\n' "${ENCLAVE_APPS[@]}" | sed 's#^\(.*\):\(.*\)$#\1=http://127.0.0.1:\2#' | paste -sd, -)
+  HTTP_PORT=7110 REGISTRY_URL=http://127.0.0.1:7100 CONSOLE_SESSION_KEY=$CONSOLE_SESSION_KEY \
+    PLATFORM_APPS=$platform_apps nohup node --enable-source-maps dist/apps/operator-console/src/main.js \
+    >"$run_dir/operator-console.log" 2>&1 &
+  echo $! >"$console_pid_file"
+fi
+until curl -fs http://127.0.0.1:7110/health/ready >/dev/null; do
+  if ! kill -0 "$(cat "$console_pid_file")" 2>/dev/null || [ $SECONDS -ge $((deadline + 30)) ]; then
+    echo "platform: operator-console did not become ready; last log lines:" >&2
+    tail -n 20 "$run_dir/operator-console.log" >&2
+    exit 1
+  fi
+  sleep 0.3
+done
+
 echo
 echo "Enclave is up (profile $INFRA_PROFILE, platform database $db)."
 for entry in "${ENCLAVE_APPS[@]}"; do
@@ -90,5 +108,6 @@ for entry in "${ENCLAVE_APPS[@]}"; do
   printf '  %-22s http://127.0.0.1:%s   health: /health  readiness: /health/ready   log: %s\n' "$app" "$port" "$root/$run_dir/$app.log"
 done
 echo "  admin API              http://127.0.0.1:7100/v1 (OpenAPI: /openapi.json, /docs); status view http://127.0.0.1:7106/v1 (all with the operator token)"
+echo "  operator console       http://127.0.0.1:7110 (log in with the operator token)"
 echo "  operator token         source $root/$secrets_file  # then: curl -H \"Authorization: Bearer \$ADMIN_API_TOKEN\" http://127.0.0.1:7100/v1/products"
 echo "Stop everything with: npm run stop"

@@ -18,7 +18,7 @@ if [ "$already_up" = 0 ] && [ "${KEEP_INFRA:-0}" != 1 ]; then
 fi
 bash scripts/infra-up.sh
 # The metrics e2e scrapes every app with a real Prometheus (Debian's package), started by the test.
-bash scripts/ensure-apt-packages.sh prometheus
+bash scripts/ensure-apt-packages.sh prometheus chromium
 # shellcheck disable=SC1091
 source "$state/env"
 

@@ -94,10 +94,11 @@ export interface AppTopics {
 
 /**
  * A product built on the platform (e.g. apps/sample-ledger) says so with a `**Product:**` line instead
- * of `**Stage owned:**`: it is one of the external `products` receivers, not a platform stage.
+ * of `**Stage owned:**`: it is one of the external `products` receivers, not a platform stage. The
+ * operator console (`**Operator tool:**`) is no stage either: it reads no topic, only the API.
  */
 export function isProductAppReadme(readme: string): boolean {
-  return /^\*\*Product:\*\*/m.test(readme);
+  return /^\*\*(Product|Operator tool):\*\*/m.test(readme);
 }
 
 /** Reads which topics each platform app consumes and produces from its README's table. */

@@ -26,6 +26,7 @@ import { ProductApiTokensController } from '../../apps/tenant-registry/src/produ
 import { ProductsController } from '../../apps/tenant-registry/src/products/products.controller';
 import { RegisterServiceUseCase } from '../../apps/tenant-registry/src/registrations/register-service.use-case';
 import { RegistrationsController } from '../../apps/tenant-registry/src/registrations/registrations.controller';
+import { ProductRegistrationsController } from '../../apps/tenant-registry/src/registrations/product-registrations.controller';
 import { RequestCredentialRotationUseCase } from '../../apps/tenant-registry/src/registrations/request-credential-rotation.use-case';
 import { RetryRegistrationUseCase } from '../../apps/tenant-registry/src/registrations/retry-registration.use-case';
 import { ChangeRegistrationLimitsUseCase } from '../../apps/tenant-registry/src/registrations/change-registration-limits.use-case';
@@ -61,6 +62,7 @@ class ServiceNameModule {}
   controllers: [
     TenantsController,
     RegistrationsController,
+    ProductRegistrationsController,
     ProductsController,
     ProductApiTokensController,
     RolloutsController,

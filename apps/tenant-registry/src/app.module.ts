@@ -54,6 +54,7 @@ import { RetryRegistrationUseCase } from './registrations/retry-registration.use
 import { DeprovisionRegistrationUseCase } from './registrations/deprovision-registration.use-case';
 import { RegistryOrdersWriter } from './registrations/registry-orders.writer';
 import { RegistrationsController } from './registrations/registrations.controller';
+import { ProductRegistrationsController } from './registrations/product-registrations.controller';
 import { ServiceRegistrationEntity } from './registrations/service-registration.entity';
 import { ChangeTenantStatusUseCase } from './tenants/change-tenant-status.use-case';
 import { CreateTenantUseCase } from './tenants/create-tenant.use-case';
@@ -118,6 +119,7 @@ export class AppModule implements NestModule {
       controllers: [
         TenantsController,
         RegistrationsController,
+        ProductRegistrationsController,
         ProductsController,
         ProductApiTokensController,
         RolloutsController,

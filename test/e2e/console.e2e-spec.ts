@@ -1,0 +1,249 @@
+import { ProductManifest, tenantResourceNames } from '@enclave/contracts';
+import { exampleProducts } from '@enclave/product-catalog';
+import { ServiceProcess, expectEventually } from '@enclave/testing';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BrowserContext, Page, chromium } from 'playwright-core';
+import { PlatformHarness } from './support/platform.harness';
+import { TenantResources } from './support/tenant-resources';
+
+jest.setTimeout(240_000);
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = path.resolve(__dirname, '../../docs/console');
+// Without the background-networking flags Chromium waits on services this closed network lacks.
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** ledger 1.1.0: one more table, for a rollout every ledger tenant can take. */
+function ledger110(): ProductManifest {
+  const next = structuredClone(exampleProducts.get('ledger')!);
+  next.version = '1.1.0';
+  next.resources.postgres!.migrations.push({
+    version: 11,
+    name: 'statements',
+    sql: 'CREATE TABLE statements (id uuid PRIMARY KEY)',
+  });
+  return next;
+}
+
+/**
+ * The operator console in a real headless Chromium against the real platform: an operator logs in,
+ * registers a tenant and watches it reach Ready without a reload, sees a failed registration's
+ * cause and retries it, and follows a rollout. Screenshots of the main pages go to docs/console/.
+ */
+describe('operator console (browser)', () => {
+  const platform = new PlatformHarness();
+  const resources = new TenantResources(platform.infra);
+  const ready = `con-r-${platform.runId}`;
+  const failing = `con-f-${platform.runId}`;
+  let console_: ServiceProcess;
+  let base: string;
+  let context: BrowserContext;
+  let page: Page;
+  let profile: string;
+
+  const shot = (name: string) =>
+    page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  const stateOf = (service: string) =>
+    page.locator(`section[data-product="${service}"] h2 .state`).getAttribute('data-state');
+
+  beforeAll(async () => {
+    expect(fs.existsSync(CHROMIUM)).toBe(true);
+    await platform.start();
+    // The console is no stage: the test starts it beside the harness's platform (+7 of the slot).
+    const port = platform.basePort + 7;
+    base = `http://127.0.0.1:${port}`;
+    console_ = new ServiceProcess('apps/operator-console/src/main.ts', {
+      HTTP_PORT: String(port),
+      LOG_LEVEL: 'warn',
+      REGISTRY_URL: platform.apps.get('tenant-registry')!.base,
+      CONSOLE_SESSION_KEY: randomBytes(32).toString('hex'),
+      METRICS_TOKEN: platform.metricsToken,
+      PLATFORM_APPS: [...platform.apps].map(([name, app]) => `${name}=${app.base}`).join(','),
+    }).start();
+    await console_.waitForHttp(`${base}/health/ready`, 120_000);
+    profile = fs.mkdtempSync(path.join(os.tmpdir(), 'enclave-console-chromium-'));
+    // A fresh profile each run: nothing from an earlier session (cookies, cache) leaks in.
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1280, height: 860 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    fs.mkdirSync(SHOTS, { recursive: true });
+  }, 400_000);
+
+  afterAll(async () => {
+    await context?.close();
+    if (profile) fs.rmSync(profile, { recursive: true, force: true });
+    await console_?.stop();
+    await platform.stop();
+    await resources.cleanUp([ready, failing]);
+  });
+
+  it('refuses a wrong token, logs in with an operator token into an httpOnly, SameSite=Strict session', async () => {
+    // Without a session the console forwards nothing.
+    expect((await fetch(`${base}/api/registry/v1/products`)).status).toBe(401);
+
+    await page.goto(base);
+    await page.fill('input[name=token]', 'not-an-operator-token');
+    await page.click('button[type=submit]');
+    await page.getByRole('alert').getByText('The registry refused this token.').waitFor();
+    expect(await context.cookies()).toEqual([]);
+    await shot('login');
+
+    await page.fill('input[name=token]', platform.adminToken);
+    await page.click('button[type=submit]');
+    await page.getByRole('link', { name: 'ledger' }).waitFor();
+    const [cookie] = await context.cookies();
+    expect(cookie).toMatchObject({ name: 'enclave_console', httpOnly: true, sameSite: 'Strict' });
+    // The token itself never reaches the browser: the cookie is sealed.
+    expect(cookie.value).not.toContain(platform.adminToken);
+    // A change without the console's own header (a cross-site form could send the cookie) is refused.
+    const forged = await fetch(`${base}/api/registry/v1/tenants`, {
+      method: 'POST',
+      headers: { cookie: `${cookie.name}=${cookie.value}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'forged-x', displayName: 'x' }),
+    });
+    expect(forged.status).toBe(403);
+  });
+
+  it('registers a tenant through the console and shows it reach Ready without a reload', async () => {
+    await page.goto(`${base}/#/products/ledger`);
+    await page.fill('form[aria-label=register] input[name=tenantId]', ready);
+    await page.click('form[aria-label=register] button[type=submit]');
+    await page.waitForURL(`**/#/tenants/${ready}`);
+    // Marks this document: a reload would make a new one without the mark.
+    await page.evaluate(() => ((globalThis as unknown as { mark: string }).mark = 'same document'));
+    const seen = new Set<string | null>();
+    await expectEventually(
+      async () => {
+        seen.add(await stateOf('ledger'));
+        expect(seen).toContain('ready');
+      },
+      { timeoutMs: 90_000, intervalMs: 50 },
+    );
+    // It showed provisioning first, then ready, in the same document.
+    expect(seen).toContain('provisioning');
+    expect(await page.evaluate(() => (globalThis as unknown as { mark: string }).mark)).toBe(
+      'same document',
+    );
+    // Each stage is done, with how long it took from the registration.
+    const stages = page.locator('section[data-product=ledger] [data-testid=timeline] tbody tr');
+    expect(await stages.count()).toBeGreaterThanOrEqual(4);
+    for (const row of await stages.all()) {
+      await expect(row.locator('.state').getAttribute('data-state')).resolves.toBe('done');
+      expect(await row.locator('td').nth(2).innerText()).toMatch(/^\d+(\.\d+)? s$/);
+    }
+    // The audit history shows the registration and its readiness.
+    await page
+      .locator('[data-testid=history]')
+      .getByText('ServiceReady', { exact: true })
+      .first()
+      .waitFor();
+    await shot('tenant');
+  });
+
+  it("lists the product's tenants filtered and paged by the registry", async () => {
+    await page.goto(`${base}/#/products/ledger`);
+    const table = page.locator('[data-testid=registrations]');
+    await table.locator(`tr[data-tenant="${ready}"]`).waitFor();
+    await page.fill('form[aria-label=filter] input[name=tenant]', 'con-r-');
+    await page.selectOption('form[aria-label=filter] select[name=state]', 'ready');
+    await expectEventually(async () =>
+      expect(await page.locator('[data-testid=total]').innerText()).toMatch(/^1 matching/),
+    );
+    await page.selectOption('form[aria-label=filter] select[name=state]', 'failed');
+    await expectEventually(async () =>
+      expect(await page.locator('[data-testid=total]').innerText()).toMatch(/^0 matching/),
+    );
+    await page.selectOption('form[aria-label=filter] select[name=state]', '');
+    await page.fill('form[aria-label=filter] input[name=tenant]', '');
+    await table.locator(`tr[data-tenant="${ready}"] .state-ready`).waitFor();
+    await shot('product');
+  });
+
+  it("shows a failed registration's cause and retries it from the console", async () => {
+    // A database of that name owned by someone else: the PostgreSQL stage must refuse it.
+    const names = tenantResourceNames(failing, 'tracer', 'DATABASE');
+    await resources.createForeignDatabase(names.pgDatabase);
+    await page.goto(`${base}/#/products/tracer`);
+    await page.fill('form[aria-label=register] input[name=tenantId]', failing);
+    await page.selectOption('form[aria-label=register] select[name=isolationMode]', 'DATABASE');
+    await page.click('form[aria-label=register] button[type=submit]');
+    await page.waitForURL(`**/#/tenants/${failing}`);
+    const cause = page.locator('section[data-product=tracer] [data-testid=cause]');
+    await cause.waitFor({ timeout: 90_000 });
+    expect(await cause.innerText()).toMatch(/postgres: .*(owned by|already exists|foreign)/i);
+
+    await page.goto(`${base}/#/products/tracer`);
+    const failure = page.locator(`[data-testid=failures] tr[data-tenant="${failing}"]`);
+    await failure.waitFor();
+    expect(await failure.locator('.cause').innerText()).toMatch(/postgres: /);
+    await shot('failures');
+
+    await resources.dropForeignDatabase(names.pgDatabase);
+    await failure.getByRole('button', { name: 'Retry' }).click();
+    await page
+      .locator(`[data-testid=registrations] tr[data-tenant="${failing}"] .state-ready`)
+      .waitFor({ timeout: 90_000 });
+    await failure.waitFor({ state: 'detached' });
+    const registration = await platform.api('GET', `/v1/tenants/${failing}/services/tracer`);
+    expect(registration.body).toMatchObject({ state: 'ready', retries: 1 });
+  });
+
+  it('starts a rollout and follows its progress to completion', async () => {
+    expect(
+      (await platform.api('PUT', '/v1/products/ledger/versions/1.1.0', ledger110())).status,
+    ).toBe(201);
+    await page.goto(`${base}/#/products/ledger`);
+    await page.fill('form[aria-label=rollout] input[name=targetVersion]', '1.1.0');
+    await page.click('form[aria-label=rollout] button[type=submit]');
+    const row = page.locator('[data-testid=rollouts] tr[data-rollout]').first();
+    await row.waitFor();
+    await row.locator('.state-completed').waitFor({ timeout: 120_000 });
+    expect(await row.locator('[data-testid=rollout-progress]').innerText()).toMatch(
+      /^(\d+)\/\1 done$/,
+    );
+    await page.locator('[data-testid=fleet] tr[data-version="1.1.0"]').waitFor();
+    await shot('rollout');
+  });
+
+  it("shows each platform app's health, consumer lag, outbox backlog and dead letters", async () => {
+    await page.goto(`${base}/#/platform`);
+    const rows = page.locator('[data-testid=apps] tbody tr');
+    await expectEventually(async () => expect(await rows.count()).toBe(platform.apps.size));
+    for (const app of platform.apps.keys()) {
+      const row = page.locator(`[data-testid=apps] tr[data-app="${app}"]`);
+      await row.locator('.state-ready').waitFor();
+      // Read from the app's /metrics: numbers, not the dash shown when they are unknown (a
+      // scrape that timed out on a busy machine shows the dash until the next poll).
+      await expectEventually(
+        async () => {
+          const cells = await row.locator('td').allInnerTexts();
+          expect({ app, gauges: cells.slice(3, 6) }).toEqual({
+            app,
+            gauges: [
+              expect.stringMatching(/^\d+$/),
+              expect.stringMatching(/^\d+$/),
+              expect.stringMatching(/^\d+$/),
+            ],
+          });
+        },
+        { timeoutMs: 30_000, intervalMs: 500 },
+      );
+    }
+    await shot('platform');
+  });
+});
