@@ -91,4 +91,25 @@ describe('readDeadLetterMessage', () => {
     expect(letter.eventId).toBeNull();
     expect(letter.eventType).toBeNull();
   });
+
+  it('stores no U+0000 in the text it keeps (PostgreSQL text and jsonb refuse it)', () => {
+    const letter = readDeadLetterMessage(
+      'run1.enclave.tenant.created.dlq',
+      0,
+      message({
+        value: Buffer.from(JSON.stringify({ type: 'a\u0000b', tenantId: '\u0000' })),
+        headers: {
+          'x\u0000': Buffer.from('v\u0000'),
+          'x-dlq-reason': Buffer.from('Unexpected token \u0000'),
+        },
+      }),
+      topics,
+    );
+    expect(JSON.stringify(letter)).not.toContain('\\u0000');
+    expect(letter.cause).toBe('Unexpected token \ufffd');
+    expect(letter.eventType).toBe('a\ufffdb');
+    expect(letter.headers).toEqual({ 'x\ufffd': 'v\ufffd' });
+    // The message itself is kept byte for byte.
+    expect(letter.messageValue!.toString()).toContain('\\u0000');
+  });
 });

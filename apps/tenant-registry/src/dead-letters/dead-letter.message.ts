@@ -9,11 +9,16 @@ export type DeadLetterFields = Omit<
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** PostgreSQL text and jsonb hold no U+0000: stored as U+FFFD (the message's bytes stay as they were). */
+const storable = (value: string): string => value.replaceAll('\u0000', '\ufffd');
+
 const text = (value: IHeaders[string]): string | undefined =>
-  value === undefined ? undefined : Array.isArray(value) ? String(value[0]) : String(value);
+  value === undefined
+    ? undefined
+    : storable(Array.isArray(value) ? String(value[0]) : String(value));
 
 const shortText = (value: unknown, max: number): string | null =>
-  typeof value === 'string' && value.length > 0 && value.length <= max ? value : null;
+  typeof value === 'string' && value.length > 0 && value.length <= max ? storable(value) : null;
 
 /**
  * What a message of a `<topic>.dlq` topic says (DeadLetterPublisher's headers), with what can be read
@@ -36,7 +41,7 @@ export function readDeadLetterMessage(
   const own: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (!name.startsWith(DEAD_LETTER_HEADER_PREFIX) && value !== undefined) {
-      own[name] = text(value)!;
+      own[storable(name)] = text(value)!;
     }
   }
   const known = Number.isInteger(sourcePartition) && sourceOffset !== undefined;

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -44,6 +45,18 @@ export async function bootstrapService<S extends ConfigSpec>(
   app.useLogger(logger);
   app.enableShutdownHooks();
   spec.configure?.(app);
+  // A request node's HTTP parser refuses (a control character in a header, a bad request line)
+  // never reaches Nest: answer it with its reason too, not node's bare 400.
+  app.getHttpServer().on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable) return socket.destroy();
+    const body = JSON.stringify({
+      statusCode: 400,
+      message: `malformed HTTP request (${error.code ?? 'parse error'})`,
+    });
+    socket.end(
+      `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
   // Lifecycle hooks first (tables, topics, producer), so the consumer never starts against nothing.
   await app.init();
   if (spec.transport) {
