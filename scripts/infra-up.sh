@@ -276,6 +276,11 @@ pg_up() {
 # scripts/bench-postgres.sh in this profile's state folder.
 scram_pg_up() {
   local out
+  PG_SCRAM_ADMIN_URL=""
+  if [[ -z "$INFRA_SCRAM_PG_PORT" ]]; then
+    summary pg-scram skipped "no INFRA_SCRAM_PG_PORT for profile $INFRA_PROFILE"
+    return 0
+  fi
   out="$(BENCH_PG_STATE="$INFRA_STATE/scram-postgres" BENCH_PG_PORT="$INFRA_SCRAM_PG_PORT" \
     BENCH_PG_AUTH=scram-sha-256 BENCH_PG_MAX_CONNECTIONS=100 \
     bash "$INFRA_REPO/scripts/bench-postgres.sh" start)" ||
@@ -358,9 +363,11 @@ if [[ "$MONGO_SERVER_KIND" == mongo-java-server ]]; then mongo_allow_unauthentic
     MONGO_SERVER_KIND "$MONGO_SERVER_KIND" \
     MONGO_ALLOW_UNAUTHENTICATED_TENANTS "$mongo_allow_unauthenticated" \
     PG_ADMIN_URL "$PG_ADMIN_URL" \
-    PG_SCRAM_ADMIN_URL "$PG_SCRAM_ADMIN_URL" \
     RABBITMQ_URL "$RABBITMQ_URL" \
     RABBITMQ_MGMT_URL "$RABBITMQ_MGMT_URL"
+  if [[ -n "$PG_SCRAM_ADMIN_URL" ]]; then
+    printf 'export %s=%q\n' PG_SCRAM_ADMIN_URL "$PG_SCRAM_ADMIN_URL"
+  fi
 } >"$env_file.tmp"
 mv -f "$env_file.tmp" "$env_file"
 

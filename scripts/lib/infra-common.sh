@@ -25,10 +25,10 @@ INFRA_KAFKA_CONTROLLER_PORT="${INFRA_KAFKA_CONTROLLER_PORT:-$_kcp}"
 INFRA_MONGO_PORT="${INFRA_MONGO_PORT:-$_mp}"
 INFRA_SCRAM_PG_PORT="${INFRA_SCRAM_PG_PORT:-$_sp}"
 unset _kp _kcp _mp _sp
-if [[ -z "$INFRA_KAFKA_PORT" || -z "$INFRA_KAFKA_CONTROLLER_PORT" || -z "$INFRA_MONGO_PORT" ||
-  -z "$INFRA_SCRAM_PG_PORT" ]]; then
+# INFRA_SCRAM_PG_PORT is optional for other profiles: without it, no password-checking cluster.
+if [[ -z "$INFRA_KAFKA_PORT" || -z "$INFRA_KAFKA_CONTROLLER_PORT" || -z "$INFRA_MONGO_PORT" ]]; then
   echo "infra: profile '$INFRA_PROFILE' has no default ports; set INFRA_KAFKA_PORT," \
-    "INFRA_KAFKA_CONTROLLER_PORT, INFRA_MONGO_PORT and INFRA_SCRAM_PG_PORT" >&2
+    "INFRA_KAFKA_CONTROLLER_PORT and INFRA_MONGO_PORT (and INFRA_SCRAM_PG_PORT for a password-checking PostgreSQL)" >&2
   exit 2
 fi
 
