@@ -122,19 +122,26 @@ describe('metrics', () => {
       { timeoutMs: 90_000, intervalMs: 2_000 },
     );
 
-    // The figures are the platform's, not just present: three Ready, two of them ledger.
-    const ready = await prometheus.query('sum by (product) (enclave_registrations{state="ready"})');
-    expect(Object.fromEntries(ready.map((r) => [r.metric.product, Number(r.value[1])]))).toEqual({
-      ledger: 2,
-      tracer: 1,
-    });
-    const rolled = await prometheus.query(
-      'sum(enclave_rollout_tenants{product="ledger",state=~"done|skipped"})',
+    // The figures are the platform's, not just present: three Ready, two of them ledger, both
+    // rolled out. Eventually: a gauge counted at scrape time shows in the next scrape, not at once.
+    await expectEventually(
+      async () => {
+        const ready = await prometheus.query(
+          'sum by (product) (enclave_registrations{state="ready"})',
+        );
+        expect(
+          Object.fromEntries(ready.map((r) => [r.metric.product, Number(r.value[1])])),
+        ).toEqual({ ledger: 2, tracer: 1 });
+        const rolled = await prometheus.query(
+          'sum(enclave_rollout_tenants{product="ledger",state=~"done|skipped"})',
+        );
+        expect(rolled.map((r) => Number(r.value[1]))).toEqual([2]);
+        const handled = await prometheus.query(
+          'sum(enclave_events_handled_total{service="readiness-aggregator",type="CredentialsIssued",outcome="handled"})',
+        );
+        expect(Number(handled[0]?.value[1])).toBeGreaterThanOrEqual(3);
+      },
+      { timeoutMs: 30_000, intervalMs: 1_000 },
     );
-    expect(Number(rolled[0].value[1])).toBe(2);
-    const handled = await prometheus.query(
-      'sum(enclave_events_handled_total{service="readiness-aggregator",type="CredentialsIssued",outcome="handled"})',
-    );
-    expect(Number(handled[0].value[1])).toBeGreaterThanOrEqual(3);
   });
 });
