@@ -52,7 +52,7 @@ async function main() {
     extra: { max: 8 },
   }).initialize();
   const catalog = new EventCatalog([Hop]);
-  const kafka = createKafka('bench', infra.kafkaBrokers);
+  const kafka = createKafka('bench', infra.kafkaBrokers, infra.kafkaSasl);
   const producer = createProducer(kafka);
   const schema = 'bench_hop';
   try {

@@ -52,6 +52,7 @@ describe('intake by events', () => {
     new IntakePublisherClient({
       publisher,
       brokers: platform.infra.kafkaBrokers,
+      sasl: platform.infra.kafkaSasl,
       topicPrefix: platform.topicPrefix,
       timeoutMs: 60_000,
     });

@@ -19,7 +19,11 @@ jest.setTimeout(OnboardingBatch.budgetMs(ONBOARDINGS, 555_000));
 describe('resilience: Kafka killed and restarted in the middle of onboardings', () => {
   const basePort = randomPortSlot();
   const kafka = new PrivateKafka(testInfra(), basePort);
-  const platform = new PlatformHarness({ basePort, kafkaBrokers: kafka.brokers });
+  const platform = new PlatformHarness({
+    basePort,
+    kafkaBrokers: kafka.brokers,
+    kafkaSasl: kafka.sasl,
+  });
   const resources = new TenantResources(platform.infra);
   const batch = new OnboardingBatch(platform, resources, ONBOARDINGS);
 

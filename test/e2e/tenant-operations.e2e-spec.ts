@@ -181,6 +181,7 @@ describe('tenant operations', () => {
     const invalidated: string[] = [];
     const listener = new TenantLifecycleListener({
       brokers: platform.infra.kafkaBrokers,
+      sasl: platform.infra.kafkaSasl,
       product: 'ledger',
       topicPrefix: platform.topicPrefix,
       connections: { invalidate: (tenantId) => invalidated.push(tenantId) },
@@ -262,6 +263,7 @@ describe('tenant operations', () => {
     const invalidated: unknown[] = [];
     const listener = new TenantLifecycleListener({
       brokers: platform.infra.kafkaBrokers,
+      sasl: platform.infra.kafkaSasl,
       product: 'ledger',
       topicPrefix: platform.topicPrefix,
       connections: { invalidate: (...args) => invalidated.push(args) },
@@ -374,6 +376,7 @@ describe('tenant operations', () => {
     const deprovisioned: string[] = [];
     const listener = new TenantLifecycleListener({
       brokers: platform.infra.kafkaBrokers,
+      sasl: platform.infra.kafkaSasl,
       product: 'tracer',
       topicPrefix: platform.topicPrefix,
       connections: { invalidate: (tenantId) => invalidated.push(tenantId) },

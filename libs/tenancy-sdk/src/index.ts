@@ -28,6 +28,7 @@ export * from './lib/nest/tenant.context';
 export * from './lib/nest/tenant.interceptor';
 export * from './lib/nest/tenancy-exception.filter';
 export * from './lib/nest/tenancy.module';
+export * from './lib/events/kafka-sasl.credentials';
 export * from './lib/events/tenant-lifecycle.listener';
 export * from './lib/intake/intake.transport';
 export * from './lib/intake/kafka.intake-transport';

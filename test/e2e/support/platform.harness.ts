@@ -12,6 +12,8 @@ import {
   TestInfra,
   testInfra,
   testKafka,
+  kafkaEnv,
+  KafkaSasl,
 } from '@enclave/testing';
 import { randomBytes } from 'node:crypto';
 import { Admin, Kafka } from 'kafkajs';
@@ -52,6 +54,8 @@ export class PlatformHarness {
       logLevel?: string;
       /** Another Kafka than the test profile's (a test that restarts its own). */
       kafkaBrokers?: string[];
+      /** That Kafka's super-user. */
+      kafkaSasl?: KafkaSasl;
       /** A port slot the test already took (randomPortSlot) for its own servers. */
       basePort?: number;
       /** More variables for every app (OTEL_* for the trace test). */
@@ -59,8 +63,10 @@ export class PlatformHarness {
     } = {},
   ) {
     const infra = testInfra();
-    this.infra = options.kafkaBrokers ? { ...infra, kafkaBrokers: options.kafkaBrokers } : infra;
-    this.kafka = testKafka(this.infra.kafkaBrokers);
+    this.infra = options.kafkaBrokers
+      ? { ...infra, kafkaBrokers: options.kafkaBrokers, kafkaSasl: options.kafkaSasl }
+      : infra;
+    this.kafka = testKafka(this.infra.kafkaBrokers, this.infra.kafkaSasl);
     this.rabbitPlatform = platformRabbitMqUser(this.infra);
     this.basePort = options.basePort ?? randomPortSlot();
     this.logLevel = options.logLevel ?? 'info';
@@ -316,6 +322,11 @@ export class PlatformHarness {
       .join('\n');
   }
 
+  /** The Kafka variables a product of this run gets (brokers and its login). */
+  productKafkaEnv(_product: string): Record<string, string> {
+    return kafkaEnv(this.infra);
+  }
+
   /** The environment an app of this run gets (public for tests that start an extra one). */
   appEnv(port: number): NodeJS.ProcessEnv {
     const tenantPg = new URL(this.infra.pgAdminUrl);
@@ -324,7 +335,7 @@ export class PlatformHarness {
       LOG_LEVEL: this.logLevel,
       DATABASE_URL: this.db.url,
       DATABASE_POOL_SIZE: '8',
-      KAFKA_BROKERS: this.infra.kafkaBrokers.join(','),
+      ...kafkaEnv(this.infra),
       KAFKA_TOPIC_PREFIX: this.topicPrefix,
       KAFKA_TOPIC_PARTITIONS: '6',
       ADMIN_API_TOKEN: this.adminToken,

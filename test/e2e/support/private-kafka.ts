@@ -1,4 +1,4 @@
-import { TestInfra, expectEventually } from '@enclave/testing';
+import { KafkaSasl, TestInfra, expectEventually } from '@enclave/testing';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -16,6 +16,12 @@ const REPO_ROOT = path.resolve(__dirname, '../../..');
 export class PrivateKafka {
   readonly profile = `e2e-kafka-${randomBytes(3).toString('hex')}`;
   readonly brokers: string[];
+  /** Its super-user (infra-up makes it with this password when it formats the storage). */
+  readonly sasl: KafkaSasl = {
+    mechanism: 'scram-sha-512',
+    username: 'admin',
+    password: randomBytes(24).toString('hex'),
+  };
   private readonly env: NodeJS.ProcessEnv;
 
   constructor(infra: TestInfra, basePort: number) {
@@ -29,6 +35,7 @@ export class PrivateKafka {
       // Required by the script for any profile; unused, since MONGO_URL points at the running one.
       INFRA_MONGO_PORT: String(basePort + 9),
       KAFKA_BROKERS: this.brokers.join(','),
+      INFRA_KAFKA_ADMIN_PASSWORD: this.sasl.password,
       MONGO_URL: infra.mongoUrl,
       PG_ADMIN_URL: infra.pgAdminUrl,
       RABBITMQ_URL: infra.rabbitmqUrl,

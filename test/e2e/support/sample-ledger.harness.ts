@@ -143,13 +143,13 @@ export class SampleLedgerHarness {
     const port = this.portAfterRegistry(7);
     this.ledgerBase = `http://127.0.0.1:${port}`;
     // Only what a product deployment gets: no platform database, vault key or operator token.
-    const { HTTP_PORT, KAFKA_BROKERS, KAFKA_TOPIC_PREFIX } = platform.appEnv(port);
+    const { HTTP_PORT, KAFKA_TOPIC_PREFIX } = platform.appEnv(port);
     const pg = new URL(platform.infra.pgAdminUrl);
     const rabbit = new URL(platform.infra.rabbitmqUrl);
     this.ledger = new ServiceProcess(ENTRY, {
       HTTP_PORT,
       LOG_LEVEL: 'info',
-      KAFKA_BROKERS,
+      ...platform.productKafkaEnv('ledger'),
       KAFKA_TOPIC_PREFIX,
       MULTI_TENANT_ENABLED: 'true',
       JWT_SECRET: this.jwtSecret,

@@ -25,6 +25,7 @@ import {
   randomPortSlot,
   testInfra,
   testKafka,
+  kafkaEnv,
 } from '@enclave/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Partitioners, Producer } from 'kafkajs';
@@ -200,7 +201,7 @@ describe('credential rotation over Kafka', () => {
       LOG_LEVEL: 'warn',
       DATABASE_URL: db.url,
       DATABASE_POOL_SIZE: '4',
-      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+      ...kafkaEnv(infra),
       KAFKA_TOPIC_PREFIX: prefix,
       KAFKA_TOPIC_PARTITIONS: '3',
       SECRET_STORE: 'embedded',

@@ -6,6 +6,7 @@ import {
   createTestDatabase,
   testInfra,
   testKafka,
+  kafkaEnv,
 } from '@enclave/testing';
 import { randomUUID } from 'node:crypto';
 import { Kafka } from 'kafkajs';
@@ -57,7 +58,7 @@ export class MessagingHarness {
       HTTP_PORT: String(port),
       DATABASE_URL: this.db.url,
       DATABASE_POOL_SIZE: '4',
-      KAFKA_BROKERS: this.infra.kafkaBrokers.join(','),
+      ...kafkaEnv(this.infra),
       KAFKA_TOPIC_PARTITIONS: '4',
       LOG_LEVEL: 'warn',
       ...env,

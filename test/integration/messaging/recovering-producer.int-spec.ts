@@ -2,7 +2,7 @@ import { RecoveringProducer, createProducer, ensureTopics } from '@enclave/messa
 import { collectTopic, expectEventually, recordExercised, testInfra } from '@enclave/testing';
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
-import { ISocketFactory, Kafka, Producer, logLevel } from 'kafkajs';
+import { ISocketFactory, Kafka, Producer, SASLOptions, logLevel } from 'kafkajs';
 
 /**
  * The broker crash that left kafkajs' idempotent producer stuck, replayed on a real broker without
@@ -28,11 +28,12 @@ class LossyNetwork {
 }
 
 describe('idempotent producer after a lost produce answer (real Kafka)', () => {
-  const brokers = testInfra().kafkaBrokers;
+  const { kafkaBrokers: brokers, kafkaSasl: sasl } = testInfra();
   const network = new LossyNetwork();
   const kafka = new Kafka({
     clientId: `it-lossy-${randomUUID().slice(0, 8)}`,
     brokers,
+    ...(sasl ? { sasl: { ...sasl } as SASLOptions } : {}),
     socketFactory: network.socketFactory,
     retry: { initialRetryTime: 50, retries: 2 },
     logLevel: logLevel.NOTHING,

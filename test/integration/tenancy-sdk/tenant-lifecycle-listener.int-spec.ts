@@ -10,6 +10,7 @@ describe('TenantLifecycleListener', () => {
     const prefix = `absent-${randomBytes(4).toString('hex')}.`;
     const listener = new TenantLifecycleListener({
       brokers: infra.kafkaBrokers,
+      sasl: infra.kafkaSasl,
       product: 'ledger',
       topicPrefix: prefix,
       connections: { invalidate: () => undefined },

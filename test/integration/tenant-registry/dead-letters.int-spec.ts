@@ -8,6 +8,7 @@ import {
   randomPortSlot,
   testInfra,
   testKafka,
+  kafkaEnv,
 } from '@enclave/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
@@ -43,7 +44,7 @@ describe('dead letters: list, inspect, replay after the fix, discard', () => {
       LOG_LEVEL: 'warn',
       DATABASE_URL: db.url,
       DATABASE_POOL_SIZE: '4',
-      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+      ...kafkaEnv(infra),
       KAFKA_TOPIC_PREFIX: prefix,
       KAFKA_TOPIC_PARTITIONS: '2',
       ...env,

@@ -24,8 +24,17 @@ const commaList = z
   )
   .pipe(z.array(z.string()).min(1));
 const mongoUrl = z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URL');
-const { HTTP_PORT, HTTP_HOST, LOG_LEVEL, KAFKA_BROKERS, KAFKA_TOPIC_PREFIX, METRICS_TOKEN } =
-  commonConfig.variables;
+const {
+  HTTP_PORT,
+  HTTP_HOST,
+  LOG_LEVEL,
+  KAFKA_BROKERS,
+  KAFKA_TOPIC_PREFIX,
+  KAFKA_SASL_MECHANISM,
+  KAFKA_SASL_USERNAME,
+  KAFKA_SASL_PASSWORD,
+  METRICS_TOKEN,
+} = commonConfig.variables;
 
 const variables = {
   HTTP_PORT,
@@ -112,6 +121,13 @@ const variables = {
       'Comma-separated Kafka bootstrap servers (host:port) of the platform, for tenant lifecycle events (required in multi-tenant mode).',
   },
   KAFKA_TOPIC_PREFIX,
+  KAFKA_SASL_MECHANISM,
+  KAFKA_SASL_USERNAME: {
+    ...KAFKA_SASL_USERNAME,
+    description:
+      "The product's own Kafka principal (SASL), allowed to read the lifecycle events meant for products; unset: no authentication.",
+  },
+  KAFKA_SASL_PASSWORD,
   SINGLE_TENANT_DATABASE_URL: {
     schema: z.string().url().startsWith('postgres').optional(),
     description:

@@ -54,6 +54,13 @@ export class LedgerLifecycle implements OnApplicationBootstrap, OnApplicationShu
     this.current = 'starting';
     const listener = new TenantLifecycleListener({
       brokers: this.config.KAFKA_BROKERS!,
+      sasl: this.config.KAFKA_SASL_USERNAME
+        ? {
+            mechanism: this.config.KAFKA_SASL_MECHANISM,
+            username: this.config.KAFKA_SASL_USERNAME,
+            password: this.config.KAFKA_SASL_PASSWORD!,
+          }
+        : undefined,
       topicPrefix: this.config.KAFKA_TOPIC_PREFIX,
       product: LedgerProduct.name,
       connections: this.connections,

@@ -31,7 +31,10 @@ export class MessagingModule {
       { provide: MESSAGING_OPTIONS, useValue: options },
       { provide: TopicNamer, useValue: topics },
       { provide: EVENT_CATALOG, useValue: options.catalog },
-      { provide: KAFKA, useFactory: () => createKafka(options.service, options.brokers) },
+      {
+        provide: KAFKA,
+        useFactory: () => createKafka(options.service, options.brokers, options.sasl),
+      },
       {
         provide: KAFKA_PRODUCER,
         useFactory: (kafka: Kafka) => new RecoveringProducer(() => createProducer(kafka)),

@@ -1,5 +1,6 @@
 import { EventCatalog } from '@enclave/contracts';
 import { RetryPolicy } from './consumer/retry-policy';
+import { KafkaSasl } from './kafka/kafka-client.factory';
 
 export interface MessagingOptions {
   /** Service name: Kafka client id and the envelope's `producer`. */
@@ -8,6 +9,8 @@ export interface MessagingOptions {
   readonly schema: string;
   readonly databaseUrl: string;
   readonly brokers: string[];
+  /** The service's own Kafka principal; unset: an unauthenticated broker. */
+  readonly sasl?: KafkaSasl;
   readonly catalog: EventCatalog;
   /** Consumer group; defaults to `enclave.<service>`. Replicas share it and split partitions. */
   readonly group?: string;

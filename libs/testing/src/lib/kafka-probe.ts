@@ -1,12 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { Consumer, Kafka, KafkaMessage, logLevel } from 'kafkajs';
+import { Consumer, Kafka, KafkaMessage, SASLOptions, logLevel } from 'kafkajs';
 import { recordExercised } from './exercised-systems';
+import { KafkaSasl, testInfra } from './test-infra';
 
-export function testKafka(brokers: string[]): Kafka {
+/**
+ * A client of the test profile's Kafka. Logs in as `sasl` when given, else as the profile's
+ * super-user (testInfra().kafkaSasl), so tests see everything whatever the ACLs.
+ */
+export function testKafka(
+  brokers: string[],
+  sasl: KafkaSasl | undefined = testInfra().kafkaSasl,
+): Kafka {
   recordExercised('Kafka', brokers.join(','));
   return new Kafka({
     clientId: `test-${randomUUID().slice(0, 8)}`,
     brokers,
+    ...(sasl ? { sasl: { ...sasl } as SASLOptions } : {}),
     logLevel: logLevel.NOTHING,
   });
 }

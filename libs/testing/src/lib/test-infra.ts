@@ -1,8 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+/** A Kafka SASL login, as kafkajs takes it. */
+export interface KafkaSasl {
+  readonly mechanism: 'scram-sha-512' | 'scram-sha-256' | 'plain';
+  readonly username: string;
+  readonly password: string;
+}
+
 export interface TestInfra {
   readonly kafkaBrokers: string[];
+  /** The profile's Kafka super-user (infra-up makes one per profile); unset: a broker without SASL. */
+  readonly kafkaSasl?: KafkaSasl;
   readonly pgAdminUrl: string;
   /**
    * A superuser URL of the profile's private PostgreSQL that requires scram-sha-256 for every login
@@ -43,8 +52,19 @@ export function testInfra(): TestInfra {
     }
     return value;
   };
+  const optional = (name: string): string | undefined =>
+    process.env[name] || fromFile[name] || undefined;
+  const saslUser = optional('KAFKA_SASL_USERNAME');
   return {
     kafkaBrokers: read('KAFKA_BROKERS').split(','),
+    kafkaSasl: saslUser
+      ? {
+          mechanism: (optional('KAFKA_SASL_MECHANISM') ??
+            'scram-sha-512') as KafkaSasl['mechanism'],
+          username: saslUser,
+          password: read('KAFKA_SASL_PASSWORD'),
+        }
+      : undefined,
     pgAdminUrl: read('PG_ADMIN_URL'),
     pgScramAdminUrl: process.env.PG_SCRAM_ADMIN_URL || fromFile.PG_SCRAM_ADMIN_URL || undefined,
     mongoUrl: read('MONGO_URL'),
@@ -55,5 +75,22 @@ export function testInfra(): TestInfra {
     rabbitmqUrl: read('RABBITMQ_URL'),
     rabbitmqMgmtUrl: read('RABBITMQ_MGMT_URL'),
     vaultAddr: process.env.VAULT_ADDR || undefined,
+  };
+}
+
+/** The variables a platform app reads to reach the profile's Kafka (brokers and SASL login). */
+export function kafkaEnv(
+  infra: Pick<TestInfra, 'kafkaBrokers' | 'kafkaSasl'>,
+  sasl: KafkaSasl | undefined = infra.kafkaSasl,
+): Record<string, string> {
+  return {
+    KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+    ...(sasl
+      ? {
+          KAFKA_SASL_MECHANISM: sasl.mechanism,
+          KAFKA_SASL_USERNAME: sasl.username,
+          KAFKA_SASL_PASSWORD: sasl.password,
+        }
+      : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Kafka, Partitioners, Producer, logLevel } from 'kafkajs';
+import { Kafka, Partitioners, Producer, SASLOptions, logLevel } from 'kafkajs';
 
 /**
  * Broker answers kafkajs logs at error level although they are part of normal operation: a topic
@@ -22,10 +22,18 @@ function logCreator(clientId: string) {
     };
 }
 
-export function createKafka(clientId: string, brokers: string[]): Kafka {
+/** A Kafka principal's SASL login (SASL_PLAINTEXT; SCRAM on the brokers the project starts). */
+export interface KafkaSasl {
+  readonly mechanism: 'scram-sha-512' | 'scram-sha-256' | 'plain';
+  readonly username: string;
+  readonly password: string;
+}
+
+export function createKafka(clientId: string, brokers: string[], sasl?: KafkaSasl): Kafka {
   return new Kafka({
     clientId,
     brokers,
+    ...(sasl ? { sasl: { ...sasl } as SASLOptions } : {}),
     connectionTimeout: 3_000,
     requestTimeout: 30_000,
     retry: { initialRetryTime: 100, maxRetryTime: 5_000, retries: 10 },

@@ -41,6 +41,22 @@ export const commonConfig = new ConfigDefinition({
       .pipe(z.array(z.string().regex(/^[^:]+:\d+$/, 'each broker must be host:port')).min(1)),
     description: 'Comma-separated Kafka bootstrap servers (host:port).',
   },
+  KAFKA_SASL_MECHANISM: {
+    schema: z.enum(['scram-sha-512', 'scram-sha-256', 'plain']).default('scram-sha-512'),
+    description: 'SASL mechanism of KAFKA_SASL_USERNAME (SASL_PLAINTEXT).',
+  },
+  KAFKA_SASL_USERNAME: {
+    schema: z.string().min(1).max(200).optional(),
+    description:
+      "The service's own Kafka principal (SASL); unset: no authentication (a broker without SASL).",
+    requires: ['KAFKA_SASL_PASSWORD'],
+  },
+  KAFKA_SASL_PASSWORD: {
+    schema: z.string().min(1).optional(),
+    description: 'Password of KAFKA_SASL_USERNAME.',
+    secret: true,
+    requires: ['KAFKA_SASL_USERNAME'],
+  },
   KAFKA_TOPIC_PREFIX: {
     schema: z
       .string()

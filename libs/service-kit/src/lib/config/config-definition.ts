@@ -7,6 +7,8 @@ export interface ConfigVariable<T extends z.ZodTypeAny = z.ZodTypeAny> {
   readonly description: string;
   /** Secrets are never echoed: not in errors, not in logs, not in the printed summary. */
   readonly secret?: boolean;
+  /** Variables that must be set whenever this one is (a user name and its password). */
+  readonly requires?: readonly string[];
 }
 
 export type ConfigSpec = Record<string, ConfigVariable>;
@@ -46,6 +48,16 @@ export class ConfigDefinition<S extends ConfigSpec = ConfigSpec> {
         problems.push(
           `${name} ${why}${variable.secret ? ' (secret)' : ''} — ${variable.description}`,
         );
+      }
+    }
+    for (const [name, variable] of Object.entries(this.variables)) {
+      if (env[name] === undefined || env[name] === '') continue;
+      for (const other of variable.requires ?? []) {
+        if (env[other] === undefined || env[other] === '') {
+          problems.push(
+            `${other} is required with ${name} — ${this.variables[other]?.description}`,
+          );
+        }
       }
     }
     if (problems.length > 0) throw new ConfigValidationError(problems);

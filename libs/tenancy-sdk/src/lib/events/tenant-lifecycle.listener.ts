@@ -11,7 +11,8 @@ import {
   platformEventCatalog,
 } from '@enclave/contracts';
 import { randomBytes } from 'node:crypto';
-import { Consumer, Kafka, logLevel } from 'kafkajs';
+import { Consumer, Kafka, SASLOptions, logLevel } from 'kafkajs';
+import { KafkaSaslCredentials } from './kafka-sasl.credentials';
 import { MinimumSecretVersions } from '../connections/minimum-secret-versions';
 
 /** Anything with `invalidate(tenantId)`: TenantConnectionManager, or a product's own cache. */
@@ -39,6 +40,8 @@ export type LifecycleHandler<D extends EventDefinition> = (
 
 export interface TenantLifecycleListenerOptions {
   readonly brokers: readonly string[];
+  /** The product's Kafka principal (SASL); required by brokers that authenticate. */
+  readonly sasl?: KafkaSaslCredentials;
   /** Only this product's registrations are delivered (tenant status events concern every product). */
   readonly product: string;
   /**
@@ -88,6 +91,7 @@ export class TenantLifecycleListener {
     const kafka = new Kafka({
       clientId: `${product}-tenancy`,
       brokers: [...brokers],
+      ...(this.options.sasl ? { sasl: { ...this.options.sasl } as SASLOptions } : {}),
       logLevel: logLevel.WARN,
     });
     const groupId = this.options.groupId ?? `${product}-tenancy-${randomBytes(6).toString('hex')}`;

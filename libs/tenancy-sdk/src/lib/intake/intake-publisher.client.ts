@@ -12,6 +12,7 @@ import {
   platformEventCatalog,
 } from '@enclave/contracts';
 import { randomUUID } from 'node:crypto';
+import { KafkaSaslCredentials } from '../events/kafka-sasl.credentials';
 import { IntakeTransport } from './intake.transport';
 import { KafkaIntakeTransport } from './kafka.intake-transport';
 
@@ -43,6 +44,8 @@ export interface IntakePublisherClientOptions {
   readonly publisher: string;
   /** Kafka bootstrap servers; or give `transport`. */
   readonly brokers?: readonly string[];
+  /** The publisher's Kafka principal (SASL), with `brokers`. */
+  readonly sasl?: KafkaSaslCredentials;
   readonly transport?: IntakeTransport;
   /** The platform's KAFKA_TOPIC_PREFIX, if any. */
   readonly topicPrefix?: string;
@@ -75,7 +78,7 @@ export class IntakePublisherClient {
     if (!options.transport && !options.brokers) throw new Error('give brokers or a transport');
     this.transport =
       options.transport ??
-      new KafkaIntakeTransport(options.brokers!, `${options.publisher}-intake`);
+      new KafkaIntakeTransport(options.brokers!, `${options.publisher}-intake`, options.sasl);
     this.prefix = options.topicPrefix ?? '';
     this.timeoutMs = options.timeoutMs ?? 30_000;
     // Fails at once on a name the registry could never have a topic for.

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Consumer, Kafka, Producer, logLevel } from 'kafkajs';
+import { Consumer, Kafka, Producer, SASLOptions, logLevel } from 'kafkajs';
+import { KafkaSaslCredentials } from '../events/kafka-sasl.credentials';
 import { IntakeTransport } from './intake.transport';
 
 /**
@@ -14,8 +15,14 @@ export class KafkaIntakeTransport implements IntakeTransport {
   constructor(
     brokers: readonly string[],
     private readonly clientId: string,
+    sasl?: KafkaSaslCredentials,
   ) {
-    this.kafka = new Kafka({ clientId, brokers: [...brokers], logLevel: logLevel.WARN });
+    this.kafka = new Kafka({
+      clientId,
+      brokers: [...brokers],
+      ...(sasl ? { sasl: { ...sasl } as SASLOptions } : {}),
+      logLevel: logLevel.WARN,
+    });
   }
 
   async send(topic: string, key: string, value: string): Promise<void> {
