@@ -77,6 +77,25 @@ ensure_mongo_main() {
   echo "$want" >"$stamp"
 }
 
+# ensure_kafka_scram_users: compile KafkaScramUsers.java once (the SCRAM users of app and product
+# principals, scripts/kafka/kafka-principals.ts); recompile when the source or the jars change.
+ensure_kafka_scram_users() {
+  local want stamp="$KAFKA_HOME/tools/.stamp"
+  want="$(cat "$KAFKA_SCRAM_USERS_SRC" "$KAFKA_HOME/.stamp" | sha256sum | cut -d' ' -f1)"
+  if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+    return 0
+  fi
+  command -v javac >/dev/null || infra_die "javac not found (a JDK 17 is required)"
+  rm -rf "$KAFKA_HOME/tools"
+  mkdir -p "$KAFKA_HOME/tools"
+  if ! javac -nowarn -d "$KAFKA_HOME/tools" -cp "$KAFKA_HOME/lib/*" "$KAFKA_SCRAM_USERS_SRC" \
+    >"$KAFKA_HOME/tools/javac.log" 2>&1; then
+    cat "$KAFKA_HOME/tools/javac.log" >&2
+    infra_die "javac of $KAFKA_SCRAM_USERS_SRC failed"
+  fi
+  echo "$want" >"$stamp"
+}
+
 # wait_ready NAME PID PORT LOG PATTERN: until PORT answers and LOG contains PATTERN; fail fast if PID dies.
 wait_ready() {
   local name="$1" pid="$2" port="$3" log="$4" pattern="$5" deadline
@@ -133,6 +152,8 @@ kafka_up() {
     return 0
   fi
   KAFKA_BROKERS="$own"
+  ensure_jars "$KAFKA_HOME" "$KAFKA_POM"
+  ensure_kafka_scram_users
 
   local dir="$INFRA_STATE/kafka" pid t0
   mkdir -p "$dir"

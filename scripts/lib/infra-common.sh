@@ -40,6 +40,7 @@ KAFKA_VERSION=3.9.1
 KAFKA_HOME="$INFRA_CACHE/jars/kafka-$KAFKA_VERSION"
 KAFKA_POM="$INFRA_REPO/deploy/local/kafka/pom.xml"
 KAFKA_LOG4J="$INFRA_REPO/deploy/local/kafka/log4j.properties"
+KAFKA_SCRAM_USERS_SRC="$INFRA_REPO/deploy/local/kafka/KafkaScramUsers.java"
 MONGO_HOME="$INFRA_CACHE/jars/mongo-java-server"
 MONGO_POM="$INFRA_REPO/deploy/local/mongo/pom.xml"
 MONGO_MAIN_SRC="$INFRA_REPO/deploy/local/mongo/MongoServerMain.java"

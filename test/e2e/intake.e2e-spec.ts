@@ -52,7 +52,7 @@ describe('intake by events', () => {
     new IntakePublisherClient({
       publisher,
       brokers: platform.infra.kafkaBrokers,
-      sasl: platform.infra.kafkaSasl,
+      sasl: platform.kafkaSaslOf(`publisher:${publisher}`),
       topicPrefix: platform.topicPrefix,
       timeoutMs: 60_000,
     });

@@ -20,6 +20,14 @@ import { Admin, Kafka } from 'kafkajs';
 import { Client } from 'pg';
 import platformApps from '../../../scripts/platform-apps.json';
 import { platformRabbitMqUser } from '../../integration/support/rabbitmq-platform-user';
+import { PrincipalPlan, kafkaAclPlan } from '../../../scripts/kafka/kafka-acl-plan';
+import {
+  applyKafkaPrincipals,
+  removeKafkaPrincipals,
+} from '../../../scripts/kafka/kafka-principals';
+
+/** The example products a run's Kafka principals are made for (publishExampleProducts). */
+const PRODUCTS = ['ledger', 'tracer'] as const;
 
 /** The platform's apps, in port order, from the one list (scripts/platform-apps.json). */
 export const APPS: readonly string[] = platformApps.map((app) => app.name);
@@ -84,15 +92,22 @@ export class PlatformHarness {
   /** The embedded vault's key: tests read tenants' credentials the way a product's SDK would. */
   readonly encryptionKeyForTests = randomBytes(32).toString('base64');
   private collectors: { stop(): Promise<void> }[] = [];
+  /**
+   * This run's Kafka principals (one per app, example product and intake publisher), their users
+   * named after the run, their ACLs on the run's prefix only; removed again by stop().
+   */
+  private kafkaPrincipals: PrincipalPlan[] = [];
+  private readonly kafkaPasswords = new Map<string, string>();
   /** `<app> <topic>` pairs a rewind took back to the start: each must be read to the end again. */
   private readonly rewound = new Set<string>();
 
   async start(): Promise<void> {
     this.db = await createTestDatabase(this.infra.pgAdminUrl, `platform_${this.runId}`);
     await this.rabbitPlatform.ensure();
+    await this.makeKafkaPrincipals();
     APPS.forEach((app, i) => {
       const port = this.basePort + i;
-      const process = new ServiceProcess(`apps/${app}/src/main.ts`, this.appEnv(port));
+      const process = new ServiceProcess(`apps/${app}/src/main.ts`, this.appEnv(port, app));
       this.apps.set(app, { process, base: `http://127.0.0.1:${port}` });
     });
     await this.startApps();
@@ -121,7 +136,60 @@ export class PlatformHarness {
   async stop(): Promise<void> {
     await Promise.all(this.collectors.map((c) => c.stop()));
     await this.stopApps();
+    await this.removeKafkaPrincipals();
     await this.db?.drop();
+  }
+
+  /** The SASL user of a principal of this run: `<prefix>app.<name>`, `<prefix>product.<name>`, …. */
+  private userOf(role: string): string {
+    return `${this.topicPrefix}${role.replace(':', '.')}`;
+  }
+
+  private async makeKafkaPrincipals(): Promise<void> {
+    const sasl = this.infra.kafkaSasl;
+    if (!sasl) return; // a broker without SASL: every app connects anonymously
+    const publishers = (this.extraEnv.INTAKE_PUBLISHERS ?? '')
+      .split(',')
+      .map((entry) => entry.split('=')[0].trim())
+      .filter(Boolean);
+    const plans = kafkaAclPlan({
+      prefix: this.topicPrefix,
+      userOf: (role) => this.userOf(role),
+      products: PRODUCTS,
+      publishers,
+    });
+    for (const plan of plans) this.kafkaPasswords.set(plan.user, randomBytes(18).toString('hex'));
+    this.kafkaPrincipals = plans;
+    await applyKafkaPrincipals(
+      { brokers: this.infra.kafkaBrokers, username: sasl.username, password: sasl.password },
+      plans,
+      (user) => this.kafkaPasswords.get(user)!,
+    );
+  }
+
+  private async removeKafkaPrincipals(): Promise<void> {
+    const sasl = this.infra.kafkaSasl;
+    if (!sasl || this.kafkaPrincipals.length === 0) return;
+    await removeKafkaPrincipals(
+      { brokers: this.infra.kafkaBrokers, username: sasl.username, password: sasl.password },
+      this.kafkaPrincipals,
+    );
+    this.kafkaPrincipals = [];
+  }
+
+  /**
+   * The SASL login of one of this run's principals (`app:<name>`, `product:<name>`,
+   * `publisher:<name>`); the super-user when the broker has no such principal (no SASL).
+   */
+  kafkaSaslOf(role: string): KafkaSasl | undefined {
+    const user = this.userOf(role);
+    const password = this.kafkaPasswords.get(user);
+    if (!password) {
+      if (this.infra.kafkaSasl && this.kafkaPrincipals.length > 0)
+        throw new Error(`no Kafka principal ${role} in this run`);
+      return this.infra.kafkaSasl;
+    }
+    return { mechanism: 'scram-sha-512', username: user, password };
   }
 
   /** Every message on every lifecycle topic (and dead-letter topic) of this run, as text. */
@@ -323,19 +391,22 @@ export class PlatformHarness {
   }
 
   /** The Kafka variables a product of this run gets (brokers and its login). */
-  productKafkaEnv(_product: string): Record<string, string> {
-    return kafkaEnv(this.infra);
+  productKafkaEnv(product: string): Record<string, string> {
+    return kafkaEnv(this.infra, this.kafkaSaslOf(`product:${product}`));
   }
 
-  /** The environment an app of this run gets (public for tests that start an extra one). */
-  appEnv(port: number): NodeJS.ProcessEnv {
+  /**
+   * The environment an app of this run gets (public for tests that start an extra one), logged in
+   * to Kafka as that app's principal.
+   */
+  appEnv(port: number, app: AppName): NodeJS.ProcessEnv {
     const tenantPg = new URL(this.infra.pgAdminUrl);
     return {
       HTTP_PORT: String(port),
       LOG_LEVEL: this.logLevel,
       DATABASE_URL: this.db.url,
       DATABASE_POOL_SIZE: '8',
-      ...kafkaEnv(this.infra),
+      ...kafkaEnv(this.infra, this.kafkaSaslOf(`app:${known([app])[0]}`)),
       KAFKA_TOPIC_PREFIX: this.topicPrefix,
       KAFKA_TOPIC_PARTITIONS: '6',
       ADMIN_API_TOKEN: this.adminToken,

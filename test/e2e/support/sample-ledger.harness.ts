@@ -143,7 +143,7 @@ export class SampleLedgerHarness {
     const port = this.portAfterRegistry(7);
     this.ledgerBase = `http://127.0.0.1:${port}`;
     // Only what a product deployment gets: no platform database, vault key or operator token.
-    const { HTTP_PORT, KAFKA_TOPIC_PREFIX } = platform.appEnv(port);
+    const { HTTP_PORT, KAFKA_TOPIC_PREFIX } = platform.appEnv(port, 'tenant-registry');
     const pg = new URL(platform.infra.pgAdminUrl);
     const rabbit = new URL(platform.infra.rabbitmqUrl);
     this.ledger = new ServiceProcess(ENTRY, {
