@@ -1,0 +1,301 @@
+import {
+  PlatformEvents,
+  Topics,
+  intakeRepliesTopic,
+  intakeRequestsTopic,
+} from '@enclave/contracts';
+import {
+  KafkaSasl,
+  expectEventually,
+  recordExercised,
+  testInfra,
+  testKafka,
+} from '@enclave/testing';
+import {
+  AclOperationTypes,
+  AclPermissionTypes,
+  AclResourceTypes,
+  Kafka,
+  ResourcePatternTypes,
+  SASLOptions,
+  logLevel,
+} from 'kafkajs';
+import { randomBytes } from 'node:crypto';
+import { PrincipalPlan, kafkaAclPlan } from '../../scripts/kafka/kafka-acl-plan';
+import { applyKafkaPrincipals, removeKafkaPrincipals } from '../../scripts/kafka/kafka-principals';
+
+/**
+ * Kafka as a trust boundary, on the test profile's real broker (SASL SCRAM-SHA-512, the
+ * StandardAuthorizer, nothing allowed without an ACL): principals and ACLs made exactly as an e2e
+ * run makes them (scripts/kafka), then each attack below must be refused by the broker itself, next
+ * to a control showing the same principal can do what it owns.
+ */
+describe('Kafka authentication and ACLs', () => {
+  const infra = testInfra();
+  const run = randomBytes(3).toString('hex');
+  const prefix = `acl-${run}.`;
+  const admin = infra.kafkaSasl!;
+  const superUser = {
+    brokers: infra.kafkaBrokers,
+    username: admin.username,
+    password: admin.password,
+  };
+  const passwords = new Map<string, string>();
+  let plans: PrincipalPlan[] = [];
+  const clients: { disconnect(): Promise<void> }[] = [];
+
+  const userOf = (role: string) => `${prefix}${role.replace(':', '.')}`;
+  const saslOf = (role: string): KafkaSasl => ({
+    mechanism: 'scram-sha-512',
+    username: userOf(role),
+    password: passwords.get(userOf(role))!,
+  });
+  /**
+   * Broker error codes kafkajs only logs: it reports a refused FindCoordinator (the group ACL) as
+   * "Failed to find group coordinator", the broker's GROUP_AUTHORIZATION_FAILED in its debug log.
+   */
+  const loggedErrors: string[] = [];
+  const kafkaAs = (sasl?: KafkaSasl | SASLOptions) =>
+    new Kafka({
+      clientId: `acl-test-${run}`,
+      brokers: infra.kafkaBrokers,
+      ...(sasl ? { sasl: sasl as SASLOptions } : {}),
+      connectionTimeout: 3_000,
+      retry: { retries: 0 },
+      logLevel: logLevel.DEBUG,
+      logCreator:
+        () =>
+        ({ log }) => {
+          const type = (log as { error?: { type?: string } }).error?.type;
+          if (type) loggedErrors.push(type);
+        },
+    });
+
+  /** Sends one message as `role`; resolves with the broker's error type, or 'OK'. */
+  const writeAs = async (role: string, topic: string): Promise<string> => {
+    const producer = kafkaAs(saslOf(role)).producer({ allowAutoTopicCreation: false });
+    clients.push(producer);
+    await producer.connect();
+    try {
+      await producer.send({ topic, acks: -1, messages: [{ key: 'k', value: 'forged' }] });
+      return 'OK';
+    } catch (error) {
+      return errorType(error);
+    } finally {
+      await producer.disconnect();
+    }
+  };
+
+  /** Reads `topic` from the beginning as `role` in `group`: the first value, or the broker's error type. */
+  const readAs = async (role: string, group: string, topic: string): Promise<string> => {
+    const consumer = kafkaAs(saslOf(role)).consumer({
+      groupId: group,
+      allowAutoTopicCreation: false,
+      retry: { retries: 0 },
+    });
+    clients.push(consumer);
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      const first = new Promise<string>((resolve, reject) => {
+        consumer.on(consumer.events.CRASH, (e) => reject(e.payload.error));
+        void consumer
+          .run({ eachMessage: async ({ message }) => resolve(String(message.value)) })
+          .catch(reject);
+      });
+      return await Promise.race([
+        first,
+        new Promise<string>((_, reject) =>
+          setTimeout(() => reject(new Error('nothing read within 30 s')), 30_000).unref(),
+        ),
+      ]);
+    } catch (error) {
+      return errorType(error);
+    } finally {
+      await consumer.disconnect();
+    }
+  };
+
+  const t = (logical: string) => `${prefix}${logical}`;
+
+  beforeAll(async () => {
+    plans = kafkaAclPlan({
+      prefix,
+      userOf,
+      products: ['ledger'],
+      publishers: ['signup', 'backoffice'],
+    });
+    for (const plan of plans) passwords.set(plan.user, randomBytes(18).toString('hex'));
+    await applyKafkaPrincipals(superUser, plans, (user) => passwords.get(user)!);
+    // The topics exist (the platform creates them), each with one message to read.
+    const topics = [
+      ...Object.values(PlatformEvents).map((e) => t(e.topic)),
+      t(intakeRequestsTopic('signup')),
+      t(intakeRequestsTopic('backoffice')),
+      t(intakeRepliesTopic('signup')),
+      t(intakeRepliesTopic('backoffice')),
+    ];
+    const kafka = testKafka(infra.kafkaBrokers);
+    const a = kafka.admin();
+    await a.connect();
+    await a.createTopics({
+      waitForLeaders: true,
+      topics: [...new Set(topics)].map((topic) => ({ topic, numPartitions: 1 })),
+    });
+    await a.disconnect();
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.sendBatch({
+      topicMessages: [...new Set(topics)].map((topic) => ({
+        topic,
+        messages: [{ key: 'k', value: `genuine on ${topic}` }],
+      })),
+    });
+    await producer.disconnect();
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.disconnect().catch(() => undefined)));
+    await removeKafkaPrincipals(superUser, plans);
+    const a = testKafka(infra.kafkaBrokers).admin();
+    await a.connect();
+    try {
+      await a.deleteTopics({ topics: (await a.listTopics()).filter((x) => x.startsWith(prefix)) });
+      // Nothing of the run is left: no ACL names one of its principals.
+      const left = await a.describeAcls({
+        resourceType: AclResourceTypes.ANY,
+        resourcePatternType: ResourcePatternTypes.ANY,
+        operation: AclOperationTypes.ANY,
+        permissionType: AclPermissionTypes.ANY,
+      });
+      const ours = left.resources.flatMap((r) =>
+        r.acls.filter((acl) => acl.principal.startsWith(`User:${prefix}`)),
+      );
+      expect(ours).toEqual([]);
+    } finally {
+      await a.disconnect();
+    }
+  }, 120_000);
+
+  it('refuses a client that does not authenticate, or with a wrong password', async () => {
+    const anonymous = kafkaAs().admin();
+    clients.push(anonymous);
+    await expect(anonymous.connect().then(() => anonymous.listTopics())).rejects.toThrow();
+
+    const wrong = kafkaAs({ ...saslOf('product:ledger'), password: 'not-the-password' }).admin();
+    clients.push(wrong);
+    await expect(wrong.connect()).rejects.toThrow(/SASL SCRAM SHA512 authentication failed/i);
+
+    // Control: the right password connects.
+    const right = kafkaAs(saslOf('product:ledger')).admin();
+    clients.push(right);
+    await right.connect();
+    await right.disconnect();
+    recordExercised(
+      'Kafka',
+      `${infra.kafkaBrokers.join(',')}: SASL refuses anonymous and wrong logins`,
+    );
+  }, 60_000);
+
+  it('a product cannot write an internal topic, nor read one; it reads the events meant for products', async () => {
+    for (const topic of [
+      Topics.ServiceRegistered,
+      Topics.ServiceDeprovisionRequested,
+      Topics.CredentialsIssued,
+      Topics.ServiceReady,
+    ]) {
+      expect([topic, await writeAs('product:ledger', t(topic))]).toEqual([
+        topic,
+        'TOPIC_AUTHORIZATION_FAILED',
+      ]);
+    }
+    expect(
+      await readAs('product:ledger', `ledger-tenancy-${run}-a`, t(Topics.CredentialsIssued)),
+    ).toBe('TOPIC_AUTHORIZATION_FAILED');
+    expect(await readAs('product:ledger', `ledger-tenancy-${run}-b`, t(Topics.ServiceReady))).toBe(
+      `genuine on ${t(Topics.ServiceReady)}`,
+    );
+  }, 120_000);
+
+  it("a product cannot join a platform app's consumer group", async () => {
+    loggedErrors.length = 0;
+    expect(
+      await readAs('product:ledger', t('enclave.postgres-provisioner'), t(Topics.ServiceReady)),
+    ).toBe('untyped: Failed to find group coordinator');
+    expect(loggedErrors).toContain('GROUP_AUTHORIZATION_FAILED');
+  }, 60_000);
+
+  it("a publisher writes its own intake requests only, and cannot read another publisher's replies", async () => {
+    expect(await writeAs('publisher:signup', t(intakeRequestsTopic('signup')))).toBe('OK');
+    expect(await writeAs('publisher:signup', t(intakeRequestsTopic('backoffice')))).toBe(
+      'TOPIC_AUTHORIZATION_FAILED',
+    );
+    expect(await writeAs('publisher:signup', t(intakeRepliesTopic('signup')))).toBe(
+      'TOPIC_AUTHORIZATION_FAILED',
+    );
+    expect(
+      await readAs(
+        'publisher:signup',
+        `signup-intake-${run}-a`,
+        t(intakeRepliesTopic('backoffice')),
+      ),
+    ).toBe('TOPIC_AUTHORIZATION_FAILED');
+    expect(
+      await readAs('publisher:signup', `signup-intake-${run}-b`, t(intakeRepliesTopic('signup'))),
+    ).toBe(`genuine on ${t(intakeRepliesTopic('signup'))}`);
+  }, 120_000);
+
+  it('a stage cannot write a topic another stage owns; it writes its own', async () => {
+    expect(await writeAs('app:mongo-provisioner', t(Topics.PostgresProvisioned))).toBe(
+      'TOPIC_AUTHORIZATION_FAILED',
+    );
+    expect(await writeAs('app:mongo-provisioner', t(Topics.ServiceReady))).toBe(
+      'TOPIC_AUTHORIZATION_FAILED',
+    );
+    expect(await writeAs('app:credential-service', t(Topics.ServiceDeprovisionRequested))).toBe(
+      'TOPIC_AUTHORIZATION_FAILED',
+    );
+    expect(await writeAs('app:mongo-provisioner', t(Topics.MongoProvisioned))).toBe('OK');
+  }, 120_000);
+
+  it('a principal cannot grant itself more (creating ACLs is for the super-user only)', async () => {
+    const a = kafkaAs(saslOf('product:ledger')).admin();
+    clients.push(a);
+    await a.connect();
+    const error = await a
+      .createAcls({
+        acl: [
+          {
+            resourceType: AclResourceTypes.TOPIC,
+            resourceName: t(Topics.ServiceRegistered),
+            resourcePatternType: ResourcePatternTypes.LITERAL,
+            principal: `User:${userOf('product:ledger')}`,
+            host: '*',
+            operation: AclOperationTypes.WRITE,
+            permissionType: AclPermissionTypes.ALLOW,
+          },
+        ],
+      })
+      .then(
+        () => 'OK',
+        (e: unknown) => errorType(e),
+      );
+    await a.disconnect();
+    expect(error).toBe('CLUSTER_AUTHORIZATION_FAILED');
+    await expectEventually(async () =>
+      expect(await writeAs('product:ledger', t(Topics.ServiceRegistered))).toBe(
+        'TOPIC_AUTHORIZATION_FAILED',
+      ),
+    );
+  }, 60_000);
+});
+
+/** The broker's error code name kafkajs carries (`type`), also inside retries and crash wrappers. */
+function errorType(error: unknown): string {
+  let e = error as { type?: string; originalError?: unknown; cause?: unknown; message?: string };
+  for (let i = 0; i < 5 && e; i++) {
+    if (e.type) return e.type;
+    e = (e.originalError ?? e.cause) as typeof e;
+  }
+  return `untyped: ${(error as Error)?.message}`;
+}
