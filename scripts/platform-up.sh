@@ -45,6 +45,19 @@ source "$secrets_file"
 platform_rabbitmq_mgmt_url=$(RABBITMQ_PLATFORM_USER=enclave-platform-$INFRA_PROFILE \
   RABBITMQ_PLATFORM_PASSWORD=$RABBITMQ_PLATFORM_PASSWORD SWC_NODE_PROJECT=tsconfig.json \
   node -r @swc-node/register scripts/rabbitmq-platform-user.ts)
+# The platform's own Kafka principals: one per app, with only the ACLs its topics need
+# (scripts/kafka-platform-principals.ts), made as infra-up's super-user, which no app gets.
+declare -A kafka_user kafka_password
+if [ -n "${KAFKA_SASL_USERNAME:-}" ]; then
+  principals=$(PRINCIPALS_FILE="$run_dir/kafka-principals.json" SWC_NODE_PROJECT=tsconfig.json \
+    node -r @swc-node/register scripts/kafka-platform-principals.ts)
+  while read -r role user password; do
+    kafka_user[$role]=$user
+    kafka_password[$role]=$password
+  done <<<"$principals"
+fi
+# Nothing started below gets the super-user.
+unset KAFKA_SASL_USERNAME KAFKA_SASL_PASSWORD
 tenant_pg_url=$(node -e 'const u=new URL(process.argv[1]);console.log(`${u.protocol}//${u.host}`)' "$PG_ADMIN_URL")
 for entry in "${ENCLAVE_APPS[@]}"; do
   app=${entry%%:*}
@@ -54,7 +67,8 @@ for entry in "${ENCLAVE_APPS[@]}"; do
     echo "platform: $app already running (pid $(cat "$pid_file"))"
     continue
   fi
-  HTTP_PORT=$port DATABASE_URL=$database_url KAFKA_BROKERS=$KAFKA_BROKERS MONGO_URL=$MONGO_URL \
+  KAFKA_SASL_USERNAME=${kafka_user[app:$app]:-} KAFKA_SASL_PASSWORD=${kafka_password[app:$app]:-} \
+    HTTP_PORT=$port DATABASE_URL=$database_url KAFKA_BROKERS=$KAFKA_BROKERS MONGO_URL=$MONGO_URL \
     MONGO_ALLOW_UNAUTHENTICATED_TENANTS=${MONGO_ALLOW_UNAUTHENTICATED_TENANTS:-false} \
     RABBITMQ_MGMT_URL=$platform_rabbitmq_mgmt_url RABBITMQ_URL=$RABBITMQ_URL \
     TENANT_PG_ADMIN_URL=$PG_ADMIN_URL TENANT_PG_URL=$tenant_pg_url SECRET_STORE=embedded \

@@ -14,6 +14,7 @@ import { isProductAppReadme } from '../../scripts/docs/generate-asyncapi';
 import { Dict, Env, composeFile } from './support/compose-file.reader';
 import platformApps from '../../scripts/platform-apps.json';
 import { KNOWN_EXAMPLE_SECRETS, isKnownExampleSecret } from '@enclave/service-kit';
+import { COMPOSE_ACLS_PATH, composeAcls } from '../../scripts/kafka/generate-compose-acls';
 
 const ROOT = path.resolve(__dirname, '../..');
 const COMPOSE_FILE = path.join(ROOT, 'docker-compose.yml');
@@ -139,6 +140,13 @@ describe('docker-compose.yml', () => {
     SECRETS_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
     METRICS_TOKEN: 'override-metrics-token-0123456789',
     GRAFANA_ADMIN_PASSWORD: 'override-grafana-0123456789',
+    KAFKA_ADMIN_PASSWORD: 'override-kafka-admin-0123456789',
+    ...Object.fromEntries(
+      Object.keys(DEFAULT_PORTS).map((app) => [
+        `KAFKA_${app.toUpperCase().replace(/-/g, '_')}_PASSWORD`,
+        `override-kafka-${app}-0123456789`,
+      ]),
+    ),
   };
   /** A development stack: the example values, allowed by the explicit flag. */
   const devFlag: Env = { ENCLAVE_ALLOW_EXAMPLE_SECRETS: 'true' };
@@ -206,6 +214,60 @@ describe('docker-compose.yml', () => {
     expect(env.KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR).toBe('1');
     expect(env.KAFKA_TRANSACTION_STATE_LOG_MIN_ISR).toBe('1');
     expect(env.KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS).toBe('0');
+  });
+
+  it('makes Kafka authenticate every listener (SASL) and allow nothing no ACL allows', () => {
+    const env = resolvedEnv(services.kafka, noVars);
+    const protocols = env.KAFKA_LISTENER_SECURITY_PROTOCOL_MAP.split(',').map(
+      (p) => p.split(':')[1],
+    );
+    expect(new Set(protocols)).toEqual(new Set(['SASL_PLAINTEXT']));
+    expect(env.KAFKA_SASL_ENABLED_MECHANISMS).toBe('SCRAM-SHA-512');
+    expect(env.KAFKA_AUTHORIZER_CLASS_NAME).toBe(
+      'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+    );
+    expect(env.KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND).toBe('false');
+    expect(env.KAFKA_SUPER_USERS).toBe('User:admin');
+    // The start script makes the SCRAM users and adds the generated ACLs before it is healthy.
+    expect(services.kafka.entrypoint).toEqual(['/bin/bash', '/enclave/start-kafka.sh']);
+    const volumes = (services.kafka.volumes as unknown[]).map(String);
+    expect(volumes).toContain('./deploy/kafka/start-kafka.sh:/enclave/start-kafka.sh:ro');
+    expect(volumes).toContain('./deploy/kafka/acls.txt:/enclave/acls.txt:ro');
+    expect(healthTest(services.kafka)).toContain('/tmp/enclave-acls-applied');
+  });
+
+  it('gives each app a Kafka principal of its own, made with the password the app is given, overrides included', () => {
+    for (const vars of [noVars, overrides]) {
+      const users = Object.fromEntries(
+        resolvedEnv(services.kafka, vars)
+          .SCRAM_USERS.split(/\s+/)
+          .filter(Boolean)
+          .map((entry) => [
+            entry.slice(0, entry.indexOf('=')),
+            entry.slice(entry.indexOf('=') + 1),
+          ]),
+      );
+      expect(Object.keys(users).sort()).toEqual(
+        ['admin', ...apps.map((a) => `enclave-${a}`)].sort(),
+      );
+      for (const app of apps) {
+        const env = resolvedEnv(services[app], vars);
+        expect(env.KAFKA_SASL_USERNAME).toBe(`enclave-${app}`);
+        expect(env.KAFKA_SASL_PASSWORD).toBe(users[`enclave-${app}`]);
+      }
+    }
+  });
+
+  it('adds the ACLs of the one ownership map (deploy/kafka/acls.txt is up to date), some for every app', () => {
+    // On failure: npm run docs:kafka-acls, review and commit.
+    expect(fs.readFileSync(COMPOSE_ACLS_PATH, 'utf8')).toBe(composeAcls());
+    const principals = new Set(
+      composeAcls()
+        .split('\n')
+        .filter((line) => line && !line.startsWith('#'))
+        .map((line) => line.split(' ')[0]),
+    );
+    expect([...principals].sort()).toEqual(apps.map((a) => `enclave-${a}`).sort());
   });
 
   it('gives MongoDB a root user and OpenBao a dev root token (real auth, real vault)', () => {
