@@ -44,6 +44,35 @@ describe('ConfigDefinition', () => {
     expect(message).not.toContain('short-secret');
   });
 
+  it("takes Kafka's SASL login only whole (user and password), and never echoes the password", () => {
+    expect(definition.load(valid).KAFKA_SASL_USERNAME).toBeUndefined();
+    const login = definition.load({
+      ...valid,
+      KAFKA_SASL_USERNAME: 'enclave-postgres-provisioner',
+      KAFKA_SASL_PASSWORD: 'kafka-pass-0123456789',
+    });
+    expect(login.KAFKA_SASL_MECHANISM).toBe('scram-sha-512');
+    expect(definition.summarize(login).KAFKA_SASL_PASSWORD).toBe('[secret]');
+    expect(() => definition.load({ ...valid, KAFKA_SASL_USERNAME: 'enclave-x' })).toThrow(
+      /KAFKA_SASL_PASSWORD is required with KAFKA_SASL_USERNAME/,
+    );
+    let message = '';
+    try {
+      definition.load({ ...valid, KAFKA_SASL_PASSWORD: 'kafka-pass-0123456789' });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/KAFKA_SASL_USERNAME is required with KAFKA_SASL_PASSWORD/);
+    expect(message).not.toContain('kafka-pass-0123456789');
+    expect(() =>
+      definition.load({
+        ...valid,
+        KAFKA_SASL_USERNAME: 'u',
+        KAFKA_SASL_PASSWORD: 'enclave-dev-only',
+      }),
+    ).toThrow(/KAFKA_SASL_PASSWORD is a published example value/);
+  });
+
   it('refuses a published example value in a secret, bare or as a URL password, unless allowed', () => {
     const withExamples = {
       ...valid,
