@@ -20,8 +20,9 @@ import { TenantResources } from './support/tenant-resources';
 type Collected = Awaited<ReturnType<PlatformHarness['collect']>>;
 
 /**
- * Kafka without authentication or ACLs: anyone who can reach it writes any topic. These are the
- * events such an attacker would hand-write, published with the harness's own producer onto the
+ * Defence in depth behind Kafka's ACLs: someone holding a leaked credential that may write these
+ * topics (the registry's, or the super-user's) could still hand-write events. These are the events
+ * such an attacker would write, published with the harness's own producer (the super-user) onto the
  * platform's real topics. The handlers check them where the state is owned (the registry's orders
  * and the credentials the credential-service vaulted, both in the vault) and refuse them: each is
  * dead-lettered with its cause, and nothing is dropped or moved.
