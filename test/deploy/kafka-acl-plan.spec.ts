@@ -1,0 +1,84 @@
+/**
+ * The Kafka ownership map (scripts/kafka/kafka-acl-plan.ts) as rules: what each kind of principal
+ * may write and read. The broker enforcing them is shown by test/e2e/kafka-acls.e2e-spec.ts.
+ */
+import { Topics, deadLetterTopicOf, intakeRequestsTopic } from '@enclave/contracts';
+import { readAppTopics } from '../../scripts/docs/generate-asyncapi';
+import { AclGrant, PrincipalPlan, kafkaAclPlan } from '../../scripts/kafka/kafka-acl-plan';
+
+const prefix = 'run-1.';
+const plans = kafkaAclPlan({
+  prefix,
+  userOf: (role) => `${prefix}${role}`,
+  products: ['ledger', 'tracer'],
+  publishers: ['signup', 'backoffice'],
+});
+const planOf = (role: string): PrincipalPlan => plans.find((p) => p.role === role)!;
+const names = (grants: readonly AclGrant[], operation: AclGrant['operation'], resource = 'topic') =>
+  grants
+    .filter((g) => g.operation === operation && g.resource === resource)
+    .map((g) => `${g.pattern === 'prefixed' ? 'prefixed:' : ''}${g.name}`)
+    .sort();
+
+describe('Kafka ACL plan (one ownership map)', () => {
+  const apps = readAppTopics();
+
+  it('has a principal per platform app, product and publisher, every name under the run prefix', () => {
+    expect(plans.map((p) => p.role).sort()).toEqual(
+      [
+        ...apps.map((a) => `app:${a.app}`),
+        'product:ledger',
+        'product:tracer',
+        'publisher:backoffice',
+        'publisher:signup',
+      ].sort(),
+    );
+    for (const plan of plans.filter((p) => p.role.startsWith('app:'))) {
+      for (const grant of plan.grants) expect(grant.name.startsWith(prefix)).toBe(true);
+    }
+  });
+
+  it('lets a stage write only what it produces and the dead letters of what it consumes', () => {
+    for (const app of apps.filter((a) => a.app !== 'tenant-registry')) {
+      const writes = names(planOf(`app:${app.app}`).grants, 'write');
+      expect(writes).toEqual(
+        [
+          ...new Set([
+            ...app.produces.map((t) => prefix + t),
+            ...app.consumes.map((t) => prefix + deadLetterTopicOf(t)),
+          ]),
+        ].sort(),
+      );
+      expect(names(planOf(`app:${app.app}`).grants, 'read')).toEqual(
+        app.consumes.map((t) => prefix + t).sort(),
+      );
+      expect(names(planOf(`app:${app.app}`).grants, 'read', 'group')).toEqual([
+        `${prefix}enclave.${app.app}`,
+      ]);
+    }
+    // e.g. nobody but the postgres-provisioner writes PostgresProvisioned (the registry replays it).
+    const writers = plans
+      .filter((p) => names(p.grants, 'write').includes(prefix + Topics.PostgresProvisioned))
+      .map((p) => p.role)
+      .sort();
+    expect(writers).toEqual(['app:postgres-provisioner', 'app:tenant-registry']);
+  });
+
+  it('lets a product read only the lifecycle events meant for products, and write nothing', () => {
+    const ledger = planOf('product:ledger').grants;
+    expect(names(ledger, 'write')).toEqual([]);
+    expect(names(ledger, 'create')).toEqual([]);
+    expect(names(ledger, 'read')).toEqual(
+      expect.arrayContaining([prefix + Topics.ServiceReady, prefix + Topics.CredentialsRotated]),
+    );
+    expect(names(ledger, 'read')).not.toContain(prefix + Topics.CredentialsIssued);
+    expect(names(ledger, 'read', 'group')).toEqual(['prefixed:ledger-tenancy-']);
+  });
+
+  it("lets a publisher write its own intake requests only, and read its own replies, not another's", () => {
+    const signup = planOf('publisher:signup').grants;
+    expect(names(signup, 'write')).toEqual([prefix + intakeRequestsTopic('signup')]);
+    expect(names(signup, 'read')).not.toContain(`${prefix}enclave.intake.backoffice.replies`);
+    expect(names(signup, 'read')).toContain(`${prefix}enclave.intake.signup.replies`);
+  });
+});
