@@ -2,6 +2,7 @@
 // again. Users through KafkaScramUsers (deploy/local/kafka, compiled by scripts/infra-up.sh: kafkajs
 // cannot alter SCRAM credentials), ACLs through kafkajs' admin API.
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import {
   AclOperationTypes,
@@ -108,13 +109,20 @@ export async function applyKafkaPrincipals(
   const client = adminClient(admin).admin();
   await client.connect();
   try {
-    await client.createAcls({ acl: plans.flatMap((p) => p.grants.map((g) => aclOf(p.user, g))) });
+    const acl = plans.flatMap((p) => p.grants.map((g) => aclOf(p.user, g)));
+    if (acl.length > 0) await client.createAcls({ acl });
   } finally {
     await client.disconnect();
   }
 }
 
-/** Removes the principals' ACLs and users (nothing of them is left on the broker). */
+/**
+ * Removes the principals' ACLs and revokes their users: each user's password becomes a random one
+ * nobody holds. Users are not deleted: Kafka 3.9.1's broker rebuilds its SCRAM cache at start-up from
+ * the metadata log, and a deletion replayed there can drop every other user with it, the super-user
+ * included (ScramDelta.apply removes a mechanism's map once it is momentarily empty, and the users
+ * put after that are lost), so the next start of the broker would refuse everyone.
+ */
 export async function removeKafkaPrincipals(
   admin: KafkaSuperUser,
   plans: readonly PrincipalPlan[],
@@ -127,9 +135,11 @@ export async function removeKafkaPrincipals(
   } finally {
     await client.disconnect();
   }
+  const users = plans.map((p) => p.user);
   await scramUsers(
     admin,
-    'delete',
-    plans.map((p) => p.user),
+    'upsert',
+    users,
+    users.map(() => randomBytes(32).toString('hex')),
   );
 }

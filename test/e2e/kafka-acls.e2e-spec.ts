@@ -7,6 +7,7 @@ import {
 import {
   KafkaSasl,
   expectEventually,
+  randomPortSlot,
   recordExercised,
   testInfra,
   testKafka,
@@ -23,6 +24,7 @@ import {
 import { randomBytes } from 'node:crypto';
 import { PrincipalPlan, kafkaAclPlan } from '../../scripts/kafka/kafka-acl-plan';
 import { applyKafkaPrincipals, removeKafkaPrincipals } from '../../scripts/kafka/kafka-principals';
+import { PrivateKafka } from './support/private-kafka';
 
 /**
  * Kafka as a trust boundary, on the test profile's real broker (SASL SCRAM-SHA-512, the
@@ -176,6 +178,54 @@ describe('Kafka authentication and ACLs', () => {
       await a.disconnect();
     }
   }, 120_000);
+
+  it("keeps every login across a broker restart after a run's principals were removed, and refuses theirs", async () => {
+    // A broker of this test's own: the shared one is not restarted.
+    const kafka = new PrivateKafka(infra, randomPortSlot());
+    const own = { brokers: kafka.brokers, username: 'admin', password: kafka.sasl.password };
+    try {
+      await kafka.start();
+      const keep = kafkaAclPlan({
+        prefix: 'keep.',
+        userOf: (r) => `keep.${r}`,
+        products: ['ledger'],
+      });
+      const gone = kafkaAclPlan({
+        prefix: 'gone.',
+        userOf: (r) => `gone.${r}`,
+        products: ['ledger'],
+      });
+      await applyKafkaPrincipals(own, [...keep, ...gone], () => 'run-password-0123456789');
+      await removeKafkaPrincipals(own, gone);
+      await kafka.kill();
+      await kafka.start();
+      const loginAs = async (username: string) => {
+        const a = new Kafka({
+          clientId: `acl-test-${run}`,
+          brokers: kafka.brokers,
+          sasl: {
+            mechanism: 'scram-sha-512',
+            username,
+            password: username === 'admin' ? own.password : 'run-password-0123456789',
+          },
+          retry: { retries: 0 },
+          logLevel: logLevel.NOTHING,
+        }).admin();
+        try {
+          await a.connect();
+          await a.disconnect();
+          return 'OK';
+        } catch (error) {
+          return errorType(error);
+        }
+      };
+      expect(await loginAs('admin')).toBe('OK');
+      expect(await loginAs(keep[0].user)).toBe('OK');
+      expect(await loginAs(gone[0].user)).toMatch(/SASL|authentication/i);
+    } finally {
+      await kafka.remove();
+    }
+  }, 180_000);
 
   it('refuses a client that does not authenticate, or with a wrong password', async () => {
     const anonymous = kafkaAs().admin();

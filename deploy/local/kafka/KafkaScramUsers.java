@@ -15,6 +15,9 @@ import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
  *   KAFKA_BOOTSTRAP=host:port KAFKA_ADMIN_USER=admin KAFKA_ADMIN_PASSWORD=... \
  *     java -cp <classes>:<kafka lib>/* KafkaScramUsers upsert NAME ... | delete NAME ...
  *
+ * Beware `delete` on Kafka 3.9.1: replayed at the broker's next start it can drop other users too
+ * (scripts/kafka/kafka-principals.ts revokes with a random password instead).
+ *
  * Passwords of `upsert` are read from stdin, one line per NAME, in order (never on the command line).
  * Compiled once by scripts/infra-up.sh; used by scripts/kafka/kafka-principals.ts.
  */
