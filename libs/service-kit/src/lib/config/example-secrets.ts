@@ -11,6 +11,7 @@ export const KNOWN_EXAMPLE_SECRETS: ReadonlySet<string> = new Set([
   'enclave-dev-metrics-token',
   'enclave-dev-root-token',
   'enclave-dev-grafana',
+  'enclave-dev-console-session-key-change-me-in-production',
   'ZW5jbGF2ZS1kZXYtb25seS1pbnNlY3VyZS1rZXktMzI=',
 ]);
 
