@@ -58,6 +58,9 @@ describe('operator console (browser)', () => {
   let context: BrowserContext;
   let page: Page;
   let profile: string;
+  // What the browser refused under the console's Content-Security-Policy, over the whole run.
+  const violations: string[] = [];
+
   const shot = (name: string) =>
     page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
   const stateOf = (service: string) =>
@@ -99,6 +102,15 @@ describe('operator console (browser)', () => {
       viewport: { width: 1280, height: 860 },
     });
     page = context.pages()[0] ?? (await context.newPage());
+    // Every document reports what the browser refused under the policy (an init script and a
+    // binding come through DevTools, which the page's own policy does not govern).
+    await context.exposeBinding('reportCspViolation', (_source, violation: string) => {
+      violations.push(violation);
+    });
+    await context.addInitScript({
+      content: `document.addEventListener('securitypolicyviolation', (event) =>
+        globalThis.reportCspViolation(event.effectiveDirective + ' ' + event.blockedURI));`,
+    });
     fs.mkdirSync(SHOTS, { recursive: true });
   }, 400_000);
 
@@ -115,7 +127,22 @@ describe('operator console (browser)', () => {
     // Without a session the console forwards nothing.
     expect((await fetch(`${base}/api/registry/v1/products`)).status).toBe(401);
 
-    await page.goto(base);
+    const served = await page.goto(base);
+    // A strict policy: scripts from the console and its import map's hash only, no framing.
+    const headers = served!.headers();
+    expect(headers['content-security-policy']).toMatch(
+      /^default-src 'none'; script-src 'self' 'sha256-[A-Za-z0-9+/]+=*'; style-src 'self'; .*frame-ancestors 'none'$/,
+    );
+    expect(headers['content-security-policy']).not.toMatch(/unsafe-inline|unsafe-eval/);
+    expect(headers).toMatchObject({
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'no-referrer',
+    });
+    // The API's answers carry them too.
+    expect(
+      (await fetch(`${base}/api/registry/v1/products`)).headers.get('x-content-type-options'),
+    ).toBe('nosniff');
     await page.fill('input[name=token]', 'not-an-operator-token');
     await page.click('button[type=submit]');
     await page.getByRole('alert').getByText('The registry refused this token.').waitFor();
@@ -340,5 +367,19 @@ describe('operator console (browser)', () => {
     );
     expect(await effects(discarded)).toEqual([]);
     expect(await effects(poisoned)).toHaveLength(1);
+  });
+
+  it('ran every page under that policy with nothing refused, and refuses an injected inline script', async () => {
+    expect(violations).toEqual([]);
+    await page.goto(`${base}/#/platform`);
+    // What an XSS would do: the policy stops it, and the browser says so.
+    const ran = await page.evaluate(`(() => {
+      const script = document.createElement('script');
+      script.textContent = 'globalThis.injected = true';
+      document.head.append(script);
+      return globalThis.injected === true;
+    })()`);
+    expect(ran).toBe(false);
+    await expectEventually(() => expect(violations).toEqual(['script-src-elem inline']));
   });
 });
