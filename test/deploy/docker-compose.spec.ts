@@ -54,6 +54,9 @@ const DEFAULT_PORTS: Record<string, number> = Object.fromEntries(
 /** Operator tools beside the platform (same image, no state of their own) and their ports. */
 const TOOLS: Record<string, number> = { 'operator-console': 7110 };
 
+/** One-shot set-up services (each app's vault policy and token: openbao-policies.spec.ts). */
+const ONE_SHOT = ['openbao-init'];
+
 const COMMON_REQUIRED = ['HTTP_PORT', 'DATABASE_URL', 'KAFKA_BROKERS'];
 
 /** Variables each app needs beyond the common ones, including those later work adds to its config. */
@@ -137,6 +140,13 @@ describe('docker-compose.yml', () => {
     RABBITMQ_USER: 'prod_rabbit',
     RABBITMQ_PASSWORD: 'override-rabbit-0123456789',
     OPENBAO_ROOT_TOKEN: 'override-bao-token-0123456789',
+    // Each app's own vault token (openbao-init makes them).
+    ...Object.fromEntries(
+      apps.map((app) => [
+        `${app.toUpperCase().replace(/-/g, '_')}_VAULT_TOKEN`,
+        `override-vault-${app}-0123456789`,
+      ]),
+    ),
     ADMIN_API_TOKEN: 'override-admin-token-0123456789abcdef',
     PRODUCT_TOKEN_SECRET: 'override-product-token-key-0123456789abcdef',
     SECRETS_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
@@ -178,10 +188,11 @@ describe('docker-compose.yml', () => {
 
   it('has exactly one service per listed app, besides the infrastructure and the operator tools', () => {
     const appServices = Object.keys(services)
-      .filter((s) => !(s in INFRA) && !(s in TOOLS))
+      .filter((s) => !(s in INFRA) && !(s in TOOLS) && !ONE_SHOT.includes(s))
       .sort();
     expect(appServices).toEqual(apps);
-    for (const tool of Object.keys(TOOLS)) expect(services).toHaveProperty([tool]);
+    for (const tool of [...Object.keys(TOOLS), ...ONE_SHOT])
+      expect(services).toHaveProperty([tool]);
   });
 
   it('runs Kafka as a single KRaft node reachable on the compose network', () => {
@@ -361,7 +372,9 @@ describe('docker-compose.yml', () => {
         }
         if (env.VAULT_ADDR) {
           expect(host(env.VAULT_ADDR)).toBe('openbao:8200');
-          expect(env.VAULT_TOKEN).toBe(bao.BAO_DEV_ROOT_TOKEN_ID);
+          // Its own token with its own policy (openbao-policies.spec.ts), never the root token.
+          expect(env.VAULT_TOKEN).toMatch(/\S/);
+          expect(env.VAULT_TOKEN).not.toBe(bao.BAO_DEV_ROOT_TOKEN_ID);
         }
       }
     }
