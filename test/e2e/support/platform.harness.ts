@@ -397,16 +397,20 @@ export class PlatformHarness {
 
   /**
    * The environment an app of this run gets (public for tests that start an extra one), logged in
-   * to Kafka as that app's principal.
+   * to Kafka as that app's principal; without `app` (a test's own fixture, no platform app), as the
+   * profile's super-user.
    */
-  appEnv(port: number, app: AppName): NodeJS.ProcessEnv {
+  appEnv(port: number, app?: AppName): NodeJS.ProcessEnv {
     const tenantPg = new URL(this.infra.pgAdminUrl);
     return {
       HTTP_PORT: String(port),
       LOG_LEVEL: this.logLevel,
       DATABASE_URL: this.db.url,
       DATABASE_POOL_SIZE: '8',
-      ...kafkaEnv(this.infra, this.kafkaSaslOf(`app:${known([app])[0]}`)),
+      ...kafkaEnv(
+        this.infra,
+        app ? this.kafkaSaslOf(`app:${known([app])[0]}`) : this.infra.kafkaSasl,
+      ),
       KAFKA_TOPIC_PREFIX: this.topicPrefix,
       KAFKA_TOPIC_PARTITIONS: '6',
       ADMIN_API_TOKEN: this.adminToken,
