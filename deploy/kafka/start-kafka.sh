@@ -8,6 +8,12 @@
 # npm run docs:kafka-acls) before it reports healthy (/tmp/enclave-acls-applied).
 set -euo pipefail
 
+# Where the image keeps its tools, the broker's client address and the ACL file (overridable for a
+# run outside the container).
+bin="${ENCLAVE_KAFKA_BIN:-/opt/kafka/bin}"
+bootstrap="${ENCLAVE_KAFKA_BOOTSTRAP:-localhost:9092}"
+acls="${ENCLAVE_KAFKA_ACLS:-/enclave/acls.txt}"
+
 conf=/tmp/server.properties
 : >"$conf"
 while IFS='=' read -r name value; do
@@ -37,24 +43,24 @@ PROPS
 
 data="$(sed -n 's/^log\.dirs=//p' "$conf")"
 if [[ ! -f "$data/meta.properties" ]]; then
-  /opt/kafka/bin/kafka-storage.sh format --cluster-id "${CLUSTER_ID:?}" -c "$conf" --ignore-formatted "${scram[@]}"
+  "$bin/kafka-storage.sh" format --cluster-id "${CLUSTER_ID:?}" -c "$conf" --ignore-formatted "${scram[@]}"
 fi
 
-/opt/kafka/bin/kafka-server-start.sh "$conf" &
+"$bin/kafka-server-start.sh" "$conf" &
 pid=$!
 trap 'kill -TERM "$pid"' TERM INT
 
-until /opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server localhost:9092 \
+until "$bin/kafka-broker-api-versions.sh" --bootstrap-server "$bootstrap" \
   --command-config /tmp/admin.properties >/dev/null 2>&1; do
   kill -0 "$pid" 2>/dev/null || exit 1
   sleep 1
 done
 # One kafka-acls.sh run per principal, operation and pattern type (all its topics and groups).
 awk '!/^#/ && NF == 5 { key = $1 " " $2 " " $3; args[key] = args[key] " --" $4 " " $5 }
-  END { for (k in args) print k args[k] }' /enclave/acls.txt |
+  END { for (k in args) print k args[k] }' "$acls" |
   while read -r principal operation pattern resources; do
     # shellcheck disable=SC2086 # resources: "--topic a --group b ..."
-    /opt/kafka/bin/kafka-acls.sh --bootstrap-server localhost:9092 --command-config /tmp/admin.properties \
+    "$bin/kafka-acls.sh" --bootstrap-server "$bootstrap" --command-config /tmp/admin.properties \
       --add --allow-principal "User:$principal" --operation "$operation" \
       --resource-pattern-type "$pattern" $resources >/dev/null
   done

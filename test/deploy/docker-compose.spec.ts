@@ -238,6 +238,14 @@ describe('docker-compose.yml', () => {
     );
     expect(new Set(protocols)).toEqual(new Set(['SASL_PLAINTEXT']));
     expect(env.KAFKA_SASL_ENABLED_MECHANISMS).toBe('SCRAM-SHA-512');
+    // Every SCRAM listener has its JAAS entry (the broker does not start without one).
+    for (const listener of env.KAFKA_LISTENERS.split(',').map((l) => l.split(':')[0])) {
+      if (listener === 'CONTROLLER') continue;
+      expect({
+        listener,
+        jaas: env[`KAFKA_LISTENER_NAME_${listener}_SCRAM___SHA___512_SASL_JAAS_CONFIG`],
+      }).toEqual({ listener, jaas: expect.stringMatching(/ScramLoginModule required\b/) });
+    }
     expect(env.KAFKA_AUTHORIZER_CLASS_NAME).toBe(
       'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
     );
