@@ -10,14 +10,14 @@
 #                                         use that server, start nothing (Kafka's login then comes
 #                                         from KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD, if any)
 #   INFRA_KAFKA_ADMIN_PASSWORD            password of a new profile's Kafka super-user (default random)
+#   PG_ADMIN_URL                          default postgres://postgres@127.0.0.1:5432/postgres
+#   RABBITMQ_URL / RABBITMQ_MGMT_URL      default amqp://guest:guest@127.0.0.1:5672 / http://guest:guest@127.0.0.1:15672
 #
 # Kafka authenticates every client (SASL_PLAINTEXT, SCRAM-SHA-512) and authorizes with ACLs
 # (StandardAuthorizer, nothing allowed without an ACL). Its super-user `admin` gets a password per
 # profile (kept in .cache/infra/<profile>/kafka/admin.password), written to the env file as
 # KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD for infra and tests; apps get principals of their own
-# (scripts/kafka-principals.ts).
-#   PG_ADMIN_URL                          default postgres://postgres@127.0.0.1:5432/postgres
-#   RABBITMQ_URL / RABBITMQ_MGMT_URL      default amqp://guest:guest@127.0.0.1:5672 / http://guest:guest@127.0.0.1:15672
+# (scripts/kafka-platform-principals.ts, the e2e harness).
 #
 # Idempotent: with everything already up it starts nothing and takes about a second.
 # Writes .cache/infra/<profile>/env (export KEY=value lines) and prints one summary line per system.
