@@ -70,7 +70,8 @@ export class IntakeConsumer implements OnApplicationBootstrap, BeforeApplication
         groupId: this.group,
         sessionTimeout: 10_000,
         heartbeatInterval: 1_000,
-        maxWaitTimeInMs: 250,
+        // As the event consumers: an idle fetch a second, not four (data still answers at once).
+        maxWaitTimeInMs: 1_000,
         allowAutoTopicCreation: false,
       });
       try {

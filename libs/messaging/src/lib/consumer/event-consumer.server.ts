@@ -100,7 +100,10 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
         rebalanceTimeout: 15_000,
         heartbeatInterval: 1_000,
         // Long-poll: the broker answers as soon as one byte is there, so idle waits cost no latency.
-        maxWaitTimeInMs: 250,
+        // Each idle fetch names every subscribed partition (kafkajs has no fetch sessions), so a
+        // longer wait is less CPU at rest on both sides; heartbeats ride the fetch loop, so it
+        // stays at the heartbeat interval and a rebalance is still noticed within a second.
+        maxWaitTimeInMs: 1_000,
         minBytes: 1,
         allowAutoTopicCreation: false,
         retry: { initialRetryTime: 100, maxRetryTime: 5_000, retries: 10 },
