@@ -73,6 +73,8 @@ describe('RabbitMqTenantProvisioner, racing a vhost’s creation', () => {
     await expect(new RabbitMqTenantProvisioner(api).provision(request)).resolves.toEqual({
       vhost,
       user: rabbitUser,
+      isolation: 'VHOST',
+      prefix: null,
     });
     // Checked running after the losing PUT, then after each refusal.
     expect(calls.filter((c) => c === 'getVhost').length).toBeGreaterThanOrEqual(3);
