@@ -1,5 +1,6 @@
 import { ProductManifest, tenantResourceNames } from '@enclave/contracts';
 import { exampleProducts } from '@enclave/product-catalog';
+import { recordExercised } from '@enclave/testing';
 import { connect } from 'amqplib';
 import { amqpConnectionOpen } from '../integration/broker-provisioner/amqp-handshake.probe';
 import { RabbitMqAdminProbe } from '../integration/broker-provisioner/rabbitmq-admin.probe';
@@ -42,6 +43,10 @@ describe('a product with a shared RabbitMQ vhost', () => {
 
   beforeAll(async () => {
     await platform.start();
+    recordExercised(
+      'RabbitMQ',
+      `${new URL(platform.infra.rabbitmqUrl).host} (RabbitMQ ${await admin.version()}): a shared vhost per product through the platform`,
+    );
   }, 180_000);
 
   afterAll(async () => {
