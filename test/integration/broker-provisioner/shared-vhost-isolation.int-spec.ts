@@ -108,6 +108,7 @@ describe('RabbitMQ shared vhost per product: tenant isolation', () => {
   });
 
   afterAll(async () => {
+    provisioner.onApplicationShutdown();
     await Promise.all(connections.map((x) => x.close().catch(() => undefined)));
     for (const t of tenants) await provisioner.deprovision({ tenantId: t.tenantId, product });
     // The last tenant's offboarding removed the shared vhost; this is only in case a test failed.
@@ -307,7 +308,7 @@ describe('RabbitMQ shared vhost per product: tenant isolation', () => {
     ]);
     expect(third).not.toBe('opened');
     expect(third).toMatch(/channel|limit/i);
-    await Promise.all([open(c.url()), open(c.url()), open(c.url())]);
+    const full = await Promise.all([open(c.url()), open(c.url()), open(c.url())]);
     await expectEventually(async () => {
       const listed = await admin.get<Array<{ user: string }>>('connections?columns=user');
       expect(listed.filter((x) => x.user === c.user).length).toBeGreaterThanOrEqual(3);
@@ -315,6 +316,7 @@ describe('RabbitMQ shared vhost per product: tenant isolation', () => {
     const fourth = await amqpConnectionOpen(c.url());
     expect(fourth).toMatchObject({ opened: false });
     expect(JSON.stringify(fourth)).toMatch(/connection limit \(3\) is reached/);
+    await Promise.all(full.map((x) => x.close().catch(() => undefined)));
   });
 
   it('rotation: the new password opens, the old one is refused (403)', async () => {
@@ -353,6 +355,46 @@ describe('RabbitMQ shared vhost per product: tenant isolation', () => {
     const channel = await (await open(a.url())).createChannel();
     await channel.checkQueue(`${a.prefix}ledger.transactions`);
     await channel.close();
+  });
+
+  it('a limits change sets the user limits; an upgrade declares the new queue under the prefix', async () => {
+    expect(
+      await provisioner.applyLimits({ tenantId: b.tenantId, product }, shared, {
+        maxConnections: 7,
+      }),
+    ).toBe(true);
+    expect(await admin.get(`user-limits/${encodeURIComponent(b.user)}`)).toEqual([
+      { user: b.user, value: { 'max-connections': 7, 'max-channels': 2 } },
+    ]);
+    const next: RabbitMqTopology = {
+      ...shared,
+      queues: [...shared.queues, { name: 'ledger.statements' }],
+    };
+    await provisioner.provision({ ...b, topology: next });
+    expect(await names('queues')).toContain(`${b.prefix}ledger.statements`);
+    // Another tenant's topology and limits did not move.
+    expect(await names('queues')).not.toContain(`${c.prefix}ledger.statements`);
+    expect(await admin.get(`user-limits/${encodeURIComponent(c.user)}`)).toEqual([
+      { user: c.user, value: { 'max-connections': 3, 'max-channels': 2 } },
+    ]);
+  });
+
+  it("after a rotation's grace, the tenant's connections opened before it are closed in the shared vhost, others' stay", async () => {
+    const before = await open(b.url());
+    const other = await open(c.url());
+    const closed = { b: false, c: false };
+    before.on('close', () => (closed.b = true));
+    other.on('close', () => (closed.c = true));
+    await expectEventually(async () => {
+      const listed = await admin.get<Array<{ user: string }>>(`vhosts/${v}/connections`);
+      expect(listed.filter((x) => x.user === b.user).length).toBeGreaterThanOrEqual(1);
+    });
+    const cutoff = new Date(Date.now() + 1_000);
+    await expectEventually(async () => {
+      await provisioner.endConnectionsOpenedBefore({ tenantId: b.tenantId, product }, cutoff);
+      expect(closed.b).toBe(true);
+    });
+    expect(closed.c).toBe(false);
   });
 
   it('offboarding leaves nothing of the tenant and touches nothing else; the shared vhost goes with the last tenant', async () => {
