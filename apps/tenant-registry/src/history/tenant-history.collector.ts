@@ -1,4 +1,4 @@
-import type { EventCatalog } from '@enclave/contracts';
+import { ALL_TENANTS, type EventCatalog } from '@enclave/contracts';
 import {
   EVENT_CATALOG,
   KAFKA,
@@ -51,6 +51,8 @@ export class TenantHistoryCollector extends RawTopicConsumer {
       );
       return;
     }
+    // A dead letter of no tenant's event (the platform's own, or unreadable) is in no history.
+    if (entry.tenantId === ALL_TENANTS) return;
     // A failure here (the database away) throws: kafkajs retries the message, nothing is skipped.
     await this.dataSource.query(
       `INSERT INTO tenant_registry.tenant_history
