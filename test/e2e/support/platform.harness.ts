@@ -1,5 +1,5 @@
-import { Topics } from '@enclave/contracts';
-import { publishExampleProducts } from '@enclave/product-catalog';
+import { Topics, tenantResourceNames } from '@enclave/contracts';
+import { exampleProducts, publishExampleProducts } from '@enclave/product-catalog';
 import {
   CollectedMessage,
   ServiceProcess,
@@ -98,6 +98,13 @@ export class PlatformHarness {
       closeMaintenanceDatabase: false,
     });
     this.pgLogins = await this.pgRoles.ensure();
+    // The products' shared databases (SCHEMA mode's p_<product>) are global names on this server,
+    // used by other runs too: made by the superuser if missing, delegated to this run's tenant admin
+    // (which so never owns one), and the delegation goes with the role in stop().
+    await this.pgRoles.delegateDatabases(
+      exampleProducts.names().map((p) => tenantResourceNames('shared', p, 'SCHEMA').pgDatabase),
+      { create: true },
+    );
     await this.rabbitPlatform.ensure();
     APPS.forEach((app, i) => {
       const port = this.basePort + i;

@@ -206,6 +206,35 @@ describe('platform PostgreSQL roles (real PostgreSQL, passwords checked)', () =>
     ]);
   });
 
+  it('uses a product database it does not own only when delegated and closed to PUBLIC', async () => {
+    // A SCHEMA-mode product database from before the roles: the superuser owns it.
+    const product = `${h.product}-dl`;
+    const productDb = `p_${product.replace(/-/g, '_')}`;
+    h.onCleanup(() => h.admin('postgres', `DROP DATABASE IF EXISTS ${q(productDb)} WITH (FORCE)`));
+    await h.admin('postgres', `CREATE DATABASE ${q(productDb)}`);
+    const first = h.tenant('SCHEMA', PostgresTenantHarness.tenantId(), product);
+    await expect(h.provision(first, provisioner)).rejects.toThrow(
+      `database "${productDb}" already exists and is owned by`,
+    );
+    // Delegated, but still open to PUBLIC: refused, as the tenant admin could not close it.
+    await h.admin(
+      'postgres',
+      `GRANT CONNECT, CREATE ON DATABASE ${q(productDb)} TO ${q(logins.roles.tenantAdmin)} WITH GRANT OPTION`,
+    );
+    await expect(h.provision(first, provisioner)).rejects.toThrow(/is open to PUBLIC/);
+    // What delegateDatabases does: closed, delegated; then tenants are provisioned into it.
+    await roles.delegateDatabases([productDb], { create: false });
+    await h.provision(first, provisioner);
+    const tenant = await connect(h.url(productDb, first.username, first.password));
+    await tenant.query('CREATE TABLE mine (v int)');
+    const second = h.tenant('SCHEMA', PostgresTenantHarness.tenantId(), product);
+    await h.provision(second, provisioner);
+    const neighbour = await connect(h.url(productDb, second.username, second.password));
+    expect(await sqlState(neighbour.query(`SELECT * FROM ${q(first.schema)}.mine`))).toBe('42501');
+    expect(await h.databaseOwner(productDb)).toBe(new URL(h.adminUrl).username);
+    for (const t of [first, second]) await provisioner.deprovision(t);
+  });
+
   it.each(['DATABASE', 'SCHEMA'] as const)(
     'provisions a %s tenant through the provisioner role; the tenant cannot open the platform database nor postgres',
     async (mode) => {

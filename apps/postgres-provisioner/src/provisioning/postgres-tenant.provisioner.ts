@@ -258,7 +258,8 @@ export class PostgresTenantProvisioner {
       return;
     }
     if (owner === undefined) return;
-    if (owner !== self.name) throw foreign('database', database, owner, self.name);
+    if (!(await productDatabaseUsable(admin, self, database, owner)))
+      throw foreign('database', database, owner, self.name);
     const schemaOwnedBy = await this.sessions.withProductDatabase(database, (db) =>
       pgCatalog.schemaOwner(db, schema),
     );
@@ -383,8 +384,13 @@ export class PostgresTenantProvisioner {
         await admin.query(`CREATE DATABASE ${ident(database)}`).catch(ignoreDuplicate);
         owner = await pgCatalog.databaseOwner(admin, database);
       }
-      if (owner !== self.name) throw foreign('database', database, owner, self.name);
+      // A product database of another owner (one from before the provisioner had a role of its own,
+      // or a server shared with others) serves when that owner delegated it and closed it to PUBLIC.
+      const ours = owner === self.name;
+      if (!(await productDatabaseUsable(admin, self, database, owner)))
+        throw foreign('database', database, owner, self.name);
       if (await pgCatalog.publicHasAccess(admin, 'database', database)) {
+        if (!ours) throw openToPublic(`database "${database}"`, owner);
         await admin.query(`REVOKE ALL ON DATABASE ${ident(database)} FROM PUBLIC`);
       }
       const { rows } = await admin.query<{ connect: boolean }>(
@@ -395,8 +401,10 @@ export class PostgresTenantProvisioner {
         await admin.query(`GRANT CONNECT ON DATABASE ${ident(database)} TO ${ident(role)}`);
       await this.sessions.withProductDatabase(database, async (db) => {
         // Tenants may create only inside their own schema.
-        if (await pgCatalog.publicHasAccess(db, 'schema', 'public'))
+        if (await pgCatalog.publicHasAccess(db, 'schema', 'public')) {
+          if (!ours) throw openToPublic(`schema public of "${database}"`, owner);
           await db.query('REVOKE ALL ON SCHEMA public FROM PUBLIC');
+        }
       });
     });
 
@@ -488,6 +496,26 @@ function assertOurRole(role: string, existing: RoleRow, target: PostgresTenantTa
       `role "${role}" has SUPERUSER, REPLICATION or BYPASSRLS; refusing to use it for a tenant`,
     );
   }
+}
+
+/**
+ * A product database serves when it is the admin's own, or (for a non-superuser: a superuser holds
+ * every privilege, which says nothing of a delegation) when its owner delegated it.
+ */
+async function productDatabaseUsable(
+  admin: ClientBase,
+  self: AdminRole,
+  database: string,
+  owner: string | undefined,
+): Promise<boolean> {
+  if (owner === self.name) return true;
+  return !self.superuser && (await pgCatalog.databaseDelegated(admin, database));
+}
+
+function openToPublic(what: string, owner: string | undefined): PermanentStageError {
+  return new PermanentStageError(
+    `${what} is open to PUBLIC and owned by "${owner}", who must REVOKE ALL … FROM PUBLIC first`,
+  );
 }
 
 function foreign(

@@ -119,6 +119,45 @@ export class PlatformPostgresRoles {
   }
 
   /**
+   * Lets the tenant admin use product databases it does not own (SCHEMA mode's `p_<product>`, made
+   * by a superuser before the roles existed, or on a server shared with other platforms): each is
+   * closed to PUBLIC (database and its `public` schema) and the tenant admin gets CONNECT with GRANT
+   * OPTION (to let tenants in) and CREATE (their schemas). With `create`, a missing one is made by
+   * the superuser first, so the tenant admin never owns it (a shared test server). Idempotent.
+   */
+  async delegateDatabases(databases: readonly string[], options: { create: boolean }) {
+    const admin = await this.connect('postgres');
+    try {
+      await admin.query("SELECT pg_advisory_lock(hashtext('enclave.platform-postgres-roles'))");
+      for (const database of databases) {
+        if (!/^[a-z_][a-z0-9_]{0,62}$/.test(database))
+          throw new Error(`database ${JSON.stringify(database)} is not a plain identifier`);
+        const exists = async () =>
+          (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database])).rows
+            .length > 0;
+        if (!(await exists())) {
+          if (!options.create) continue;
+          await admin.query(`CREATE DATABASE ${ident(database)}`).catch(async (error) => {
+            if (!(await exists())) throw error; // made meanwhile by another run: fine
+          });
+        }
+        await admin.query(`REVOKE ALL ON DATABASE ${ident(database)} FROM PUBLIC`);
+        const inside = await this.connect(database);
+        try {
+          await inside.query('REVOKE ALL ON SCHEMA public FROM PUBLIC');
+        } finally {
+          await inside.end();
+        }
+        await admin.query(
+          `GRANT CONNECT, CREATE ON DATABASE ${ident(database)} TO ${ident(this.tenantAdminRole)} WITH GRANT OPTION`,
+        );
+      }
+    } finally {
+      await admin.end();
+    }
+  }
+
+  /**
    * Drops every role made here (tests' teardown; the platform database is dropped before). Also
    * drops what the tenant admin made and left: databases of roles it is a member of (its template
    * databases and owner, tenants a test did not offboard), and those roles.
@@ -148,7 +187,23 @@ export class PlatformPostgresRoles {
         )
       ).rows.map((r) => r.rolname);
       if (existing.length === 0) return;
-      // Privileges on shared objects (CONNECT on databases) go with DROP OWNED in any database.
+      // What they own or were granted in other databases (a delegated product database's tenant
+      // schemas): DROP OWNED there. Privileges on shared objects (CONNECT on databases) go with
+      // DROP OWNED in any database, `postgres` here.
+      const { rows: elsewhere } = await admin.query<{ datname: string }>(
+        `SELECT DISTINCT d.datname FROM pg_shdepend s JOIN pg_database d ON d.oid = s.dbid
+          WHERE s.refclassid = 'pg_authid'::regclass AND d.datname <> 'postgres' AND d.datallowconn
+            AND s.refobjid IN (SELECT oid FROM pg_roles WHERE rolname = ANY($1::text[]))`,
+        [existing],
+      );
+      for (const { datname } of elsewhere) {
+        const inside = await this.connect(datname);
+        try {
+          await inside.query(`DROP OWNED BY ${existing.map(ident).join(', ')}`);
+        } finally {
+          await inside.end();
+        }
+      }
       await admin.query(`DROP OWNED BY ${existing.map(ident).join(', ')}`);
       for (const role of all.filter((r) => existing.includes(r)))
         await admin.query(`DROP ROLE IF EXISTS ${ident(role)}`);
