@@ -47,10 +47,13 @@ platform_rabbitmq_mgmt_url=$(RABBITMQ_PLATFORM_USER=enclave-platform-$INFRA_PROF
 # The platform's PostgreSQL roles (tools/postgres-roles): each app logs in as its own role owning only its
 # schema, the postgres-provisioner works through a CREATEROLE + CREATEDB tenant admin, and PUBLIC loses
 # CONNECT on the platform database and on `postgres` (ENCLAVE_PG_CLOSE_MAINTENANCE_DB=false leaves
-# `postgres` as it is, on a server shared with others). The superuser URL goes no further than this.
+# `postgres` as it is, on a server shared with others). The example products' shared databases a
+# superuser made before (an older `npm start`) are delegated to the tenant admin. The superuser URL
+# goes no further than this.
 eval "$(PG_ADMIN_URL=$PG_ADMIN_URL ENCLAVE_DB=$db ENCLAVE_PG_ROLE_PREFIX=enclave_$INFRA_PROFILE \
   ENCLAVE_PG_ROLE_SEED=$ENCLAVE_PG_ROLE_SEED \
   ENCLAVE_PG_CLOSE_MAINTENANCE_DB=${ENCLAVE_PG_CLOSE_MAINTENANCE_DB:-true} \
+  ENCLAVE_PG_DELEGATE_DATABASES=p_ledger,p_tracer \
   node dist/tools/postgres-roles/src/main.js)"
 tenant_pg_url=$(node -e 'const u=new URL(process.argv[1]);console.log(`${u.protocol}//${u.host}`)' "$PG_ADMIN_URL")
 for entry in "${ENCLAVE_APPS[@]}"; do

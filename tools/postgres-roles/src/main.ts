@@ -4,11 +4,19 @@
 // ENCLAVE_DATABASE_URL_<APP> (each app's DATABASE_URL) and ENCLAVE_TENANT_PG_ADMIN_URL, or nothing
 // with ENCLAVE_PG_ROLES_OUTPUT=none (a deployment whose apps are given their URLs already).
 // Usage: PG_ADMIN_URL=… ENCLAVE_DB=enclave [ENCLAVE_PG_ROLE_PREFIX=enclave] \
-//   [ENCLAVE_PG_CLOSE_MAINTENANCE_DB=true] ENCLAVE_PG_ROLE_SEED=… | PG_PASSWORD_<ROLE>=… \
+//   [ENCLAVE_PG_CLOSE_MAINTENANCE_DB=true] [ENCLAVE_PG_DELEGATE_DATABASES=p_ledger,…] \
+//   ENCLAVE_PG_ROLE_SEED=… | PG_PASSWORD_<ROLE>=… \
 //   node dist/tools/postgres-roles/src/main.js
 import { PlatformPostgresRoles } from '@enclave/service-kit';
-import platformApps from '../../../scripts/platform-apps.json';
+import fs from 'node:fs';
+import path from 'node:path';
 import { rolePassword } from './role-password';
+
+/** The one list of apps (scripts/platform-apps.json; build copies it to dist/scripts/). */
+function platformApps(): { name: string }[] {
+  const file = path.resolve(__dirname, '../../../scripts/platform-apps.json');
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as { name: string }[];
+}
 
 async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const adminUrl = env.PG_ADMIN_URL;
@@ -19,11 +27,14 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     adminUrl,
     database,
     prefix,
-    apps: platformApps.map((app) => app.name),
+    apps: platformApps().map((app) => app.name),
     passwordOf: (role) => rolePassword(env, prefix, role),
     closeMaintenanceDatabase: (env.ENCLAVE_PG_CLOSE_MAINTENANCE_DB ?? 'true') === 'true',
   });
   const logins = await roles.ensure();
+  // SCHEMA mode's product databases a superuser made before these roles (an upgraded server).
+  const delegated = (env.ENCLAVE_PG_DELEGATE_DATABASES ?? '').split(',').filter(Boolean);
+  await roles.delegateDatabases(delegated, { create: false });
   if (env.ENCLAVE_PG_ROLES_OUTPUT === 'none') {
     console.error(`postgres-roles: ${Object.keys(logins.databaseUrls).length} app roles ready`);
     return;
