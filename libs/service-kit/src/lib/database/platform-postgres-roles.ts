@@ -35,6 +35,11 @@ export interface PlatformPostgresLogins {
 const MARKER = 'enclave:platform-role';
 /** The embedded vault's schema (EmbeddedSecretStore's default). */
 const VAULT_SCHEMA = 'enclave_vault';
+/**
+ * The postgres-provisioner's lock on a product database's ACL (its DATABASE_LOCK, taken in the
+ * maintenance database): changing that ACL beside a provisioner fails with "tuple concurrently updated".
+ */
+const PRODUCT_DATABASE_LOCK = 0x454e4302;
 const LOGIN_ATTRIBUTES = 'NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT';
 
 /**
@@ -141,16 +146,27 @@ export class PlatformPostgresRoles {
             if (!(await exists())) throw error; // made meanwhile by another run: fine
           });
         }
-        await admin.query(`REVOKE ALL ON DATABASE ${ident(database)} FROM PUBLIC`);
-        const inside = await this.connect(database);
+        await admin.query('SELECT pg_advisory_lock($1, hashtext($2))', [
+          PRODUCT_DATABASE_LOCK,
+          database,
+        ]);
         try {
-          await inside.query('REVOKE ALL ON SCHEMA public FROM PUBLIC');
+          await admin.query(`REVOKE ALL ON DATABASE ${ident(database)} FROM PUBLIC`);
+          const inside = await this.connect(database);
+          try {
+            await inside.query('REVOKE ALL ON SCHEMA public FROM PUBLIC');
+          } finally {
+            await inside.end();
+          }
+          await admin.query(
+            `GRANT CONNECT, CREATE ON DATABASE ${ident(database)} TO ${ident(this.tenantAdminRole)} WITH GRANT OPTION`,
+          );
         } finally {
-          await inside.end();
+          await admin.query('SELECT pg_advisory_unlock($1, hashtext($2))', [
+            PRODUCT_DATABASE_LOCK,
+            database,
+          ]);
         }
-        await admin.query(
-          `GRANT CONNECT, CREATE ON DATABASE ${ident(database)} TO ${ident(this.tenantAdminRole)} WITH GRANT OPTION`,
-        );
       }
     } finally {
       await admin.end();
@@ -204,7 +220,24 @@ export class PlatformPostgresRoles {
           await inside.end();
         }
       }
-      await admin.query(`DROP OWNED BY ${existing.map(ident).join(', ')}`);
+      // The ACLs of databases they hold privileges on are rewritten: under the provisioners' lock.
+      const { rows: granted } = await admin.query<{ datname: string }>(
+        `SELECT DISTINCT d.datname FROM pg_shdepend s JOIN pg_database d ON d.oid = s.objid
+          WHERE s.classid = 'pg_database'::regclass AND s.deptype = 'a'
+            AND s.refobjid IN (SELECT oid FROM pg_roles WHERE rolname = ANY($1::text[]))
+          ORDER BY 1`,
+        [existing],
+      );
+      for (const { datname } of granted)
+        await admin.query('SELECT pg_advisory_lock($1, hashtext($2))', [
+          PRODUCT_DATABASE_LOCK,
+          datname,
+        ]);
+      try {
+        await admin.query(`DROP OWNED BY ${existing.map(ident).join(', ')}`);
+      } finally {
+        await admin.query('SELECT pg_advisory_unlock_all()');
+      }
       for (const role of all.filter((r) => existing.includes(r)))
         await admin.query(`DROP ROLE IF EXISTS ${ident(role)}`);
     } finally {
