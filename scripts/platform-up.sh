@@ -23,14 +23,14 @@ fi
 run_dir=.cache/platform/$INFRA_PROFILE
 mkdir -p "$run_dir"
 # Local secrets, made once per profile and kept out of git: the operator token, the product-token key, the password
-# of the platform's RabbitMQ user, the seed of the platform's PostgreSQL passwords and the embedded vault's encryption key (production passes its own through the
-# environment).
+# of the platform's RabbitMQ user, the console's session key, the apps' /metrics token, the seed of the platform's
+# PostgreSQL passwords and the embedded vault's encryption key (production passes its own through the environment).
 secrets_file="$run_dir/secrets.env"
 (
   umask 077
   touch "$secrets_file"
   # Each one made once; a file from an older version gets the ones it lacks.
-  for var in ADMIN_API_TOKEN PRODUCT_TOKEN_SECRET RABBITMQ_PLATFORM_PASSWORD CONSOLE_SESSION_KEY ENCLAVE_PG_ROLE_SEED; do
+  for var in ADMIN_API_TOKEN PRODUCT_TOKEN_SECRET RABBITMQ_PLATFORM_PASSWORD CONSOLE_SESSION_KEY METRICS_TOKEN ENCLAVE_PG_ROLE_SEED; do
     grep -q "^export $var=" "$secrets_file" ||
       echo "export $var=$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')" >>"$secrets_file"
   done
@@ -72,7 +72,7 @@ for entry in "${ENCLAVE_APPS[@]}"; do
     RABBITMQ_MGMT_URL=$platform_rabbitmq_mgmt_url RABBITMQ_URL=$RABBITMQ_URL \
     TENANT_PG_ADMIN_URL=$tenant_admin_url TENANT_PG_URL=$tenant_pg_url SECRET_STORE=embedded \
     ADMIN_API_TOKEN=$ADMIN_API_TOKEN PRODUCT_TOKEN_SECRET=$PRODUCT_TOKEN_SECRET \
-    SECRETS_ENCRYPTION_KEY=$SECRETS_ENCRYPTION_KEY \
+    SECRETS_ENCRYPTION_KEY=$SECRETS_ENCRYPTION_KEY METRICS_TOKEN=$METRICS_TOKEN \
     nohup node --enable-source-maps "dist/apps/$app/src/main.js" >"$run_dir/$app.log" 2>&1 &
   echo $! >"$pid_file"
 done
@@ -99,8 +99,9 @@ REGISTRY_URL=http://127.0.0.1:7100 ADMIN_API_TOKEN=$ADMIN_API_TOKEN SWC_NODE_PRO
 console_pid_file="$run_dir/operator-console.pid"
 if ! { [ -f "$console_pid_file" ] && kill -0 "$(cat "$console_pid_file")" 2>/dev/null; }; then
   platform_apps=$(printf '%s\n' "${ENCLAVE_APPS[@]}" | sed 's#^\(.*\):\(.*\)$#\1=http://127.0.0.1:\2#' | paste -sd, -)
+  # With the apps' metrics token, so it shows their consumer lag and outbox backlog, not only health.
   HTTP_PORT=7110 REGISTRY_URL=http://127.0.0.1:7100 CONSOLE_SESSION_KEY=$CONSOLE_SESSION_KEY \
-    PLATFORM_APPS=$platform_apps nohup node --enable-source-maps dist/apps/operator-console/src/main.js \
+    METRICS_TOKEN=$METRICS_TOKEN PLATFORM_APPS=$platform_apps nohup node --enable-source-maps dist/apps/operator-console/src/main.js \
     >"$run_dir/operator-console.log" 2>&1 &
   echo $! >"$console_pid_file"
 fi

@@ -56,8 +56,14 @@ const DEFAULT_PORTS: Record<string, number> = Object.fromEntries(
   platformApps.map((app) => [app.name, app.port]),
 );
 
-/** One-shot jobs the apps wait for (besides the infrastructure and the apps). */
-const JOBS = ['postgres-roles'];
+/** Operator tools beside the platform (same image, no state of their own) and their ports. */
+const TOOLS: Record<string, number> = { 'operator-console': 7110 };
+
+/**
+ * One-shot set-up services: each app's vault policy and token (openbao-policies.spec.ts), and the
+ * platform's PostgreSQL roles.
+ */
+const ONE_SHOT = ['openbao-init', 'postgres-roles'];
 
 const COMMON_REQUIRED = ['HTTP_PORT', 'DATABASE_URL', 'KAFKA_BROKERS'];
 
@@ -149,6 +155,13 @@ describe('docker-compose.yml', () => {
     RABBITMQ_USER: 'prod_rabbit',
     RABBITMQ_PASSWORD: 'override-rabbit-0123456789',
     OPENBAO_ROOT_TOKEN: 'override-bao-token-0123456789',
+    // Each app's own vault token (openbao-init makes them).
+    ...Object.fromEntries(
+      apps.map((app) => [
+        `${app.toUpperCase().replace(/-/g, '_')}_VAULT_TOKEN`,
+        `override-vault-${app}-0123456789`,
+      ]),
+    ),
     ADMIN_API_TOKEN: 'override-admin-token-0123456789abcdef',
     PRODUCT_TOKEN_SECRET: 'override-product-token-key-0123456789abcdef',
     SECRETS_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
@@ -194,11 +207,13 @@ describe('docker-compose.yml', () => {
     expect(healthTest(services.openbao)).toMatch(/\bbao status\b/);
   });
 
-  it('has exactly one service per listed app, besides the infrastructure', () => {
+  it('has exactly one service per listed app, besides the infrastructure and the operator tools', () => {
     const appServices = Object.keys(services)
-      .filter((s) => !(s in INFRA) && !JOBS.includes(s))
+      .filter((s) => !(s in INFRA) && !(s in TOOLS) && !ONE_SHOT.includes(s))
       .sort();
     expect(appServices).toEqual(apps);
+    for (const tool of [...Object.keys(TOOLS), ...ONE_SHOT])
+      expect(services).toHaveProperty([tool]);
   });
 
   it('runs Kafka as a single KRaft node reachable on the compose network', () => {
@@ -393,7 +408,9 @@ describe('docker-compose.yml', () => {
         }
         if (env.VAULT_ADDR) {
           expect(host(env.VAULT_ADDR)).toBe('openbao:8200');
-          expect(env.VAULT_TOKEN).toBe(bao.BAO_DEV_ROOT_TOKEN_ID);
+          // Its own token with its own policy (openbao-policies.spec.ts), never the root token.
+          expect(env.VAULT_TOKEN).toMatch(/\S/);
+          expect(env.VAULT_TOKEN).not.toBe(bao.BAO_DEV_ROOT_TOKEN_ID);
         }
       }
     }
@@ -506,5 +523,73 @@ describe('docker-compose.yml', () => {
     }
     expect(defaults.size).toBeGreaterThanOrEqual(5);
     expect([...defaults].filter((d) => !KNOWN_EXAMPLE_SECRETS.has(d))).toEqual([]);
+  });
+
+  describe('operator-console', () => {
+    const service = services['operator-console'] ?? {};
+    const env = environmentOf(service);
+
+    it('builds the one image with APP=operator-console, restarts, and is healthy when ready', () => {
+      const build = service.build as Dict;
+      expect(path.resolve(ROOT, String(build.context))).toBe(ROOT);
+      expect(build.dockerfile).toBe(DOCKERFILE);
+      expect((build.args as Dict).APP).toBe('operator-console');
+      expect(service.restart).toBe('unless-stopped');
+      expect(healthTest(service)).toMatch(/\/health\/ready\b/);
+    });
+
+    it('listens on 0.0.0.0:7110 and publishes it on 127.0.0.1 only', () => {
+      expect(env.HTTP_HOST).toBe('0.0.0.0');
+      expect(Number(interpolate(env.HTTP_PORT, noVars))).toBe(TOOLS['operator-console']);
+      expect(portsOf(service)).toEqual([
+        expect.objectContaining({ hostIp: '127.0.0.1', target: 7110 }),
+      ]);
+    });
+
+    it('passes its own config validation, and refuses the example session key without the dev flag', async () => {
+      const { operatorConsoleConfig } =
+        await import('../../apps/operator-console/src/config/operator-console.config');
+      expect(() => operatorConsoleConfig.load(resolvedEnv(service, devFlag))).not.toThrow();
+      expect(() =>
+        operatorConsoleConfig.load(
+          resolvedEnv(service, { ...overrides, CONSOLE_SESSION_KEY: 'x'.repeat(40) }),
+        ),
+      ).not.toThrow();
+      expect(() => operatorConsoleConfig.load(resolvedEnv(service, noVars))).toThrow(
+        /CONSOLE_SESSION_KEY[\s\S]*published example value/,
+      );
+      expect(resolvedEnv(service, noVars).ENCLAVE_ALLOW_EXAMPLE_SECRETS).toBe('false');
+    });
+
+    it("calls the registry's service, shows every platform app at its service and port, scrapes with the apps' metrics token", () => {
+      for (const vars of [noVars, overrides]) {
+        const resolved = resolvedEnv(service, vars);
+        expect(resolved.REGISTRY_URL).toBe(
+          `http://tenant-registry:${DEFAULT_PORTS['tenant-registry']}`,
+        );
+        const listed = Object.fromEntries(
+          resolved.PLATFORM_APPS.split(',').map((entry) => entry.split('=')),
+        );
+        expect(listed).toEqual(
+          Object.fromEntries(apps.map((app) => [app, `http://${app}:${DEFAULT_PORTS[app]}`])),
+        );
+        for (const app of apps) {
+          expect(listed[app]).toBe(
+            `http://${app}:${interpolate(environmentOf(services[app]).HTTP_PORT, vars)}`,
+          );
+          expect(resolved.METRICS_TOKEN).toBe(resolvedEnv(services[app], vars).METRICS_TOKEN);
+        }
+      }
+    });
+
+    it('holds nothing: no database, Kafka, vault, operator or product secret, and waits only for the registry', () => {
+      const held = Object.keys(env).filter((k) =>
+        /^(DATABASE_|KAFKA_|VAULT_|SECRET|ADMIN_API_TOKEN|PRODUCT_TOKEN|TENANT_|MONGO_|RABBITMQ_)/.test(
+          k,
+        ),
+      );
+      expect(held).toEqual([]);
+      expect(dependsOn(service)).toEqual({ 'tenant-registry': { condition: 'service_healthy' } });
+    });
   });
 });

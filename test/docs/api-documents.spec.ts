@@ -26,11 +26,7 @@ const root = path.resolve(__dirname, '../..');
 // RolloutStateChanged and the dead-letter decisions are for operators' tools (dashboards,
 // billing), none of which consumes them yet. (TenantCreated and TenantOffboarded go into the
 // tenant history.)
-const NO_CONSUMER_YET: readonly string[] = [
-  Topics.RolloutStateChanged,
-  Topics.DeadLetterReplayed,
-  Topics.DeadLetterDiscarded,
-];
+const NO_CONSUMER_YET: readonly string[] = [Topics.RolloutStateChanged];
 
 const events = Object.values(PlatformEvents) as readonly EventDefinition[];
 

@@ -12,6 +12,9 @@ import { TenantResources } from './support/tenant-resources';
 jest.setTimeout(240_000);
 
 const CHROMIUM = '/usr/bin/chromium';
+// A stage with a precondition an operator can fix (the dead-letters integration suite's fixture):
+// it dead-letters a TenantCreated whose tenant is not in public.gated_allowed.
+const GATED_ENTRY = 'test/integration/tenant-registry/fixtures/gated-stage.main.ts';
 const SHOTS = path.resolve(__dirname, '../../docs/console');
 // Without the background-networking flags Chromium waits on services this closed network lacks.
 const CHROMIUM_ARGS = [
@@ -47,11 +50,16 @@ describe('operator console (browser)', () => {
   const resources = new TenantResources(platform.infra);
   const ready = `con-r-${platform.runId}`;
   const failing = `con-f-${platform.runId}`;
+  const poisoned = `con-dl-${platform.runId}`;
+  const discarded = `con-dd-${platform.runId}`;
   let console_: ServiceProcess;
+  let gated: ServiceProcess;
   let base: string;
   let context: BrowserContext;
   let page: Page;
   let profile: string;
+  // What the browser refused under the console's Content-Security-Policy, over the whole run.
+  const violations: string[] = [];
 
   const shot = (name: string) =>
     page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
@@ -72,7 +80,20 @@ describe('operator console (browser)', () => {
       METRICS_TOKEN: platform.metricsToken,
       PLATFORM_APPS: [...platform.apps].map(([name, app]) => `${name}=${app.base}`).join(','),
     }).start();
+    // The gated stage handles every tenant of this test but the two dead-letter ones.
+    await platform.platformQuery('CREATE TABLE public.gated_allowed (tenant_id text PRIMARY KEY)');
+    await platform.platformQuery(`CREATE TABLE public.gated_effects (
+      id bigserial PRIMARY KEY, event_id uuid NOT NULL, tenant_id text NOT NULL, service text NOT NULL)`);
+    await platform.platformQuery('INSERT INTO public.gated_allowed (tenant_id) VALUES ($1), ($2)', [
+      ready,
+      failing,
+    ]);
+    gated = new ServiceProcess(GATED_ENTRY, {
+      ...platform.appEnv(platform.basePort + 8),
+      FIXTURE_SERVICE: 'fixture-gated',
+    }).start();
     await console_.waitForHttp(`${base}/health/ready`, 120_000);
+    await gated.waitForHttp(`http://127.0.0.1:${platform.basePort + 8}/health/ready`, 180_000);
     profile = fs.mkdtempSync(path.join(os.tmpdir(), 'enclave-console-chromium-'));
     // A fresh profile each run: nothing from an earlier session (cookies, cache) leaks in.
     context = await chromium.launchPersistentContext(profile, {
@@ -81,6 +102,15 @@ describe('operator console (browser)', () => {
       viewport: { width: 1280, height: 860 },
     });
     page = context.pages()[0] ?? (await context.newPage());
+    // Every document reports what the browser refused under the policy (an init script and a
+    // binding come through DevTools, which the page's own policy does not govern).
+    await context.exposeBinding('reportCspViolation', (_source, violation: string) => {
+      violations.push(violation);
+    });
+    await context.addInitScript({
+      content: `document.addEventListener('securitypolicyviolation', (event) =>
+        globalThis.reportCspViolation(event.effectiveDirective + ' ' + event.blockedURI));`,
+    });
     fs.mkdirSync(SHOTS, { recursive: true });
   }, 400_000);
 
@@ -88,6 +118,7 @@ describe('operator console (browser)', () => {
     await context?.close();
     if (profile) fs.rmSync(profile, { recursive: true, force: true });
     await console_?.stop();
+    await gated?.stop();
     await platform.stop();
     await resources.cleanUp([ready, failing]);
   });
@@ -96,7 +127,22 @@ describe('operator console (browser)', () => {
     // Without a session the console forwards nothing.
     expect((await fetch(`${base}/api/registry/v1/products`)).status).toBe(401);
 
-    await page.goto(base);
+    const served = await page.goto(base);
+    // A strict policy: scripts from the console and its import map's hash only, no framing.
+    const headers = served!.headers();
+    expect(headers['content-security-policy']).toMatch(
+      /^default-src 'none'; script-src 'self' 'sha256-[A-Za-z0-9+/]+=*'; style-src 'self'; .*frame-ancestors 'none'$/,
+    );
+    expect(headers['content-security-policy']).not.toMatch(/unsafe-inline|unsafe-eval/);
+    expect(headers).toMatchObject({
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'no-referrer',
+    });
+    // The API's answers carry them too.
+    expect(
+      (await fetch(`${base}/api/registry/v1/products`)).headers.get('x-content-type-options'),
+    ).toBe('nosniff');
     await page.fill('input[name=token]', 'not-an-operator-token');
     await page.click('button[type=submit]');
     await page.getByRole('alert').getByText('The registry refused this token.').waitFor();
@@ -245,5 +291,95 @@ describe('operator console (browser)', () => {
       );
     }
     await shot('platform');
+  });
+
+  it('lists a poison event per topic with its cause, replays it after the fix (handled once) and discards another (audited)', async () => {
+    const effects = (tenantId: string) =>
+      platform.platformQuery<{ event_id: string }>(
+        'SELECT event_id FROM public.gated_effects WHERE tenant_id = $1',
+        [tenantId],
+      );
+    for (const id of [poisoned, discarded])
+      expect((await platform.api('POST', '/v1/tenants', { id, displayName: id })).status).toBe(201);
+
+    await page.goto(`${base}/#/dead-letters`);
+    const topic = page.locator('section[data-topic="enclave.tenant.created"]');
+    const letterOf = (tenantId: string) => topic.locator(`tr[data-tenant="${tenantId}"]`);
+    for (const tenantId of [poisoned, discarded]) {
+      await letterOf(tenantId).waitFor({ timeout: 60_000 });
+      expect(await letterOf(tenantId).locator('.cause').innerText()).toBe(
+        `PreconditionMissing: tenant ${tenantId} is not in gated_allowed`,
+      );
+    }
+    await shot('dead-letters');
+
+    // Inspected whole, then replayed once its cause is fixed: the stage handles it, once.
+    await letterOf(poisoned).getByRole('link', { name: 'Inspect' }).click();
+    const letter = page.locator('[data-testid=dead-letter]');
+    await letter.waitFor();
+    expect(await letter.getAttribute('data-status')).toBe('open');
+    const envelope = JSON.parse(await page.locator('[data-testid=envelope]').innerText());
+    expect(envelope).toMatchObject({ type: 'TenantCreated', payload: { tenantId: poisoned } });
+    expect(await effects(poisoned)).toEqual([]);
+    await shot('dead-letter');
+    await platform.platformQuery('INSERT INTO public.gated_allowed (tenant_id) VALUES ($1)', [
+      poisoned,
+    ]);
+    await page.fill('form[aria-label=decide] input[name=reason]', 'tenant allowed');
+    await page.getByRole('button', { name: 'Replay' }).click();
+    await page.locator('[data-testid=dead-letter][data-status=replayed]').waitFor();
+    expect(await page.locator('[data-testid=resolution]').innerText()).toMatch(
+      /replayed .* by operator:bootstrap: tenant allowed/,
+    );
+    await expectEventually(
+      async () => expect(await effects(poisoned)).toEqual([{ event_id: envelope.id }]),
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
+    // A decided letter offers no second decision, and the registry refuses one (409).
+    expect(await page.getByRole('button', { name: 'Replay' }).count()).toBe(0);
+    const letterId = page.url().split('/').pop();
+    expect(
+      (await platform.api('POST', `/v1/dead-letters/${letterId}/replay`, { reason: 'again' }))
+        .status,
+    ).toBe(409);
+
+    // Discarded: off the open list, on the discarded one with who and why, and in the tenant's
+    // audit history.
+    await page.goto(`${base}/#/dead-letters`);
+    await letterOf(discarded).getByRole('link', { name: 'Inspect' }).click();
+    await page.fill('form[aria-label=decide] input[name=reason]', 'test tenant, never served');
+    await page.getByRole('button', { name: 'Discard' }).click();
+    await page.locator('[data-testid=dead-letter][data-status=discarded]').waitFor();
+    await page.goto(`${base}/#/dead-letters`);
+    await page.fill('form[aria-label=dead-letter-filter] input[name=tenantId]', discarded);
+    await page.locator('[data-testid=no-letters]').waitFor();
+    await page.selectOption('form[aria-label=dead-letter-filter] select[name=status]', 'discarded');
+    await letterOf(discarded).locator('.state-discarded').waitFor();
+    await page.goto(`${base}/#/tenants/${discarded}`);
+    const audit = page
+      .locator('[data-testid=history] tr')
+      .filter({ hasText: 'DeadLetterDiscarded' });
+    await audit.waitFor({ timeout: 30_000 });
+    expect(await audit.innerText()).toMatch(/test tenant, never served\s+operator:bootstrap/);
+    // Nothing of the poisoned tenant is left open, and the discarded one was never handled.
+    expect((await platform.api('GET', `/v1/dead-letters?tenantId=${poisoned}`)).body.items).toEqual(
+      [],
+    );
+    expect(await effects(discarded)).toEqual([]);
+    expect(await effects(poisoned)).toHaveLength(1);
+  });
+
+  it('ran every page under that policy with nothing refused, and refuses an injected inline script', async () => {
+    expect(violations).toEqual([]);
+    await page.goto(`${base}/#/platform`);
+    // What an XSS would do: the policy stops it, and the browser says so.
+    const ran = await page.evaluate(`(() => {
+      const script = document.createElement('script');
+      script.textContent = 'globalThis.injected = true';
+      document.head.append(script);
+      return globalThis.injected === true;
+    })()`);
+    expect(ran).toBe(false);
+    await expectEventually(() => expect(violations).toEqual(['script-src-elem inline']));
   });
 });

@@ -3,6 +3,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { consoleApi } from './api.mjs';
 import { html } from './ui.mjs';
+import { DeadLetterPage, DeadLettersPage } from './pages/dead-letters.mjs';
 import { LoginPage } from './pages/login.mjs';
 import { PlatformPage } from './pages/platform.mjs';
 import { ProductPage } from './pages/product.mjs';
@@ -13,6 +14,8 @@ const routes = [
   [/^#\/products\/([a-z0-9-]+)$/, ([product]) => html`<${ProductPage} product=${product} />`],
   [/^#\/tenants\/([a-z0-9-]+)$/, ([tenantId]) => html`<${TenantPage} tenantId=${tenantId} />`],
   [/^#\/platform$/, () => html`<${PlatformPage} />`],
+  [/^#\/dead-letters$/, () => html`<${DeadLettersPage} />`],
+  [/^#\/dead-letters\/([0-9a-f-]+)$/, ([id]) => html`<${DeadLetterPage} id=${id} />`],
   [/^.*$/, () => html`<${ProductsPage} />`],
 ];
 
@@ -49,6 +52,7 @@ function App() {
       <span class="brand">Enclave</span>
       <a href="#/products">Products</a>
       <a href="#/platform">Platform apps</a>
+      <a href="#/dead-letters">Dead letters</a>
       <span class="spacer"></span>
       <button onClick=${logout}>Log out</button>
     </header>

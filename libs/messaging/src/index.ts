@@ -8,6 +8,7 @@ export * from './lib/consumer/processed-event.store';
 export * from './lib/consumer/dead-letter.publisher';
 export * from './lib/consumer/retry-policy';
 export * from './lib/consumer/refused-event.error';
+export * from './lib/consumer/raw-topic.consumer';
 export * from './lib/kafka/kafka-client.factory';
 export * from './lib/kafka/kafka.readiness-probe';
 export * from './lib/kafka/recovering.producer';

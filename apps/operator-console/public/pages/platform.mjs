@@ -56,7 +56,7 @@ export function PlatformPage() {
           ${(letters.data?.items ?? []).map(
             (l) =>
               html`<tr>
-                <td class="muted">${when(l.failedAt)}</td>
+                <td class="muted"><a href=${`#/dead-letters/${l.id}`}>${when(l.failedAt)}</a></td>
                 <td>${l.sourceTopic}</td>
                 <td>${l.consumerGroup}</td>
                 <td>${l.eventType ?? ''}</td>
@@ -67,7 +67,8 @@ export function PlatformPage() {
         </tbody>
       </table>
       <p class="muted">
-        Replay or discard with the CLI (<code>enclave dead-letters …</code>) or the API.
+        Inspect, replay or discard them under <a href="#/dead-letters">Dead letters</a> (or with
+        <code>enclave dead-letters …</code>).
       </p>
     </section>`;
 }

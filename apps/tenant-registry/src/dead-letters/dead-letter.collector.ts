@@ -2,20 +2,15 @@ import { deadLetterTopicOf, intakeRequestsTopic } from '@enclave/contracts';
 import {
   EVENT_CATALOG,
   KAFKA,
+  RawTopicConsumer,
+  RawTopicSubscription,
   TopicNamer,
   ensureTopics,
-  untilBrokerSettles,
 } from '@enclave/messaging';
 import type { EventCatalog } from '@enclave/contracts';
-import {
-  BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Consumer, EachMessagePayload, Kafka } from 'kafkajs';
+import { EachMessagePayload, Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { INTAKE_SETTINGS, IntakeSettings } from '../intake/intake.settings';
@@ -28,18 +23,19 @@ import { readDeadLetterMessage } from './dead-letter.message';
  * missed, and reading one twice (a restart, a rebalance) keeps one row (unique per failed delivery).
  */
 @Injectable()
-export class DeadLetterCollector implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class DeadLetterCollector extends RawTopicConsumer {
   private readonly logger = new Logger(DeadLetterCollector.name);
-  private consumer?: Consumer;
 
   constructor(
-    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(KAFKA) kafka: Kafka,
     @Inject(EVENT_CATALOG) private readonly catalog: EventCatalog,
     private readonly topics: TopicNamer,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly publishers: IntakePublishers,
     @Inject(INTAKE_SETTINGS) private readonly intake: IntakeSettings,
-  ) {}
+  ) {
+    super(kafka);
+  }
 
   /** Each configured publisher's intake requests topic (rejected requests are dead-lettered). */
   private intakeTopics(): string[] {
@@ -57,38 +53,18 @@ export class DeadLetterCollector implements OnApplicationBootstrap, BeforeApplic
     ].map(deadLetterTopicOf);
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  protected async subscription(): Promise<RawTopicSubscription> {
     // MessagingModule is imported by the app module, so its start-up (creating every topic and its
     // `.dlq`) has run before this hook. The intake topics may not exist yet (IntakeConsumer starts
     // beside this collector): created here too, idempotently.
     await ensureTopics(this.kafka, this.intakeTopics(), this.intake.topicPartitions);
-    const topics = this.deadLetterTopics();
-    await untilBrokerSettles(async () => {
-      const consumer = this.kafka.consumer({
-        groupId: `${this.topics.prefix}enclave.tenant-registry.dead-letters`,
-        sessionTimeout: 10_000,
-        heartbeatInterval: 1_000,
-        maxWaitTimeInMs: 250,
-        allowAutoTopicCreation: false,
-      });
-      try {
-        await consumer.connect();
-        await consumer.subscribe({ topics, fromBeginning: true });
-        await consumer.run({ eachMessage: (payload) => this.record(payload) });
-      } catch (error) {
-        await consumer.disconnect().catch(() => undefined);
-        throw error;
-      }
-      this.consumer = consumer;
-    });
+    return {
+      group: `${this.topics.prefix}enclave.tenant-registry.dead-letters`,
+      topics: this.deadLetterTopics(),
+    };
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.consumer?.disconnect();
-    this.consumer = undefined;
-  }
-
-  private async record({ topic, partition, message }: EachMessagePayload): Promise<void> {
+  protected async onMessage({ topic, partition, message }: EachMessagePayload): Promise<void> {
     const letter = readDeadLetterMessage(topic, partition, message, this.topics);
     // A failure here (the database away) throws: kafkajs retries the message, nothing is skipped.
     await this.dataSource.query(

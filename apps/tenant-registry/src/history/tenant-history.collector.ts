@@ -1,14 +1,14 @@
-import type { EventCatalog } from '@enclave/contracts';
-import { EVENT_CATALOG, KAFKA, TopicNamer, untilBrokerSettles } from '@enclave/messaging';
+import { ALL_TENANTS, type EventCatalog } from '@enclave/contracts';
 import {
-  BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-} from '@nestjs/common';
+  EVENT_CATALOG,
+  KAFKA,
+  RawTopicConsumer,
+  RawTopicSubscription,
+  TopicNamer,
+} from '@enclave/messaging';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Consumer, EachMessagePayload, Kafka } from 'kafkajs';
+import { EachMessagePayload, Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { HISTORY_EVENTS, historyEntryOf } from './tenant-history.entry';
 
@@ -19,46 +19,27 @@ import { HISTORY_EVENTS, historyEntryOf } from './tenant-history.entry';
  * redelivery records nothing twice. Rows are never deleted: the history outlives offboarding.
  */
 @Injectable()
-export class TenantHistoryCollector implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class TenantHistoryCollector extends RawTopicConsumer {
   private readonly logger = new Logger(TenantHistoryCollector.name);
-  private consumer?: Consumer;
 
   constructor(
-    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(KAFKA) kafka: Kafka,
     @Inject(EVENT_CATALOG) private readonly catalog: EventCatalog,
     private readonly topics: TopicNamer,
     @InjectDataSource() private readonly dataSource: DataSource,
-  ) {}
+  ) {
+    super(kafka);
+  }
 
-  async onApplicationBootstrap(): Promise<void> {
+  protected async subscription(): Promise<RawTopicSubscription> {
     // MessagingModule's start-up (creating every topic) has run before this hook.
-    const topics = HISTORY_EVENTS.map((event) => this.topics.physical(event.topic));
-    await untilBrokerSettles(async () => {
-      const consumer = this.kafka.consumer({
-        groupId: `${this.topics.prefix}enclave.tenant-registry.history`,
-        sessionTimeout: 10_000,
-        heartbeatInterval: 1_000,
-        maxWaitTimeInMs: 250,
-        allowAutoTopicCreation: false,
-      });
-      try {
-        await consumer.connect();
-        await consumer.subscribe({ topics, fromBeginning: true });
-        await consumer.run({ eachMessage: (payload) => this.record(payload) });
-      } catch (error) {
-        await consumer.disconnect().catch(() => undefined);
-        throw error;
-      }
-      this.consumer = consumer;
-    });
+    return {
+      group: `${this.topics.prefix}enclave.tenant-registry.history`,
+      topics: HISTORY_EVENTS.map((event) => this.topics.physical(event.topic)),
+    };
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.consumer?.disconnect();
-    this.consumer = undefined;
-  }
-
-  private async record({ topic, partition, message }: EachMessagePayload): Promise<void> {
+  protected async onMessage({ topic, partition, message }: EachMessagePayload): Promise<void> {
     let entry;
     try {
       entry = historyEntryOf(this.catalog.decode(this.topics.logical(topic), message.value));
@@ -70,6 +51,8 @@ export class TenantHistoryCollector implements OnApplicationBootstrap, BeforeApp
       );
       return;
     }
+    // A dead letter of no tenant's event (the platform's own, or unreadable) is in no history.
+    if (entry.tenantId === ALL_TENANTS) return;
     // A failure here (the database away) throws: kafkajs retries the message, nothing is skipped.
     await this.dataSource.query(
       `INSERT INTO tenant_registry.tenant_history

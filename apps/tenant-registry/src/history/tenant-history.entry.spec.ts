@@ -1,5 +1,10 @@
-import { EventEnvelope, StageFailed, TenantStatusChanged } from '@enclave/contracts';
-import { historyEntryOf } from './tenant-history.entry';
+import {
+  DeadLetterDiscarded,
+  EventEnvelope,
+  StageFailed,
+  TenantStatusChanged,
+} from '@enclave/contracts';
+import { HISTORY_EVENTS, historyEntryOf } from './tenant-history.entry';
 
 const envelope = (type: string, payload: object): EventEnvelope => ({
   id: '0b6c6f3e-8d1e-4a2f-9c55-7e1f0e2d3c4b',
@@ -59,5 +64,29 @@ describe('historyEntryOf', () => {
     const { actor, ...rest } = envelope('TenantCreated', { tenantId: 'acme', displayName: 'A' });
     expect(actor).toBeDefined();
     expect(historyEntryOf(rest)).toMatchObject({ kind: 'TenantCreated', actor: null });
+  });
+
+  it("records an operator's decision on a dead letter about the tenant, with the operator's reason", () => {
+    expect(HISTORY_EVENTS.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['DeadLetterReplayed', 'DeadLetterDiscarded']),
+    );
+    const entry = historyEntryOf(
+      envelope(DeadLetterDiscarded.type, {
+        deadLetterId: '7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+        sourceTopic: 'enclave.tenant.created',
+        consumerGroup: 'enclave.some-stage',
+        eventId: '0b6c6f3e-8d1e-4a2f-9c55-7e1f0e2d3c4c',
+        eventType: 'TenantCreated',
+        cause: 'precondition missing',
+        reason: 'test tenant, never to be served',
+      }),
+    );
+    expect(entry).toMatchObject({
+      kind: 'DeadLetterDiscarded',
+      tenantId: 'acme',
+      reason: 'test tenant, never to be served',
+      actor: { kind: 'operator', name: 'ada' },
+      product: null,
+    });
   });
 });

@@ -4,6 +4,8 @@ import {
   CredentialsRotated,
   CredentialsRotationFailed,
   CredentialsRotationRequested,
+  DeadLetterDiscarded,
+  DeadLetterReplayed,
   EventEnvelope,
   MigrationsApplied,
   MongoProvisioned,
@@ -56,6 +58,9 @@ export const HISTORY_EVENTS = [
   StageUpgradeFailed,
   RegistrationLimitsChanged,
   TenantOffboarded,
+  // An operator's decision on a dead letter about the tenant (why: the operator's reason).
+  DeadLetterReplayed,
+  DeadLetterDiscarded,
 ] as const;
 
 /** One row of a tenant's history. */

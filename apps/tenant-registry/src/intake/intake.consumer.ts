@@ -3,19 +3,14 @@ import {
   DeadLetterPublisher,
   KAFKA,
   REPLAY_FOR_GROUP_HEADER,
+  RawTopicConsumer,
+  RawTopicSubscription,
   TopicNamer,
   ensureTopics,
-  untilBrokerSettles,
 } from '@enclave/messaging';
 import { TraceContext } from '@enclave/service-kit';
-import {
-  BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-} from '@nestjs/common';
-import { Consumer, EachMessagePayload, Kafka } from 'kafkajs';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EachMessagePayload, Kafka } from 'kafkajs';
 import { HandleIntakeRequestUseCase } from './handle-intake-request.use-case';
 import { IntakePublishers, publisherActor } from './intake-publishers';
 import { IntakeRejectedError } from './intake-rejection';
@@ -30,19 +25,19 @@ import { INTAKE_SETTINGS, IntakeSettings } from './intake.settings';
  * not the request's fault (the database away) throws: kafkajs delivers the message again.
  */
 @Injectable()
-export class IntakeConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class IntakeConsumer extends RawTopicConsumer {
   private readonly logger = new Logger(IntakeConsumer.name);
-  private consumer?: Consumer;
   private readonly byTopic = new Map<string, string>();
 
   constructor(
-    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(KAFKA) kafka: Kafka,
     @Inject(INTAKE_SETTINGS) private readonly settings: IntakeSettings,
     private readonly topics: TopicNamer,
     private readonly publishers: IntakePublishers,
     private readonly deadLetters: DeadLetterPublisher,
     private readonly handle: HandleIntakeRequestUseCase,
   ) {
+    super(kafka);
     for (const publisher of publishers.names()) {
       this.byTopic.set(this.topics.physical(intakeRequestsTopic(publisher)), publisher);
     }
@@ -61,40 +56,15 @@ export class IntakeConsumer implements OnApplicationBootstrap, BeforeApplication
       .map((t) => this.topics.physical(t));
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  protected async subscription(): Promise<RawTopicSubscription | undefined> {
     const requests = [...this.byTopic.keys()];
-    if (requests.length === 0) return;
+    if (requests.length === 0) return undefined;
     await ensureTopics(this.kafka, this.intakeTopics(), this.settings.topicPartitions);
-    await untilBrokerSettles(async () => {
-      const consumer = this.kafka.consumer({
-        groupId: this.group,
-        sessionTimeout: 10_000,
-        heartbeatInterval: 1_000,
-        maxWaitTimeInMs: 250,
-        allowAutoTopicCreation: false,
-      });
-      try {
-        await consumer.connect();
-        await consumer.subscribe({ topics: requests, fromBeginning: true });
-        await consumer.run({
-          partitionsConsumedConcurrently: this.settings.concurrency,
-          eachMessage: (payload) => this.onMessage(payload),
-        });
-      } catch (error) {
-        await consumer.disconnect().catch(() => undefined);
-        throw error;
-      }
-      this.consumer = consumer;
-    });
     this.logger.log({ publishers: this.publishers.toString() }, 'reading intake requests');
+    return { group: this.group, topics: requests, concurrency: this.settings.concurrency };
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.consumer?.disconnect();
-    this.consumer = undefined;
-  }
-
-  private async onMessage({ topic, partition, message }: EachMessagePayload): Promise<void> {
+  protected async onMessage({ topic, partition, message }: EachMessagePayload): Promise<void> {
     // A replayed dead letter is for the group that gave up on it (this one, for intake topics).
     const replayFor = message.headers?.[REPLAY_FOR_GROUP_HEADER]?.toString();
     if (replayFor !== undefined && replayFor !== this.group) return;

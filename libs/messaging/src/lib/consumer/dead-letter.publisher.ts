@@ -23,6 +23,28 @@ export interface DeadLetter {
   readonly error: unknown;
 }
 
+type HeaderValue = IHeaders[string];
+
+const isBytes = (v: unknown): v is Buffer | string => Buffer.isBuffer(v) || typeof v === 'string';
+
+/**
+ * The original message's headers as they can be sent again: own entries whose values are bytes or
+ * text (or lists of them). A letter that cannot be sent stalls its partition forever, so nothing a
+ * decoder may hand over (a function, a number) is passed to the producer.
+ */
+function sendableHeaders(headers: KafkaMessage['headers']): IHeaders {
+  const kept: IHeaders = {};
+  for (const [key, value] of Object.entries(headers ?? {})) {
+    const sendable: HeaderValue = Array.isArray(value)
+      ? value.filter(isBytes)
+      : isBytes(value)
+        ? value
+        : undefined;
+    if (sendable !== undefined) kept[key] = sendable;
+  }
+  return kept;
+}
+
 /**
  * Sends an event that can never be handled to `<topic>.dlq`: the original bytes and key, with the
  * cause and its origin in headers, so it can be inspected and replayed onto the source topic.
@@ -33,7 +55,7 @@ export class DeadLetterPublisher {
   async publish(letter: DeadLetter): Promise<void> {
     const error = letter.error as Error;
     const headers: IHeaders = {
-      ...letter.message.headers,
+      ...sendableHeaders(letter.message.headers),
       'x-dlq-reason': maskUrlCredentials(error?.message ?? String(letter.error)).slice(0, 2_000),
       'x-dlq-error': error?.name ?? 'Error',
       'x-dlq-source-topic': letter.topic,

@@ -53,7 +53,7 @@ export const secretStoreConfig = new ConfigDefinition({
   VAULT_TOKEN: {
     schema: z.string().min(1).optional(),
     description:
-      'Vault / OpenBao token with read, write and metadata-delete rights on the KV mount; required when SECRET_STORE=vault.',
+      'Vault / OpenBao token of this app, with only the rights its policy grants on the KV mount (docker-compose: deploy/openbao/policies/<app>.hcl); required when SECRET_STORE=vault.',
     secret: true,
   },
   VAULT_KV_MOUNT: {

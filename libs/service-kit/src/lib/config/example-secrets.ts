@@ -11,6 +11,14 @@ export const KNOWN_EXAMPLE_SECRETS: ReadonlySet<string> = new Set([
   'enclave-dev-metrics-token',
   'enclave-dev-root-token',
   'enclave-dev-grafana',
+  'enclave-dev-console-session-key-change-me-in-production',
+  'enclave-dev-vault-tenant-registry',
+  'enclave-dev-vault-credential-service',
+  'enclave-dev-vault-postgres-provisioner',
+  'enclave-dev-vault-mongo-provisioner',
+  'enclave-dev-vault-broker-provisioner',
+  'enclave-dev-vault-migration-runner',
+  'enclave-dev-vault-readiness-aggregator',
   'ZW5jbGF2ZS1kZXYtb25seS1pbnNlY3VyZS1rZXktMzI=',
 ]);
 

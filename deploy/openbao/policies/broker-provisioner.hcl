@@ -1,0 +1,18 @@
+# broker-provisioner: read-only: the tenant's credential it applies, and the registry's offboarding, limits and tenant-status orders it checks events against.
+# Held to the code by test/deploy/openbao-policies.spec.ts (what the app reads and writes).
+
+path "secret/data/tenants/*" {
+  capabilities = ["read"]
+}
+
+path "secret/data/registry/offboarding/*" {
+  capabilities = ["read"]
+}
+
+path "secret/data/registry/limits/*" {
+  capabilities = ["read"]
+}
+
+path "secret/data/registry/tenant-status/*" {
+  capabilities = ["read"]
+}
