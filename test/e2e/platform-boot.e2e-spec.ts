@@ -29,7 +29,7 @@ describe('platform boot', () => {
   const startAlone = (app: AppName, env: NodeJS.ProcessEnv) => {
     const base = `http://127.0.0.1:${port}`;
     const p = new ServiceProcess(`apps/${app}/src/main.ts`, {
-      ...platform.appEnv(port++),
+      ...platform.appEnv(port++, app),
       ...env,
     }).start();
     extra.push(p);

@@ -28,7 +28,10 @@ describe('resilience: two replicas per stage, and kill -9 in the middle of onboa
     await platform.start();
     const started = STAGE_APPS.map((app, i) => {
       const port = platform.extraPort(i);
-      const replica = new ServiceProcess(`apps/${app}/src/main.ts`, platform.appEnv(port)).start();
+      const replica = new ServiceProcess(
+        `apps/${app}/src/main.ts`,
+        platform.appEnv(port, app),
+      ).start();
       replicas.push(replica);
       return replica.waitForHttp(`http://127.0.0.1:${port}/health/ready`, 120_000);
     });
