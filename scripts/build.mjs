@@ -51,4 +51,10 @@ fs.cpSync(
     recursive: true,
   },
 );
+// The apps' list, which the postgres-roles tool reads next to its compiled self (the image has no scripts/).
+fs.mkdirSync(path.join(outDir, 'scripts'), { recursive: true });
+fs.copyFileSync(
+  path.join(root, 'scripts/platform-apps.json'),
+  path.join(outDir, 'scripts/platform-apps.json'),
+);
 console.log(`build: ${count} files → dist/ in ${Date.now() - started} ms`);

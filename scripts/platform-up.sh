@@ -19,19 +19,18 @@ db=${ENCLAVE_DB:-enclave_$INFRA_PROFILE}
 if ! psql "$PG_ADMIN_URL" -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
   psql "$PG_ADMIN_URL" -qc "CREATE DATABASE \"$db\""
 fi
-database_url=$(node -e 'const u=new URL(process.argv[1]);u.pathname="/"+process.argv[2];console.log(u.toString())' "$PG_ADMIN_URL" "$db")
 
 run_dir=.cache/platform/$INFRA_PROFILE
 mkdir -p "$run_dir"
 # Local secrets, made once per profile and kept out of git: the operator token, the product-token key, the password
-# of the platform's RabbitMQ user, the console's session key, the apps' /metrics token and the embedded vault's
-# encryption key (production passes its own through the environment).
+# of the platform's RabbitMQ user, the console's session key, the apps' /metrics token, the seed of the platform's
+# PostgreSQL passwords and the embedded vault's encryption key (production passes its own through the environment).
 secrets_file="$run_dir/secrets.env"
 (
   umask 077
   touch "$secrets_file"
   # Each one made once; a file from an older version gets the ones it lacks.
-  for var in ADMIN_API_TOKEN PRODUCT_TOKEN_SECRET RABBITMQ_PLATFORM_PASSWORD CONSOLE_SESSION_KEY METRICS_TOKEN; do
+  for var in ADMIN_API_TOKEN PRODUCT_TOKEN_SECRET RABBITMQ_PLATFORM_PASSWORD CONSOLE_SESSION_KEY METRICS_TOKEN ENCLAVE_PG_ROLE_SEED; do
     grep -q "^export $var=" "$secrets_file" ||
       echo "export $var=$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')" >>"$secrets_file"
   done
@@ -45,6 +44,17 @@ source "$secrets_file"
 platform_rabbitmq_mgmt_url=$(RABBITMQ_PLATFORM_USER=enclave-platform-$INFRA_PROFILE \
   RABBITMQ_PLATFORM_PASSWORD=$RABBITMQ_PLATFORM_PASSWORD SWC_NODE_PROJECT=tsconfig.json \
   node -r @swc-node/register scripts/rabbitmq-platform-user.ts)
+# The platform's PostgreSQL roles (tools/postgres-roles): each app logs in as its own role owning only its
+# schema, the postgres-provisioner works through a CREATEROLE + CREATEDB tenant admin, and PUBLIC loses
+# CONNECT on the platform database and on `postgres` (ENCLAVE_PG_CLOSE_MAINTENANCE_DB=false leaves
+# `postgres` as it is, on a server shared with others). The example products' shared databases a
+# superuser made before (an older `npm start`) are delegated to the tenant admin. The superuser URL
+# goes no further than this.
+eval "$(PG_ADMIN_URL=$PG_ADMIN_URL ENCLAVE_DB=$db ENCLAVE_PG_ROLE_PREFIX=enclave_$INFRA_PROFILE \
+  ENCLAVE_PG_ROLE_SEED=$ENCLAVE_PG_ROLE_SEED \
+  ENCLAVE_PG_CLOSE_MAINTENANCE_DB=${ENCLAVE_PG_CLOSE_MAINTENANCE_DB:-true} \
+  ENCLAVE_PG_DELEGATE_DATABASES=p_ledger,p_tracer \
+  node dist/tools/postgres-roles/src/main.js)"
 # The platform's own Kafka principals: one per app, with only the ACLs its topics need
 # (scripts/kafka-platform-principals.ts), made as infra-up's super-user, which no app gets.
 declare -A kafka_user kafka_password
@@ -67,11 +77,14 @@ for entry in "${ENCLAVE_APPS[@]}"; do
     echo "platform: $app already running (pid $(cat "$pid_file"))"
     continue
   fi
+  database_url_var=ENCLAVE_DATABASE_URL_$(tr '[:lower:]-' '[:upper:]_' <<<"$app")
+  tenant_admin_url=""
+  [ "$app" = postgres-provisioner ] && tenant_admin_url=$ENCLAVE_TENANT_PG_ADMIN_URL
   KAFKA_SASL_USERNAME=${kafka_user[app:$app]:-} KAFKA_SASL_PASSWORD=${kafka_password[app:$app]:-} \
-    HTTP_PORT=$port DATABASE_URL=$database_url KAFKA_BROKERS=$KAFKA_BROKERS MONGO_URL=$MONGO_URL \
+    HTTP_PORT=$port DATABASE_URL=${!database_url_var} KAFKA_BROKERS=$KAFKA_BROKERS MONGO_URL=$MONGO_URL \
     MONGO_ALLOW_UNAUTHENTICATED_TENANTS=${MONGO_ALLOW_UNAUTHENTICATED_TENANTS:-false} \
     RABBITMQ_MGMT_URL=$platform_rabbitmq_mgmt_url RABBITMQ_URL=$RABBITMQ_URL \
-    TENANT_PG_ADMIN_URL=$PG_ADMIN_URL TENANT_PG_URL=$tenant_pg_url SECRET_STORE=embedded \
+    TENANT_PG_ADMIN_URL=$tenant_admin_url TENANT_PG_URL=$tenant_pg_url SECRET_STORE=embedded \
     ADMIN_API_TOKEN=$ADMIN_API_TOKEN PRODUCT_TOKEN_SECRET=$PRODUCT_TOKEN_SECRET \
     SECRETS_ENCRYPTION_KEY=$SECRETS_ENCRYPTION_KEY METRICS_TOKEN=$METRICS_TOKEN \
     nohup node --enable-source-maps "dist/apps/$app/src/main.js" >"$run_dir/$app.log" 2>&1 &

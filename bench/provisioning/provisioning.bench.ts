@@ -23,6 +23,7 @@ import {
   cpuPerRegistration,
   cpuPerSecond,
 } from './cpu-usage';
+import { EventCounts, eventsPerRegistration, scrapeEventCounts } from './event-counts';
 import { Outcome, ReadinessWatch } from './readiness-watch';
 import { AggregatorStatus, OutcomeReport, buildOutcomeReport } from './registration-outcomes';
 import { SequentialBaseline } from './sequential-baseline';
@@ -49,6 +50,10 @@ const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 3_000);
 const WAIT_DEADLINE = waitDeadlineFromEnv(process.env);
 /** DATABASE mode: tenants' databases copied from a template at the product version (the default). */
 const TEMPLATES = (process.env.BENCH_DATABASE_TEMPLATES ?? 'true') !== 'false';
+/** The result file's name without `.json` (default: `provisioning-<mode>[-no-templates]`), for A/B runs. */
+const RESULT_NAME =
+  process.env.BENCH_RESULT_NAME ||
+  `provisioning-${MODE.toLowerCase()}${MODE === 'DATABASE' && !TEMPLATES ? '-no-templates' : ''}`;
 
 const percentile = (values: number[], p: number): number | null => {
   if (!values.length) return null;
@@ -163,10 +168,14 @@ async function main() {
     const lateStatuses: AggregatorStatus[] = [];
     let warmupNotReady = 0;
     let sequentialCpu = NO_CPU;
+    const eventCounts = () => scrapeEventCounts(platform.apps, platform.metricsToken);
+    // Scraped outside the CPU windows: the events the apps handled for the measured registrations.
+    let sequentialEventsBefore: EventCounts = {};
     for (let i = 0; i < N + WARMUP; i++) {
       const tenant = `l${i}-${platform.runId}`;
       const plain = `s${i}-${platform.runId}`;
       tenants.push(tenant, plain);
+      if (i === WARMUP) sequentialEventsBefore = await eventCounts();
       const before = cpu.snapshot();
       const t0 = await register(tenant);
       const outcome: Outcome =
@@ -197,6 +206,11 @@ async function main() {
         }
       }
     }
+    const sequentialEvents = eventsPerRegistration(
+      sequentialEventsBefore,
+      await eventCounts(),
+      measured.length,
+    );
     const sequentialOutcome = reportOf(measured, measuredOutcomes, lateStatuses);
 
     // Where one registration's time goes: each stage's completion, from registration (ServiceReady).
@@ -226,6 +240,7 @@ async function main() {
     const batch = Array.from({ length: THROUGHPUT_N }, (_, i) => `t${i}-${platform.runId}`);
     tenants.push(...batch);
     const waitMs = deadlineMs(THROUGHPUT_N, WAIT_DEADLINE);
+    const throughputEventsBefore = await eventCounts();
     const cpuBefore = cpu.snapshot();
     const start = performance.now();
     const startedAt = new Map<string, number>();
@@ -248,6 +263,11 @@ async function main() {
     );
     await sleep(SETTLE_MS);
     const throughputCpu = cpuBetween(cpuBefore, cpu.snapshot());
+    const throughputEvents = eventsPerRegistration(
+      throughputEventsBefore,
+      await eventCounts(),
+      THROUGHPUT_N,
+    );
     const readyBatch = batch.filter((_, i) => outcomes[i] === 'ready');
     const finished = outcomes.every((o) => o !== 'late');
     // Unfinished: the rate is what was Ready by the deadline, over the whole wait.
@@ -329,6 +349,8 @@ async function main() {
         idle_ms_per_s: idle ? cpuPerSecond(idle, cpu.ticksPerSecond) : null,
         not_counted: cpu.notCounted,
       },
+      // Per app, events handled (outcome `handled`) per registration, by type, in each phase.
+      events_per_registration: { sequential: sequentialEvents, throughput: throughputEvents },
       machine: `${os.cpus().length} cpu ${os.cpus()[0]?.model ?? ''}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, load ${os
         .loadavg()
         .map((l) => l.toFixed(1))
@@ -337,10 +359,7 @@ async function main() {
     };
     fs.mkdirSync(path.join(__dirname, '../results'), { recursive: true });
     fs.writeFileSync(
-      path.join(
-        __dirname,
-        `../results/provisioning-${MODE.toLowerCase()}${MODE === 'DATABASE' && !TEMPLATES ? '-no-templates' : ''}.json`,
-      ),
+      path.join(__dirname, `../results/${RESULT_NAME}.json`),
       `${JSON.stringify(result, null, 2)}\n`,
     );
     process.stdout.write(

@@ -13,7 +13,12 @@ import path from 'node:path';
 import { isProductAppReadme } from '../../scripts/docs/generate-asyncapi';
 import { Dict, Env, composeFile } from './support/compose-file.reader';
 import platformApps from '../../scripts/platform-apps.json';
-import { KNOWN_EXAMPLE_SECRETS, isKnownExampleSecret } from '@enclave/service-kit';
+import {
+  KNOWN_EXAMPLE_SECRETS,
+  PlatformPostgresRoles,
+  isKnownExampleSecret,
+} from '@enclave/service-kit';
+import { rolePassword } from '../../tools/postgres-roles/src/role-password';
 import { COMPOSE_ACLS_PATH, composeAcls } from '../../scripts/kafka/generate-compose-acls';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -55,8 +60,11 @@ const DEFAULT_PORTS: Record<string, number> = Object.fromEntries(
 /** Operator tools beside the platform (same image, no state of their own) and their ports. */
 const TOOLS: Record<string, number> = { 'operator-console': 7110 };
 
-/** One-shot set-up services (each app's vault policy and token: openbao-policies.spec.ts). */
-const ONE_SHOT = ['openbao-init'];
+/**
+ * One-shot set-up services: each app's vault policy and token (openbao-policies.spec.ts), and the
+ * platform's PostgreSQL roles.
+ */
+const ONE_SHOT = ['openbao-init', 'postgres-roles'];
 
 const COMMON_REQUIRED = ['HTTP_PORT', 'DATABASE_URL', 'KAFKA_BROKERS'];
 
@@ -131,6 +139,13 @@ async function appConfigs(app: string): Promise<ConfigDefinitionLike[]> {
 
 describe('docker-compose.yml', () => {
   const { services, doc } = loadCompose(COMPOSE_FILE);
+  /** The names postgres-roles gives (prefix `enclave`), from the bootstrap itself. */
+  const pgRoles = new PlatformPostgresRoles({
+    adminUrl: 'postgres://unused@postgres/postgres',
+    database: 'enclave',
+    apps: platformApps.map((a) => a.name),
+  });
+  const jobEnv = (vars: Env) => resolvedEnv(services['postgres-roles'], vars);
   const apps = Object.keys(DEFAULT_PORTS).sort();
   const noVars: Env = {};
   const overrides: Env = {
@@ -158,6 +173,12 @@ describe('docker-compose.yml', () => {
       Object.keys(DEFAULT_PORTS).map((app) => [
         `KAFKA_${app.toUpperCase().replace(/-/g, '_')}_PASSWORD`,
         `override-kafka-${app}-0123456789`,
+      ]),
+    ),
+    ...Object.fromEntries(
+      [...platformApps.map((a) => a.name), 'tenant-admin'].map((role) => [
+        `PG_PASSWORD_${role.replace(/-/g, '_').toUpperCase()}`,
+        `override-pg-${role}-0123456789`,
       ]),
     ),
   };
@@ -413,11 +434,26 @@ describe('docker-compose.yml', () => {
         const env = resolvedEnv(services[app], vars);
         const db = new URL(env.DATABASE_URL);
         expect([host(env.DATABASE_URL), db.pathname]).toEqual(['postgres:5432', '/enclave']);
-        expect(creds(env.DATABASE_URL)).toEqual([pg.POSTGRES_USER, pg.POSTGRES_PASSWORD]);
+        // Its own role, with the password postgres-roles gave that role: never the superuser's.
+        const role = pgRoles.roleOf(app);
+        expect(creds(env.DATABASE_URL)).toEqual([
+          role,
+          rolePassword(jobEnv(vars), 'enclave', role),
+        ]);
+        expect(app === 'postgres-provisioner' ? 'has' : 'none').toBe(
+          env.TENANT_PG_ADMIN_URL ? 'has' : 'none',
+        );
         if (env.TENANT_PG_ADMIN_URL) {
           expect(host(env.TENANT_PG_ADMIN_URL)).toBe('postgres:5432');
-          expect(creds(env.TENANT_PG_ADMIN_URL)).toEqual([pg.POSTGRES_USER, pg.POSTGRES_PASSWORD]);
+          const admin = pgRoles.tenantAdminRole;
+          expect(creds(env.TENANT_PG_ADMIN_URL)).toEqual([
+            admin,
+            rolePassword(jobEnv(vars), 'enclave', admin),
+          ]);
         }
+        for (const [key, value] of Object.entries(env).filter(([, v]) => v.startsWith('postgres')))
+          for (const { user } of urlCredentials(value))
+            expect({ app, key, user }).not.toEqual({ app, key, user: pg.POSTGRES_USER });
         if (env.MONGO_URL) {
           expect(host(env.MONGO_URL)).toBe('mongo:27017');
           expect(creds(env.MONGO_URL)).toEqual([
@@ -448,6 +484,32 @@ describe('docker-compose.yml', () => {
         }
       }
     }
+  });
+
+  it('makes the PostgreSQL roles once, with the superuser, before any app starts', () => {
+    const job = services['postgres-roles'];
+    expect(job.command).toEqual(['node', 'dist/tools/postgres-roles/src/main.js']);
+    expect(job.restart).toBe('no');
+    expect(dependsOn(job).postgres?.condition).toBe('service_healthy');
+    for (const vars of [noVars, overrides]) {
+      const pg = resolvedEnv(services.postgres, vars);
+      const env = jobEnv(vars);
+      const admin = new URL(env.PG_ADMIN_URL);
+      expect([
+        admin.host,
+        decodeURIComponent(admin.username),
+        decodeURIComponent(admin.password),
+      ]).toEqual(['postgres:5432', pg.POSTGRES_USER, pg.POSTGRES_PASSWORD]);
+      expect([env.ENCLAVE_DB, env.ENCLAVE_PG_ROLE_PREFIX]).toEqual([pg.POSTGRES_DB, 'enclave']);
+      // PUBLIC loses CONNECT on `postgres` too: the server is the platform's own here.
+      expect(env.ENCLAVE_PG_CLOSE_MAINTENANCE_DB).toBe('true');
+      expect(env.ENCLAVE_PG_ROLES_OUTPUT).toBe('none');
+    }
+    for (const app of apps)
+      expect({ app, condition: dependsOn(services[app])['postgres-roles']?.condition }).toEqual({
+        app,
+        condition: 'service_completed_successfully',
+      });
   });
 
   it('gives every app with an operator API the same operator token, overrides included', () => {

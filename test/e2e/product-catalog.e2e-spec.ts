@@ -179,7 +179,11 @@ describe('product catalog', () => {
       product: 'ledger',
     });
     expect(registered.status).toBe(202);
-    expect(registered.body).toMatchObject({ productVersion: '1.0.0', schemaVersion: 10 });
+    expect(registered.body).toMatchObject({
+      productVersion: '1.0.0',
+      schemaVersion: 10,
+      rabbitmqIsolation: 'VHOST',
+    });
     const ready = await platform.waitForState(tenant, 'ledger', 'ready');
     expect(ready).toMatchObject({ productVersion: '1.0.0', schemaVersion: 10 });
 

@@ -126,7 +126,13 @@ describe('tenant operations', () => {
         secretVersion: 1,
       },
       mongodb: { database: names.mongoDatabase, username: names.mongoUser, secretVersion: 1 },
-      rabbitmq: { vhost: names.vhost, username: names.rabbitUser, secretVersion: 1 },
+      rabbitmq: {
+        vhost: names.vhost,
+        isolation: 'VHOST',
+        prefix: '',
+        username: names.rabbitUser,
+        secretVersion: 1,
+      },
     });
     const pg = new Client({
       connectionString: resources.tenantUrl(body.postgres, names.pgDatabase),

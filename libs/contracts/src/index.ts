@@ -14,6 +14,7 @@ export * from './lib/catalog/event-decode.error';
 export * from './lib/identifiers/tenant-id.schema';
 export * from './lib/identifiers/product-name.schema';
 export * from './lib/identifiers/isolation-mode.schema';
+export * from './lib/identifiers/rabbitmq-isolation.schema';
 export * from './lib/identifiers/resource-kind.schema';
 export * from './lib/identifiers/tenant-resource-names';
 export * from './lib/identifiers/registry-orders';

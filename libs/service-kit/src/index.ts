@@ -14,6 +14,8 @@ export * from './lib/bootstrap/bootstrap-service';
 export * from './lib/service-kit.module';
 export * from './lib/database/schema-migrations.runner';
 export * from './lib/database/service-schema';
+export * from './lib/database/create-schema-if-missing';
+export * from './lib/database/platform-postgres-roles';
 export * from './lib/auth/operator-token';
 export * from './lib/auth/named-operator-tokens';
 export * from './lib/auth/operator-authenticator';

@@ -1,5 +1,5 @@
-import { Topics } from '@enclave/contracts';
-import { publishExampleProducts } from '@enclave/product-catalog';
+import { Topics, tenantResourceNames } from '@enclave/contracts';
+import { exampleProducts, publishExampleProducts } from '@enclave/product-catalog';
 import {
   CollectedMessage,
   ServiceProcess,
@@ -15,6 +15,7 @@ import {
   kafkaEnv,
   KafkaSasl,
 } from '@enclave/testing';
+import { PlatformPostgresLogins, PlatformPostgresRoles } from '@enclave/service-kit';
 import { randomBytes } from 'node:crypto';
 import { Admin, Kafka } from 'kafkajs';
 import { Client } from 'pg';
@@ -88,7 +89,11 @@ export class PlatformHarness {
   /** What a Prometheus scraper presents at every app's GET /metrics. */
   readonly metricsToken = randomBytes(24).toString('hex');
   readonly apps = new Map<AppName, { process: ServiceProcess; base: string }>();
+  /** The platform database; its URL is the test server's superuser's (for tests' own queries). */
   db!: TestDatabase;
+  /** This run's PostgreSQL roles: each app logs in as its own, none a superuser. */
+  pgRoles?: PlatformPostgresRoles;
+  pgLogins!: PlatformPostgresLogins;
   /** The embedded vault's key: tests read tenants' credentials the way a product's SDK would. */
   readonly encryptionKeyForTests = randomBytes(32).toString('base64');
   private collectors: { stop(): Promise<void> }[] = [];
@@ -103,6 +108,23 @@ export class PlatformHarness {
 
   async start(): Promise<void> {
     this.db = await createTestDatabase(this.infra.pgAdminUrl, `platform_${this.runId}`);
+    // Per-run role names, dropped in stop(). `postgres` keeps CONNECT for PUBLIC here: the test
+    // server is shared (closing it is shown on the password-checking server, platform-roles suite).
+    this.pgRoles = new PlatformPostgresRoles({
+      adminUrl: this.infra.pgAdminUrl,
+      database: this.db.name,
+      apps: APPS,
+      prefix: `e2e_${this.runId}`,
+      closeMaintenanceDatabase: false,
+    });
+    this.pgLogins = await this.pgRoles.ensure();
+    // The products' shared databases (SCHEMA mode's p_<product>) are global names on this server,
+    // used by other runs too: made by the superuser if missing, delegated to this run's tenant admin
+    // (which so never owns one), and the delegation goes with the role in stop().
+    await this.pgRoles.delegateDatabases(
+      exampleProducts.names().map((p) => tenantResourceNames('shared', p, 'SCHEMA').pgDatabase),
+      { create: true },
+    );
     await this.rabbitPlatform.ensure();
     await this.makeKafkaPrincipals();
     APPS.forEach((app, i) => {
@@ -138,6 +160,7 @@ export class PlatformHarness {
     await this.stopApps();
     await this.removeKafkaPrincipals();
     await this.db?.drop();
+    await this.pgRoles?.drop();
   }
 
   /** The SASL user of a principal of this run: `<prefix>app.<name>`, `<prefix>product.<name>`, …. */
@@ -396,16 +419,20 @@ export class PlatformHarness {
   }
 
   /**
-   * The environment an app of this run gets (public for tests that start an extra one), logged in
-   * to Kafka as that app's principal; without `app` (a test's own fixture, no platform app), as the
-   * profile's super-user.
+   * The environment an app of this run gets (public for tests that start an extra one): the app's
+   * own PostgreSQL login, and the tenant admin (CREATEROLE, CREATEDB) for the postgres-provisioner
+   * only; logged in to Kafka as the app's principal. Without an app (a test's own fixture): no
+   * PostgreSQL login at all, and Kafka's super-user.
    */
   appEnv(port: number, app?: AppName): NodeJS.ProcessEnv {
     const tenantPg = new URL(this.infra.pgAdminUrl);
+    const logins: NodeJS.ProcessEnv = {};
+    if (app !== undefined) logins.DATABASE_URL = this.pgLogins.databaseUrls[known([app])[0]];
+    if (app === 'postgres-provisioner') logins.TENANT_PG_ADMIN_URL = this.pgLogins.tenantAdminUrl;
     return {
       HTTP_PORT: String(port),
       LOG_LEVEL: this.logLevel,
-      DATABASE_URL: this.db.url,
+      ...logins,
       DATABASE_POOL_SIZE: '8',
       ...kafkaEnv(
         this.infra,
@@ -418,7 +445,6 @@ export class PlatformHarness {
       PRODUCT_TOKEN_SECRET: this.productTokenSecret,
       SECRET_STORE: 'embedded',
       SECRETS_ENCRYPTION_KEY: this.encryptionKeyForTests,
-      TENANT_PG_ADMIN_URL: this.infra.pgAdminUrl,
       TENANT_PG_URL: `postgres://${tenantPg.host}`,
       MONGO_URL: this.infra.mongoUrl,
       MONGO_ALLOW_UNAUTHENTICATED_TENANTS: String(this.infra.mongoAllowUnauthenticatedTenants),

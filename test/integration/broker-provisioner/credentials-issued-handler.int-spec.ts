@@ -93,6 +93,8 @@ describe('CredentialsIssued → BrokerProvisioned on RabbitMQ', () => {
             vhost: names.vhost,
             user: names.rabbitUser,
             rotationId: null,
+            isolation: 'VHOST',
+            prefix: null,
           },
         },
       ]);

@@ -71,7 +71,12 @@ describe('RabbitMqTenantProvisioner on RabbitMQ', () => {
   });
 
   it('creates the vhost, user, permissions, limits, exchanges, queues and bindings, each exactly once', async () => {
-    expect(resultA).toEqual({ vhost: names.vhost, user: names.rabbitUser });
+    expect(resultA).toEqual({
+      vhost: names.vhost,
+      user: names.rabbitUser,
+      isolation: 'VHOST',
+      prefix: null,
+    });
 
     const snap = await admin.snapshot(names.vhost, names.rabbitUser);
     expect(snap.vhost).toEqual({

@@ -188,7 +188,14 @@ describe('credential rotation over Kafka', () => {
       rabbitmq: () =>
         send(
           BrokerProvisioned,
-          { ...registration, vhost: names.vhost, user: names.rabbitUser, rotationId },
+          {
+            ...registration,
+            vhost: names.vhost,
+            user: names.rabbitUser,
+            rotationId,
+            isolation: 'VHOST',
+            prefix: null,
+          },
           cause,
         ),
     };

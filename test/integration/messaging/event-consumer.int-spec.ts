@@ -48,6 +48,22 @@ describe('event consumer on a real broker', () => {
     expect(await effectsFor(event.id)).toHaveLength(1);
   });
 
+  it('acknowledges an event its handler is not concerned with, without a transaction or a record', async () => {
+    const ignored = h.envelope({ key: 'not-mine', seq: -1, fail: 'poison' });
+    const marker = h.envelope({ key: 'not-mine', seq: 2 });
+    await send('not-mine', JSON.stringify(ignored));
+    await send('not-mine', JSON.stringify(marker));
+    await expectEventually(async () => expect(await effectsFor(marker.id)).toHaveLength(1));
+    expect(await effectsFor(ignored.id)).toHaveLength(0);
+    // Never handled (a poison ping would be dead-lettered at once), never claimed.
+    expect(deadLetterFor((hd) => (hd['x-dlq-reason'] ?? '').includes('ping -1'))).toBeUndefined();
+    const claimed = await h.dataSource.query(
+      'SELECT count(*)::int AS n FROM fx_consumer.processed_event WHERE event_id = ANY($1)',
+      [[ignored.id, marker.id]],
+    );
+    expect(claimed).toEqual([{ n: 1 }]);
+  });
+
   it('dead-letters a malformed event with its cause and handles the next one', async () => {
     const next = h.envelope({ key: 'poison-json', seq: 2 });
     await send('poison-json', '{"this is": not json');

@@ -16,6 +16,12 @@ export interface TestTenant {
 }
 
 /**
+ * Advisory lock key on the password-checking server: held by a suite while it has taken CONNECT on
+ * `postgres` from PUBLIC (platform-roles), held shared by a suite relying on PUBLIC's CONNECT there.
+ */
+export const POSTGRES_ACL_LOCK = 'enclave.test.postgres-public-connect';
+
+/**
  * The test profile's private PostgreSQL, where every login needs its password (scram-sha-256): the
  * machine's shared server trusts 127.0.0.1, so only here is a wrong password refused by the server.
  */

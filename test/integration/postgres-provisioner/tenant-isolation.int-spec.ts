@@ -1,6 +1,10 @@
-import { escapeIdentifier, escapeLiteral } from 'pg';
-import type { Client } from 'pg';
-import { PostgresTenantHarness, TestTenant, sqlState } from './postgres-tenant.harness';
+import { Client, escapeIdentifier, escapeLiteral } from 'pg';
+import {
+  POSTGRES_ACL_LOCK,
+  PostgresTenantHarness,
+  TestTenant,
+  sqlState,
+} from './postgres-tenant.harness';
 
 const q = escapeIdentifier;
 /** SQLSTATE 28P01: the server's own password check failed (it requires scram-sha-256). */
@@ -302,7 +306,11 @@ describe('tenant isolation on PostgreSQL (A attacks B)', () => {
       // This server leaves PostgreSQL's defaults on `postgres` (and other databases not made by the
       // provisioner): PUBLIC may CONNECT and create TEMP tables. PostgreSQL 15 no longer lets PUBLIC
       // create in `public`. A dedicated tenant server should REVOKE CONNECT, TEMP ... FROM PUBLIC on them.
-      const pg = await h.connectAs(aS.username, aS.password, 'postgres');
+      // The platform-roles suite closes `postgres` to PUBLIC for a while: not meanwhile.
+      const lock = new Client({ connectionString: h.url('postgres') });
+      await lock.connect();
+      await lock.query('SELECT pg_advisory_lock_shared(hashtext($1))', [POSTGRES_ACL_LOCK]);
+      const pg = await h.connectAs(aS.username, aS.password, 'postgres').finally(() => lock.end());
       try {
         expect(await sqlState(pg.query('CREATE TABLE public.evil (i int)'))).toBe(
           INSUFFICIENT_PRIVILEGE,

@@ -143,7 +143,14 @@ describe('readiness-aggregator credential rotation', () => {
       ),
       rabbitmq: envelope(
         BrokerProvisioned,
-        { ...r, vhost: names.vhost, user: names.rabbitUser, rotationId },
+        {
+          ...r,
+          vhost: names.vhost,
+          user: names.rabbitUser,
+          rotationId,
+          isolation: 'VHOST',
+          prefix: null,
+        },
         cause,
       ),
     };

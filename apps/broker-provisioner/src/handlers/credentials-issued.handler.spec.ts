@@ -54,7 +54,12 @@ function setUp(
     }),
   };
   const provisioner = {
-    provision: jest.fn(async () => ({ vhost: 't_acme_corp_ledger', user: 't_acme_corp_ledger' })),
+    provision: jest.fn(async () => ({
+      vhost: 't_acme_corp_ledger',
+      user: 't_acme_corp_ledger',
+      isolation: 'VHOST' as const,
+      prefix: null,
+    })),
   };
   const ctx = fakeEventContext({ delivery: { finalAttempt: options.finalAttempt ?? false } });
   const handler = new CredentialsIssuedHandler(
@@ -100,6 +105,8 @@ describe('CredentialsIssuedHandler (broker-provisioner)', () => {
       vhost: 't_acme_corp_ledger',
       user: 't_acme_corp_ledger',
       rotationId: null,
+      isolation: 'VHOST',
+      prefix: null,
     });
     expect(BrokerProvisioned.schema.safeParse(publish.mock.calls[0][1]).success).toBe(true);
     expect(JSON.stringify(publish.mock.calls)).not.toContain(PASSWORD);

@@ -9,7 +9,10 @@ import { RabbitMqStageUseCase } from '../provisioning/rabbitmq-stage.use-case';
 export class RegistrationUpgradeRequestedHandler {
   constructor(private readonly rabbitmq: RabbitMqStageUseCase) {}
 
-  @HandlesEvent(RegistrationUpgradeRequested)
+  // A registration without a vhost has nothing to bring forward here: no transaction for it.
+  @HandlesEvent(RegistrationUpgradeRequested, {
+    concerns: (event) => event.payload.resources.includes('rabbitmq'),
+  })
   async handle(
     @Payload() event: EventOf<typeof RegistrationUpgradeRequested>,
     @Ctx() ctx: EventContext,

@@ -23,6 +23,8 @@ export interface RabbitMqPermissions {
 
 export interface RabbitMqUserPermission extends RabbitMqPermissions {
   readonly vhost: string;
+  /** Set when listed per vhost. */
+  readonly user?: string;
 }
 
 /** An AMQP connection as the API lists it. */
@@ -34,6 +36,9 @@ export interface RabbitMqConnection {
 }
 
 export type RabbitMqVhostLimit = 'max-connections' | 'max-queues';
+
+/** Per-user limits (RabbitMQ ≥ 3.8.10 with the `user_limits` feature flag, enabled on 3.10). */
+export type RabbitMqUserLimit = 'max-connections' | 'max-channels';
 
 export interface RabbitMqManagementClientOptions {
   /** Per call; a PUT that timed out may still have been applied, which is fine as every write converges. */
@@ -220,6 +225,56 @@ export class RabbitMqManagementClient {
     limits: Readonly<Record<RabbitMqVhostLimit, number>>,
   ): Promise<void> {
     await this.send('PUT', path`parameters/vhost-limits/${vhost}/limits`, { value: { ...limits } });
+  }
+
+  /** Sets one of the user's limits (each limit is its own key: no read-modify-write). */
+  async putUserLimit(user: string, limit: RabbitMqUserLimit, value: number): Promise<void> {
+    await this.send('PUT', path`user-limits/${user}/${limit}`, { value });
+  }
+
+  /** Removes one of the user's limits; false when it had none. */
+  deleteUserLimit(user: string, limit: RabbitMqUserLimit): Promise<boolean> {
+    return this.remove(path`user-limits/${user}/${limit}`);
+  }
+
+  /** The user's limits; empty when it has none or does not exist. */
+  async getUserLimits(user: string): Promise<Partial<Record<RabbitMqUserLimit, number>>> {
+    const body = await this.read<{ value?: Record<string, number> }[]>(path`user-limits/${user}`);
+    return Object.assign({}, ...(body ?? []).map((entry) => entry.value ?? {}));
+  }
+
+  /** Every user with permissions on the vhost. */
+  async listVhostPermissions(vhost: string): Promise<RabbitMqUserPermission[]> {
+    const body = await this.read<RabbitMqUserPermission[]>(path`vhosts/${vhost}/permissions`);
+    return (body ?? []).map(({ user, vhost: v, configure, write, read }) => ({
+      user,
+      vhost: v,
+      configure,
+      write,
+      read,
+    }));
+  }
+
+  /** The names of the vhost's queues (an administrator sees them all). */
+  async listQueueNames(vhost: string): Promise<string[]> {
+    const body = await this.read<{ name: string }[]>(path`queues/${vhost}?columns=name`);
+    return (body ?? []).map((q) => q.name);
+  }
+
+  /** The names of the vhost's exchanges, the server's own (`amq.*`, the default) included. */
+  async listExchangeNames(vhost: string): Promise<string[]> {
+    const body = await this.read<{ name: string }[]>(path`exchanges/${vhost}?columns=name`);
+    return (body ?? []).map((e) => e.name);
+  }
+
+  /** Deletes a queue with its messages and bindings; false when absent. */
+  deleteQueue(vhost: string, queue: string): Promise<boolean> {
+    return this.remove(path`queues/${vhost}/${queue}`);
+  }
+
+  /** Deletes an exchange with its bindings; false when absent. */
+  deleteExchange(vhost: string, exchange: string): Promise<boolean> {
+    return this.remove(path`exchanges/${vhost}/${exchange}`);
   }
 
   /** Declares a durable exchange; re-declaring an identical one is a no-op, a different one a 400. */

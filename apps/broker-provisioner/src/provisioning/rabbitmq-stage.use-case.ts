@@ -21,9 +21,11 @@ import { RabbitMqTenantProvisioner, RabbitMqTopology } from './rabbitmq-tenant.p
 type Report = ResourceReport<BrokerProvisionedPayload>;
 
 /**
- * The RabbitMQ stage: the tenant's vhost, user, permissions, limits and the product's topology. At
- * offboarding the vhost (with everything in it) and the user go; a vhost the platform did not make
- * for this tenant is left alone.
+ * The RabbitMQ stage: the tenant's vhost, user, permissions, limits and the product's topology (or,
+ * for a product with a shared vhost, the tenant's user, prefix permissions, user limits and its
+ * prefixed topology there). At offboarding the vhost (with everything in it) and the user go, or in
+ * a shared vhost the user and everything under its prefix; a vhost the platform did not make for
+ * this tenant (or product) is left alone.
  */
 @Injectable()
 export class RabbitMqStageUseCase extends ResourceStage<
@@ -51,12 +53,12 @@ export class RabbitMqStageUseCase extends ResourceStage<
     _productVersion: string,
     limits: RegistrationLimits | null,
   ): Promise<Report> {
-    const { vhost, user } = await this.rabbitmq.provision({
+    const { vhost, user, isolation, prefix } = await this.rabbitmq.provision({
       ...login,
       topology,
       limits: limits?.rabbitmq,
     });
-    return { vhost, user };
+    return { vhost, user, isolation, prefix };
   }
 
   protected override async restrict(

@@ -2,7 +2,7 @@ import { tenantResourceNames } from '@enclave/contracts';
 import { exampleProducts } from '@enclave/product-catalog';
 import { RabbitMqApiError } from './rabbitmq-api.error';
 import { RabbitMqManagementClient } from './rabbitmq-management.client';
-import { RabbitMqTenantProvisioner } from './rabbitmq-tenant.provisioner';
+import { RabbitMqTenantProvisioner, sharedVhostAccess } from './rabbitmq-tenant.provisioner';
 
 const topology = exampleProducts.get('ledger')!.resources.rabbitmq!;
 const tenantId = 'acme';
@@ -73,6 +73,8 @@ describe('RabbitMqTenantProvisioner, racing a vhost’s creation', () => {
     await expect(new RabbitMqTenantProvisioner(api).provision(request)).resolves.toEqual({
       vhost,
       user: rabbitUser,
+      isolation: 'VHOST',
+      prefix: null,
     });
     // Checked running after the losing PUT, then after each refusal.
     expect(calls.filter((c) => c === 'getVhost').length).toBeGreaterThanOrEqual(3);
@@ -125,5 +127,31 @@ describe('RabbitMqTenantProvisioner, the administrator’s access to a tenant’
     const error = await new RabbitMqTenantProvisioner(api).provision(request).catch((e) => e);
     expect(error).toMatchObject({ status: 400, retryable: false });
     expect(grants(calls)).toEqual(['putPermissions', 'deletePermissions']);
+  });
+});
+
+describe('sharedVhostAccess', () => {
+  it('anchors the escaped prefix, so a tenant matches its own names only', () => {
+    const prefix = tenantResourceNames('acme-corp', 'ledger', 'SCHEMA').rabbitPrefix;
+    const access = sharedVhostAccess(prefix);
+    expect(access).toEqual({
+      configure: '^t\\.acme\\-corp\\.',
+      write: '^t\\.acme\\-corp\\.',
+      read: '^t\\.acme\\-corp\\.',
+    });
+    // JavaScript's and RabbitMQ's (PCRE) regular expressions agree on these.
+    const own = new RegExp(access.read);
+    expect(own.test('t.acme-corp.ledger.events')).toBe(true);
+    for (const other of [
+      't.acme-corp2.ledger.events', // a tenant id that starts with this one
+      't.acme-corpx.ledger.events',
+      'tXacme-corp.ledger.events', // `.` is not a wildcard
+      'x.t.acme-corp.ledger.events', // anchored at the start
+      'amq.default',
+      'amq.gen-abc', // server-named queues
+      't.acme.ledger.events',
+    ]) {
+      expect({ other, matched: own.test(other) }).toEqual({ other, matched: false });
+    }
   });
 });

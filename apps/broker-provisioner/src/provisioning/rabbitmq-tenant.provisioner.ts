@@ -1,6 +1,7 @@
 import {
   IsolationMode,
   ProductName,
+  RabbitMqIsolation,
   RegistrationLimits,
   TenantId,
   tenantResourceNames,
@@ -8,7 +9,11 @@ import {
 import { PermanentStageError } from '@enclave/lifecycle';
 import type { ProductManifest } from '@enclave/contracts';
 import { RabbitMqApiError } from './rabbitmq-api.error';
-import { RabbitMqManagementClient, RabbitMqVhost } from './rabbitmq-management.client';
+import {
+  RabbitMqManagementClient,
+  RabbitMqPermissions,
+  RabbitMqVhost,
+} from './rabbitmq-management.client';
 import { rabbitPasswordMatches } from './rabbitmq-password-hash';
 
 /** The `rabbitmq` section of a product manifest: limits, exchanges, queues and bindings. */
@@ -42,6 +47,19 @@ export interface RabbitMqTenantProvisionerOptions {
 export interface RabbitMqProvisionResult {
   readonly vhost: string;
   readonly user: string;
+  readonly isolation: RabbitMqIsolation;
+  /** In a shared vhost, the start of every exchange and queue name of the tenant; else null. */
+  readonly prefix: string | null;
+}
+
+/** Where a tenant-product lives on the broker, and what its user may do there. */
+interface RabbitMqPlacement {
+  readonly isolation: RabbitMqIsolation;
+  /** The vhost, when it exists. */
+  readonly vhost: string | undefined;
+  readonly user: string;
+  readonly prefix: string | null;
+  readonly access: RabbitMqPermissions;
 }
 
 /** What a closed connection's client is told. */
@@ -61,6 +79,17 @@ const MANAGED_TAG = 'enclave';
 const OWN_VHOST_ACCESS = { configure: '.*', write: '.*', read: '.*' } as const;
 
 /**
+ * In a product's shared vhost, a tenant's user may configure, write and read only the names under
+ * its prefix: the tenant id escaped, anchored at the start, and closed by the prefix's final dot,
+ * so `acme` matches neither `acme2`'s names nor anyone else's. Nor the default exchange
+ * (`amq.default`), so it cannot publish to another tenant's queue by name, nor server-named queues.
+ */
+export function sharedVhostAccess(prefix: string): RabbitMqPermissions {
+  const own = `^${escapeRegExp(prefix)}`;
+  return { configure: own, write: own, read: own };
+}
+
+/**
  * A tenant's RabbitMQ: a vhost (marked as this tenant-product's), a user with access to that vhost
  * only and no management tags, the product's connection and queue limits, and its durable
  * exchanges, queues (dead-lettering as declared) and bindings. Every call converges, so a re-run, a
@@ -73,6 +102,8 @@ const OWN_VHOST_ACCESS = { configure: '.*', write: '.*', read: '.*' } as const;
 export class RabbitMqTenantProvisioner {
   private readonly api: RabbitMqManagementClient;
   private readonly rechecks = new Set<NodeJS.Timeout>();
+  /** Per vhost, this process's runs now using the administrator's temporary grant. */
+  private readonly grantHolders = new Map<string, number>();
 
   /** The management API URL with administrator credentials (RABBITMQ_MGMT_URL), or a client for it. */
   constructor(
@@ -85,18 +116,31 @@ export class RabbitMqTenantProvisioner {
 
   async provision(request: RabbitMqProvisionRequest): Promise<RabbitMqProvisionResult> {
     const { tenantId, product, topology } = request;
-    const { vhost, rabbitUser: user } = tenantResourceNames(tenantId, product, request.mode);
+    const names = tenantResourceNames(tenantId, product, request.mode);
+    const shared = topology.isolation === 'SHARED_VHOST';
+    const vhost = shared ? names.sharedVhost : names.vhost;
+    const user = names.rabbitUser;
     if (request.username !== user) {
       throw new PermanentStageError(
         `the RabbitMQ secret names user ${request.username}, expected ${user} for ${tenantId}/${product}`,
       );
     }
-    const marker = ownerMarker(tenantId, product);
-    const [existingVhost, existingUser] = await settleAll([
+    const marker = shared ? sharedMarker(product) : ownerMarker(tenantId, product);
+    const [existingVhost, existingUser, otherLevel] = await settleAll([
       this.api.getVhost(vhost),
       this.ownUser(user, vhost),
+      // The level is the product's and never changes (version succession): a tenant in its own
+      // vhost found by a shared-vhost run (or the other way round) is refused, not moved.
+      shared ? this.api.getVhost(names.vhost) : Promise.resolve(undefined),
     ] as const);
     assertOwned(existingVhost, marker);
+    if (otherLevel) {
+      throw new PermanentStageError(
+        `${tenantId}/${product} has its own RabbitMQ vhost ${names.vhost}; refusing to provision it in the shared vhost ${vhost}`,
+      );
+    }
+    const prefix = shared ? names.rabbitPrefix : null;
+    const access = prefix === null ? OWN_VHOST_ACCESS : sharedVhostAccess(prefix);
 
     // Creating a vhost is the slowest call (it starts the vhost's message stores), and a PUT on an
     // existing one rewrites its metadata: it is sent only when the vhost is missing. A vhost another
@@ -128,13 +172,46 @@ export class RabbitMqTenantProvisioner {
       settleAll([vhostReady, userReady]).then(() =>
         request.suspended
           ? this.api.deletePermissions(vhost, user).then(() => undefined)
-          : this.api.putPermissions(vhost, user, OWN_VHOST_ACCESS),
+          : this.api.putPermissions(vhost, user, access),
       ),
-      vhostReady.then(() => this.api.putVhostLimits(vhost, vhostLimits(topology, request.limits))),
-      vhostReady.then((created) => this.declareWithTemporaryAccess(vhost, topology, created)),
+      prefix === null
+        ? vhostReady.then(() =>
+            this.api.putVhostLimits(vhost, vhostLimits(topology, request.limits)),
+          )
+        : userReady.then(() => this.putUserLimits(user, topology, request.limits)),
+      vhostReady.then((created) =>
+        this.withTemporaryAccess(vhost, created, () =>
+          this.declareTopologyOnceStarted(
+            vhost,
+            prefix === null ? topology : prefixed(topology, prefix),
+          ),
+        ),
+      ),
     ]);
     if (request.suspended) await this.closeConnections(vhost, user, SUSPENDED);
-    return { vhost, user };
+    return { vhost, user, isolation: shared ? 'SHARED_VHOST' : 'VHOST', prefix };
+  }
+
+  /**
+   * In a shared vhost the tenant's limits are its user's: max-connections, and max-channels when
+   * the manifest sets it (else none is kept). RabbitMQ 3.10 has no per-user queue limit.
+   */
+  private async putUserLimits(
+    user: string,
+    topology: RabbitMqTopology,
+    limits: RabbitMqVhostLimits | undefined,
+  ): Promise<void> {
+    const maxChannels = topology.limits.maxChannels;
+    await settleAll([
+      this.api.putUserLimit(
+        user,
+        'max-connections',
+        limits?.maxConnections ?? topology.limits.maxConnections,
+      ),
+      maxChannels === undefined
+        ? this.api.deleteUserLimit(user, 'max-channels')
+        : this.api.putUserLimit(user, 'max-channels', maxChannels),
+    ]);
   }
 
   /**
@@ -147,10 +224,10 @@ export class RabbitMqTenantProvisioner {
     request: { tenantId: TenantId; product: ProductName },
     status: 'active' | 'suspended',
   ): Promise<void> {
-    const { vhost, user } = await this.existing(request);
+    const { vhost, user, access } = await this.existing(request);
     if (!vhost || !user) return;
     if (status === 'active') {
-      await this.api.putPermissions(vhost, user, OWN_VHOST_ACCESS);
+      await this.api.putPermissions(vhost, user, access);
       return;
     }
     await this.api.deletePermissions(vhost, user);
@@ -168,11 +245,14 @@ export class RabbitMqTenantProvisioner {
     topology: RabbitMqTopology,
     limits: RabbitMqVhostLimits | undefined,
   ): Promise<boolean> {
-    const { vhost } = tenantResourceNames(request.tenantId, request.product, 'SCHEMA');
-    const existing = await this.api.getVhost(vhost);
-    if (!existing) return false;
-    assertOwned(existing, ownerMarker(request.tenantId, request.product));
-    await this.api.putVhostLimits(vhost, vhostLimits(topology, limits));
+    const placement = await this.locate(request);
+    if (!placement.vhost) return false;
+    if (placement.isolation === 'SHARED_VHOST') {
+      if (!(await this.api.getUser(placement.user))) return false;
+      await this.putUserLimits(placement.user, topology, limits);
+      return true;
+    }
+    await this.api.putVhostLimits(placement.vhost, vhostLimits(topology, limits));
     return true;
   }
 
@@ -184,11 +264,8 @@ export class RabbitMqTenantProvisioner {
     request: { tenantId: TenantId; product: ProductName },
     cutoff: Date,
   ): Promise<number> {
-    const { vhost, rabbitUser: user } = tenantResourceNames(
-      request.tenantId,
-      request.product,
-      'SCHEMA',
-    );
+    const { vhost, user } = await this.locate(request);
+    if (!vhost) return 0;
     const closed = await this.closeConnections(vhost, user, ROTATED, cutoff.getTime());
     // A connection opened just before the cutoff may not be listed yet: look once more later.
     const listedBy = cutoff.getTime() + (this.options.recheckAfterMs ?? 6_000);
@@ -211,19 +288,46 @@ export class RabbitMqTenantProvisioner {
     this.rechecks.clear();
   }
 
-  /** The tenant-product's vhost and user names, each only when it exists and is the platform's. */
-  private async existing(request: { tenantId: TenantId; product: ProductName }) {
-    const { vhost, rabbitUser: user } = tenantResourceNames(
-      request.tenantId,
-      request.product,
-      'SCHEMA',
-    );
-    const [existingVhost, existingUser] = await settleAll([
-      this.api.getVhost(vhost),
-      this.ownUser(user, vhost),
+  /**
+   * Where the tenant-product lives: its own vhost when that exists (or neither vhost does), else
+   * the product's shared vhost when that exists and is the platform's. The level is the product's
+   * and never changes, so the vhosts themselves tell it to the calls that get no manifest.
+   */
+  private async locate(request: {
+    tenantId: TenantId;
+    product: ProductName;
+  }): Promise<RabbitMqPlacement> {
+    const names = tenantResourceNames(request.tenantId, request.product, 'SCHEMA');
+    const [own, shared] = await settleAll([
+      this.api.getVhost(names.vhost),
+      this.api.getVhost(names.sharedVhost),
     ] as const);
-    assertOwned(existingVhost, ownerMarker(request.tenantId, request.product));
-    return { vhost: existingVhost && vhost, user: existingUser && user };
+    assertOwned(own, ownerMarker(request.tenantId, request.product));
+    if (own || shared?.description !== sharedMarker(request.product)) {
+      return {
+        isolation: 'VHOST',
+        vhost: own && names.vhost,
+        user: names.rabbitUser,
+        prefix: null,
+        access: OWN_VHOST_ACCESS,
+      };
+    }
+    return {
+      isolation: 'SHARED_VHOST',
+      vhost: names.sharedVhost,
+      user: names.rabbitUser,
+      prefix: names.rabbitPrefix,
+      access: sharedVhostAccess(names.rabbitPrefix),
+    };
+  }
+
+  /** The tenant-product's placement, its user only when it exists and is the platform's. */
+  private async existing(request: { tenantId: TenantId; product: ProductName }) {
+    const placement = await this.locate(request);
+    const existingUser = placement.vhost
+      ? await this.ownUser(placement.user, placement.vhost)
+      : undefined;
+    return { ...placement, user: existingUser && placement.user };
   }
 
   /** Closes the user's connections to the vhost (opened before `before`, when given). */
@@ -276,20 +380,52 @@ export class RabbitMqTenantProvisioner {
    */
   async deprovision(request: { tenantId: TenantId; product: ProductName }): Promise<void> {
     // Vhost and user names do not depend on the isolation mode.
-    const { vhost, rabbitUser: user } = tenantResourceNames(
-      request.tenantId,
-      request.product,
-      'SCHEMA',
+    const placement = await this.locate(request);
+    const { vhost, user, prefix } = placement;
+    const existingUser = await this.ownUser(
+      user,
+      vhost ?? tenantResourceNames(request.tenantId, request.product, 'SCHEMA').vhost,
     );
-    const [existingVhost, existingUser] = await settleAll([
-      this.api.getVhost(vhost),
-      this.ownUser(user, vhost),
+    if (prefix === null || !vhost) {
+      await settleAll([
+        vhost && this.api.deleteVhost(vhost),
+        existingUser && this.api.deleteUser(user),
+      ]);
+      return;
+    }
+    // Shared vhost: the user (its permissions and limits go with it) first, so nothing new is
+    // declared under the prefix meanwhile; then every exchange and queue under the prefix (their
+    // bindings go with them). Another tenant's names never start with the prefix.
+    if (existingUser) await this.api.deleteUser(user);
+    await this.withTemporaryAccess(vhost, false, async () => {
+      const [queues, exchanges] = await settleAll([
+        this.api.listQueueNames(vhost),
+        this.api.listExchangeNames(vhost),
+      ] as const);
+      await settleAll([
+        ...queues.filter((q) => q.startsWith(prefix)).map((q) => this.api.deleteQueue(vhost, q)),
+        ...exchanges
+          .filter((e) => e.startsWith(prefix))
+          .map((e) => this.api.deleteExchange(vhost, e)),
+      ]);
+    });
+    await this.deleteSharedVhostIfUnused(vhost);
+  }
+
+  /**
+   * The shared vhost goes with its last tenant: when no user holds permissions on it and no
+   * exchange or queue but the server's own is left. While another tenant uses it, it stays.
+   */
+  private async deleteSharedVhostIfUnused(vhost: string): Promise<void> {
+    const [permissions, queues, exchanges] = await settleAll([
+      this.api.listVhostPermissions(vhost),
+      this.api.listQueueNames(vhost),
+      this.api.listExchangeNames(vhost),
     ] as const);
-    assertOwned(existingVhost, ownerMarker(request.tenantId, request.product));
-    await settleAll([
-      existingVhost && this.api.deleteVhost(vhost),
-      existingUser && this.api.deleteUser(user),
-    ]);
+    const ownedExchanges = exchanges.filter((e) => e !== '' && !e.startsWith('amq.'));
+    if (permissions.length === 0 && queues.length === 0 && ownedExchanges.length === 0) {
+      await this.api.deleteVhost(vhost);
+    }
   }
 
   /** Readiness: the management API this provisioner drives answers, to an administrator. */
@@ -324,19 +460,29 @@ export class RabbitMqTenantProvisioner {
    * only while it declares, so the platform's principal keeps no access to a tenant's messages: the
    * API grants them to whoever creates a vhost (`granted`), otherwise they are granted here; and
    * they are removed afterwards, whether the declaration succeeded or not. A concurrent run of the
-   * same registration may remove them mid-way (refused: 401): they are granted again.
+   * same registration may remove them mid-way (refused: 401): they are granted again. Deleting a
+   * tenant's queues and exchanges in a shared vhost holds them the same way.
    */
-  private async declareWithTemporaryAccess(
+  private async withTemporaryAccess(
     vhost: string,
-    topology: RabbitMqTopology,
     granted: boolean,
+    work: () => Promise<void>,
   ): Promise<void> {
     const administrator = this.api.administrator;
+    // In a shared vhost many tenants' runs overlap: the grant goes when this process's last one
+    // in the vhost is done (another replica's removal mid-way is the 401 retried below).
+    this.grantHolders.set(vhost, (this.grantHolders.get(vhost) ?? 0) + 1);
+    const release = (): boolean => {
+      const left = (this.grantHolders.get(vhost) ?? 1) - 1;
+      if (left > 0) this.grantHolders.set(vhost, left);
+      else this.grantHolders.delete(vhost);
+      return left === 0;
+    };
     try {
       for (let attempt = 1; ; attempt++) {
         if (!granted) await this.api.putPermissions(vhost, administrator, OWN_VHOST_ACCESS);
         try {
-          await this.declareTopologyOnceStarted(vhost, topology);
+          await work();
           break;
         } catch (error) {
           const refused = error instanceof RabbitMqApiError && error.status === 401;
@@ -347,10 +493,10 @@ export class RabbitMqTenantProvisioner {
     } catch (error) {
       // The declaration's error is the one to report; the grant goes in any case (a retry removes
       // it if this removal fails too).
-      await this.api.deletePermissions(vhost, administrator).catch(() => undefined);
+      if (release()) await this.api.deletePermissions(vhost, administrator).catch(() => undefined);
       throw error;
     }
-    await this.api.deletePermissions(vhost, administrator);
+    if (release()) await this.api.deletePermissions(vhost, administrator);
   }
 
   /**
@@ -458,4 +604,32 @@ async function settleAll<const T extends readonly unknown[]>(
   return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as {
     -readonly [K in keyof T]: Awaited<T[K]>;
   };
+}
+
+/** A shared vhost's description: the product's, made by the platform. */
+function sharedMarker(product: string): string {
+  return `enclave product=${product} shared by its tenants`;
+}
+
+/** The manifest's topology with every exchange and queue name under the tenant's prefix. */
+function prefixed(topology: RabbitMqTopology, prefix: string): RabbitMqTopology {
+  return {
+    ...topology,
+    exchanges: topology.exchanges.map((e) => ({ ...e, name: prefix + e.name })),
+    queues: topology.queues.map((q) => ({
+      ...q,
+      name: prefix + q.name,
+      ...(q.deadLetterExchange ? { deadLetterExchange: prefix + q.deadLetterExchange } : {}),
+    })),
+    bindings: topology.bindings.map((b) => ({
+      ...b,
+      exchange: prefix + b.exchange,
+      queue: prefix + b.queue,
+    })),
+  };
+}
+
+/** Every regular-expression metacharacter escaped (tenant ids have none today; names may change). */
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }

@@ -9,7 +9,10 @@ import { MongoStageUseCase } from '../provisioning/mongodb-stage.use-case';
 export class RegistrationUpgradeRequestedHandler {
   constructor(private readonly mongodb: MongoStageUseCase) {}
 
-  @HandlesEvent(RegistrationUpgradeRequested)
+  // A registration without a MongoDB database has nothing to bring forward here: no transaction.
+  @HandlesEvent(RegistrationUpgradeRequested, {
+    concerns: (event) => event.payload.resources.includes('mongodb'),
+  })
   async handle(
     @Payload() event: EventOf<typeof RegistrationUpgradeRequested>,
     @Ctx() ctx: EventContext,

@@ -12,13 +12,13 @@ import { PostgresStageUseCase } from '../provisioning/postgres-stage.use-case';
 export class ServiceRegisteredHandler {
   constructor(private readonly postgres: PostgresStageUseCase) {}
 
-  @HandlesEvent(ServiceRegistered)
+  // Without limits of its own, the registration has the defaults: nothing to keep, no transaction.
+  @HandlesEvent(ServiceRegistered, { concerns: (event) => event.payload.limits !== undefined })
   async handle(
     @Payload() event: EventOf<typeof ServiceRegistered>,
     @Ctx() ctx: EventContext,
   ): Promise<void> {
     const { limits, ...registration } = event.payload;
-    // Without limits of its own, the registration has the defaults: nothing to keep.
     if (!limits) return;
     await this.postgres.changeLimits(ctx, { ...registration, revision: 0, limits });
   }

@@ -48,6 +48,19 @@ export const pgCatalog = {
     return rows[0]?.owner;
   },
 
+  /**
+   * Whether the current role may use a database it does not own as a product database: its owner
+   * gave it CONNECT with GRANT OPTION (to let tenants in) and CREATE (for their schemas).
+   */
+  async databaseDelegated(client: ClientBase, database: string): Promise<boolean> {
+    const { rows } = await client.query<{ delegated: boolean }>(
+      `SELECT has_database_privilege(current_user, $1, 'CONNECT WITH GRANT OPTION')
+              AND has_database_privilege(current_user, $1, 'CREATE') AS delegated`,
+      [database],
+    );
+    return rows[0].delegated;
+  },
+
   /** Whether PUBLIC holds any privilege on it; checked first because a no-op REVOKE still rewrites the row. */
   async publicHasAccess(
     client: ClientBase,

@@ -8,6 +8,7 @@ import {
   tenantResourceNames,
 } from '@enclave/contracts';
 import { PermanentStageError } from '@enclave/lifecycle';
+import { createHash } from 'node:crypto';
 import { ClientBase, escapeIdentifier, escapeLiteral } from 'pg';
 import { PostgresAdminSessions, PostgresAdminSessionsOptions } from './postgres-admin.sessions';
 import { AdminRole, RoleRow, pgCatalog } from './postgres-catalog.queries';
@@ -97,7 +98,7 @@ export class PostgresTenantProvisioner {
       const self = await this.admin(admin);
       await this.assertNoForeignObjects(admin, self, target.mode, names);
       const login = !request.suspended;
-      await this.ensureRole(admin, self, names.pgRole, markerOf(target), verifier, login, limit);
+      await this.ensureRole(admin, self, names.pgRole, target, verifier, login, limit);
       await setStatementTimeout(admin, names.pgRole, request.limits?.statementTimeoutMs);
       if (!login) await terminateSessions(admin, names.pgRole);
       const template =
@@ -116,7 +117,7 @@ export class PostgresTenantProvisioner {
     const role = names.pgRole;
     await this.sessions.withTenantLock(`${target.tenantId}/${target.product}`, async (admin) => {
       const existing = await pgCatalog.role(admin, role);
-      if (existing) assertOurRole(role, existing, markerOf(target));
+      if (existing) assertOurRole(role, existing, target);
       // Open sessions would hold locks on what is dropped below, and must not outlive the role.
       if (existing) await terminateSessions(admin, role);
 
@@ -156,7 +157,7 @@ export class PostgresTenantProvisioner {
     await this.sessions.withTenantLock(`${target.tenantId}/${target.product}`, async (admin) => {
       const existing = await pgCatalog.role(admin, role);
       if (!existing) return;
-      assertOurRole(role, existing, markerOf(target));
+      assertOurRole(role, existing, target);
       await admin.query(
         `ALTER ROLE ${ident(role)} WITH ${status === 'active' ? 'LOGIN' : 'NOLOGIN'}`,
       );
@@ -176,7 +177,7 @@ export class PostgresTenantProvisioner {
     return this.sessions.withTenantLock(`${target.tenantId}/${target.product}`, async (admin) => {
       const existing = await pgCatalog.role(admin, role);
       if (!existing) return false;
-      assertOurRole(role, existing, markerOf(target));
+      assertOurRole(role, existing, target);
       await admin.query(`ALTER ROLE ${ident(role)} WITH CONNECTION LIMIT ${limit}`);
       await setStatementTimeout(admin, role, limits.statementTimeoutMs);
       return true;
@@ -257,7 +258,8 @@ export class PostgresTenantProvisioner {
       return;
     }
     if (owner === undefined) return;
-    if (owner !== self.name) throw foreign('database', database, owner, self.name);
+    if (!(await productDatabaseUsable(admin, self, database, owner)))
+      throw foreign('database', database, owner, self.name);
     const schemaOwnedBy = await this.sessions.withProductDatabase(database, (db) =>
       pgCatalog.schemaOwner(db, schema),
     );
@@ -269,16 +271,19 @@ export class PostgresTenantProvisioner {
     admin: ClientBase,
     self: AdminRole,
     role: string,
-    marker: string,
+    target: PostgresTenantTarget,
     verifier: string,
     login: boolean,
     connectionLimit: number,
     raced = false,
   ): Promise<void> {
     const attributes = `${login ? 'LOGIN' : 'NOLOGIN'} NOCREATEDB NOCREATEROLE NOINHERIT CONNECTION LIMIT ${connectionLimit}`;
+    const marker = markerOf(target);
     const existing = await pgCatalog.role(admin, role);
     if (existing) {
-      assertOurRole(role, existing, marker);
+      assertOurRole(role, existing, target);
+      if (existing.marker !== marker)
+        await admin.query(`COMMENT ON ROLE ${ident(role)} IS ${escapeLiteral(marker)}`);
       // Converge: attributes and the vaulted password, every time. (SUPERUSER, REPLICATION and
       // BYPASSRLS were just checked to be off: naming them here would need a superuser admin.)
       await admin.query(
@@ -297,7 +302,7 @@ export class PostgresTenantProvisioner {
         await admin.query('ROLLBACK').catch(() => undefined);
         if (raced || !isDuplicate(error)) throw error;
         // Created meanwhile outside our lock (a colliding name of another tenant): check it again.
-        return this.ensureRole(admin, self, role, marker, verifier, login, connectionLimit, true);
+        return this.ensureRole(admin, self, role, target, verifier, login, connectionLimit, true);
       }
     }
     // A non-superuser admin (CREATEROLE) must be a member to give the role databases and schemas.
@@ -379,8 +384,13 @@ export class PostgresTenantProvisioner {
         await admin.query(`CREATE DATABASE ${ident(database)}`).catch(ignoreDuplicate);
         owner = await pgCatalog.databaseOwner(admin, database);
       }
-      if (owner !== self.name) throw foreign('database', database, owner, self.name);
+      // A product database of another owner (one from before the provisioner had a role of its own,
+      // or a server shared with others) serves when that owner delegated it and closed it to PUBLIC.
+      const ours = owner === self.name;
+      if (!(await productDatabaseUsable(admin, self, database, owner)))
+        throw foreign('database', database, owner, self.name);
       if (await pgCatalog.publicHasAccess(admin, 'database', database)) {
+        if (!ours) throw openToPublic(`database "${database}"`, owner);
         await admin.query(`REVOKE ALL ON DATABASE ${ident(database)} FROM PUBLIC`);
       }
       const { rows } = await admin.query<{ connect: boolean }>(
@@ -391,8 +401,10 @@ export class PostgresTenantProvisioner {
         await admin.query(`GRANT CONNECT ON DATABASE ${ident(database)} TO ${ident(role)}`);
       await this.sessions.withProductDatabase(database, async (db) => {
         // Tenants may create only inside their own schema.
-        if (await pgCatalog.publicHasAccess(db, 'schema', 'public'))
+        if (await pgCatalog.publicHasAccess(db, 'schema', 'public')) {
+          if (!ours) throw openToPublic(`schema public of "${database}"`, owner);
           await db.query('REVOKE ALL ON SCHEMA public FROM PUBLIC');
+        }
       });
     });
 
@@ -453,14 +465,27 @@ async function setStatementTimeout(
   await admin.query(`ALTER ROLE ${ident(role)} SET statement_timeout = ${timeoutMs}`);
 }
 
+/**
+ * The comment that makes a role ours, for this (tenant, product, mode) only. Every role reads every
+ * role's comment (pg_roles is public), so it carries a digest, not the tenant's or product's name.
+ */
 function markerOf(target: PostgresTenantTarget): string {
+  const digest = createHash('sha256')
+    .update(JSON.stringify([target.tenantId, target.product, target.mode]))
+    .digest('hex')
+    .slice(0, 32);
+  return `${MARKER} ${digest}`;
+}
+
+/** The comment of roles made before the digest: still ours (provisioning rewrites it). */
+function legacyMarkerOf(target: PostgresTenantTarget): string {
   return `${MARKER} tenant=${target.tenantId} product=${target.product} mode=${target.mode}`;
 }
 
-function assertOurRole(role: string, existing: RoleRow, marker: string): void {
-  if (existing.marker !== marker) {
+function assertOurRole(role: string, existing: RoleRow, target: PostgresTenantTarget): void {
+  if (existing.marker !== markerOf(target) && existing.marker !== legacyMarkerOf(target)) {
     const owner = existing.marker?.startsWith(MARKER)
-      ? `was made for ${existing.marker.slice(MARKER.length + 1)}`
+      ? 'was made for another tenant or product'
       : 'was not made by Enclave';
     throw new PermanentStageError(
       `role "${role}" already exists and ${owner}; refusing to take it over`,
@@ -471,6 +496,26 @@ function assertOurRole(role: string, existing: RoleRow, marker: string): void {
       `role "${role}" has SUPERUSER, REPLICATION or BYPASSRLS; refusing to use it for a tenant`,
     );
   }
+}
+
+/**
+ * A product database serves when it is the admin's own, or (for a non-superuser: a superuser holds
+ * every privilege, which says nothing of a delegation) when its owner delegated it.
+ */
+async function productDatabaseUsable(
+  admin: ClientBase,
+  self: AdminRole,
+  database: string,
+  owner: string | undefined,
+): Promise<boolean> {
+  if (owner === self.name) return true;
+  return !self.superuser && (await pgCatalog.databaseDelegated(admin, database));
+}
+
+function openToPublic(what: string, owner: string | undefined): PermanentStageError {
+  return new PermanentStageError(
+    `${what} is open to PUBLIC and owned by "${owner}", who must REVOKE ALL … FROM PUBLIC first`,
+  );
 }
 
 function foreign(

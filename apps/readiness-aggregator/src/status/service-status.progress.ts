@@ -70,12 +70,22 @@ export class ServiceStatusProgress {
     if (!this.apply(outcome, at)) return UNCHANGED;
     const after = this.decide(before);
     this.status.state = after;
+    // The registry made the registration provisioning with every required stage pending: seen
+    // before any stage reported, it tells no reader anything, so it is kept, not announced (one
+    // status event less per registration; revisions count announced changes only).
+    if (outcome.kind === 'registered' && after === before && !this.anyStageReported()) {
+      return { changed: true, news: [] };
+    }
     this.status.revision += 1;
     const news: StatusNews[] = [];
     if (before === 'provisioning' && after === 'ready') news.push(this.ready());
     if (before === 'provisioning' && after === 'failed') news.push(this.failure());
     news.push(this.changedTo(after));
     return { changed: true, news };
+  }
+
+  private anyStageReported(): boolean {
+    return Object.keys(this.status.stages).length > 0;
   }
 
   /**

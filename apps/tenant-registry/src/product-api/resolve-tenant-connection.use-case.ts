@@ -2,6 +2,7 @@ import { ResourceKind, SecretRef, TenantConnection, tenantResourceNames } from '
 import { SECRET_STORE, SecretStore, StoredSecret } from '@enclave/secret-store';
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { ProductVersionEntity } from '../products/product-version.entity';
 import { ServiceRegistrationEntity } from '../registrations/service-registration.entity';
 import { TenantEntity } from '../tenants/tenant.entity';
 import { isOffboarded } from '../tenants/tenant-record-status';
@@ -58,8 +59,25 @@ export class ResolveTenantConnectionUseCase {
       state: 'ready',
       postgres: postgres && { database: names.pgDatabase, schema: names.pgSchema, ...postgres },
       mongodb: mongodb && { database: names.mongoDatabase, ...mongodb },
-      rabbitmq: rabbitmq && { vhost: names.vhost, ...rabbitmq },
+      rabbitmq: rabbitmq && { ...(await this.rabbitPlacement(registration, names)), ...rabbitmq },
     };
+  }
+
+  /**
+   * The tenant's vhost and name prefix, by its product's RabbitMQ isolation level: read from the
+   * manifest of the registration's version (the level never changes from version to version;
+   * manifests stored before the level existed have none and are a vhost per tenant).
+   */
+  private async rabbitPlacement(
+    registration: ServiceRegistrationEntity,
+    names: ReturnType<typeof tenantResourceNames>,
+  ) {
+    const version = await this.dataSource
+      .getRepository(ProductVersionEntity)
+      .findOneBy({ product: registration.product, version: registration.productVersion });
+    return version?.manifest.resources.rabbitmq?.isolation === 'SHARED_VHOST'
+      ? { vhost: names.sharedVhost, isolation: 'SHARED_VHOST' as const, prefix: names.rabbitPrefix }
+      : { vhost: names.vhost, isolation: 'VHOST' as const, prefix: '' };
   }
 
   /** The applied version when known; before the registry has seen it, the only one there is. */

@@ -1,4 +1,4 @@
-import { ProductManifests } from '@enclave/contracts';
+import { ProductManifests, RabbitMqIsolation } from '@enclave/contracts';
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ProductVersionEntity } from './product-version.entity';
@@ -8,6 +8,12 @@ import { ProductEntity } from './product.entity';
 export interface CurrentProduct {
   readonly product: ProductEntity;
   readonly current: ProductVersionEntity;
+}
+
+/** What a registration view shows of its product version. */
+export interface VersionFacts {
+  readonly schemaVersion: number;
+  readonly rabbitmqIsolation: RabbitMqIsolation | null;
 }
 
 /** Reads the catalog the registry keeps: products, their versions and manifests. */
@@ -79,15 +85,36 @@ export class ProductCatalogReader {
     return found;
   }
 
-  /** Schema version per (product, product version), for registration views. */
-  async schemaVersions(products: string[]): Promise<Map<string, number>> {
+  /**
+   * Per (product, product version), for registration views: its schema version, and its RabbitMQ
+   * isolation level (null without RabbitMQ; a manifest stored before the level existed is `VHOST`).
+   */
+  async versionFacts(products: string[]): Promise<Map<string, VersionFacts>> {
     if (products.length === 0) return new Map();
     const rows = await this.dataSource
       .getRepository(ProductVersionEntity)
       .createQueryBuilder('v')
-      .select(['v.product', 'v.version', 'v.schemaVersion'])
+      .select('v.product', 'product')
+      .addSelect('v.version', 'version')
+      .addSelect('v.schema_version', 'schemaVersion')
+      .addSelect(`v.manifest -> 'resources' -> 'rabbitmq' IS NOT NULL`, 'rabbitmq')
+      .addSelect(`v.manifest -> 'resources' -> 'rabbitmq' ->> 'isolation'`, 'isolation')
       .where('v.product IN (:...products)', { products })
-      .getMany();
-    return new Map(rows.map((r) => [`${r.product}@${r.version}`, r.schemaVersion]));
+      .getRawMany<{
+        product: string;
+        version: string;
+        schemaVersion: number;
+        rabbitmq: boolean;
+        isolation: RabbitMqIsolation | null;
+      }>();
+    return new Map(
+      rows.map((r) => [
+        `${r.product}@${r.version}`,
+        {
+          schemaVersion: r.schemaVersion,
+          rabbitmqIsolation: r.rabbitmq ? (r.isolation ?? 'VHOST') : null,
+        },
+      ]),
+    );
   }
 }

@@ -88,6 +88,13 @@ describe('versionSuccessionProblem', () => {
       },
       /queue ledger\.transactions of 1\.0\.0 is dropped or changed/,
     ],
+    [
+      'moves its tenants to a shared vhost',
+      (m: ProductManifest) => {
+        m.resources.rabbitmq!.isolation = 'SHARED_VHOST';
+      },
+      /RabbitMQ isolation of 1\.0\.0 \(VHOST\) is kept; its tenants cannot move to SHARED_VHOST/,
+    ],
   ])('refuses a version that %s', (_case, change, reason) => {
     expect(versionSuccessionProblem(ledger, next(change))).toMatch(reason);
   });

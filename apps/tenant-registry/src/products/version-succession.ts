@@ -40,6 +40,10 @@ export function versionSuccessionProblem(
     }
   }
   const topology = next.resources.rabbitmq;
+  const level = (m: ProductManifest) => m.resources.rabbitmq?.isolation ?? 'VHOST';
+  if (previous.resources.rabbitmq && level(next) !== level(previous)) {
+    return `the RabbitMQ isolation of ${previous.version} (${level(previous)}) is kept; its tenants cannot move to ${level(next)}`;
+  }
   for (const exchange of previous.resources.rabbitmq?.exchanges ?? []) {
     const same = topology?.exchanges.find((e) => e.name === exchange.name);
     if (!same || same.type !== exchange.type) {

@@ -41,15 +41,22 @@ export class RegistrationsController {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  /** Registrations as shown: each with the schema version its product version has. */
+  /**
+   * Registrations as shown: each with the schema version its product version has and its RabbitMQ
+   * isolation level (`VHOST`, `SHARED_VHOST`, or null for a product without RabbitMQ).
+   */
   private async withSchemaVersions(registrations: ServiceRegistrationEntity[]) {
-    const schemaVersions = await this.catalog.schemaVersions([
+    const facts = await this.catalog.versionFacts([
       ...new Set(registrations.map((r) => r.product)),
     ]);
-    return registrations.map((r) => ({
-      ...r,
-      schemaVersion: schemaVersions.get(`${r.product}@${r.productVersion}`) ?? null,
-    }));
+    return registrations.map((r) => {
+      const version = facts.get(`${r.product}@${r.productVersion}`);
+      return {
+        ...r,
+        schemaVersion: version?.schemaVersion ?? null,
+        rabbitmqIsolation: version?.rabbitmqIsolation ?? null,
+      };
+    });
   }
 
   @Post()

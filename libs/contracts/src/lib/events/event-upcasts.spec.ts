@@ -53,11 +53,14 @@ describe('events written before they named their rotation or product version', (
     );
     expect(event.version).toBe(def.version);
     const productVersion = def === PostgresProvisioned ? { productVersion: null } : {};
+    // Broker reports before v3 were all of a vhost per tenant.
+    const isolation = def === BrokerProvisioned ? { isolation: 'VHOST', prefix: null } : {};
     expect(event.payload).toEqual({
       ...registration,
       ...payload,
       rotationId: null,
       ...productVersion,
+      ...isolation,
     });
   });
 

@@ -12,7 +12,13 @@ export interface TenantResourceNames {
   readonly pgSchema: string;
   readonly mongoDatabase: string;
   readonly mongoUser: string;
+  /** The tenant's own vhost (`VHOST` RabbitMQ isolation). */
   readonly vhost: string;
+  /** The product's vhost shared by its tenants (`SHARED_VHOST` RabbitMQ isolation). */
+  readonly sharedVhost: string;
+  /** In the shared vhost, every exchange and queue of the tenant starts with this. */
+  readonly rabbitPrefix: string;
+  /** The tenant's RabbitMQ user, whatever the isolation level. */
   readonly rabbitUser: string;
   secretPath(resource: ResourceKind): string;
 }
@@ -38,6 +44,8 @@ export function tenantResourceNames(
     mongoDatabase: base,
     mongoUser: base,
     vhost: base,
+    sharedVhost: `p_${p}`,
+    rabbitPrefix: rabbitTenantPrefix(tenantId),
     rabbitUser: base,
     secretPath: (resource: ResourceKind) => `tenants/${tenantId}/${product}/${resource}`,
   };
@@ -45,4 +53,13 @@ export function tenantResourceNames(
     if (Buffer.byteLength(name) > 63) throw new Error(`derived name ${name} exceeds 63 bytes`);
   }
   return names;
+}
+
+/**
+ * A tenant's prefix in a product's shared vhost: `t.<tenant>.` (`t.` so that no tenant's names can
+ * start with the server's reserved `amq.`; the closing dot so that `acme`'s prefix is no prefix of
+ * `acme2`'s names).
+ */
+export function rabbitTenantPrefix(tenantId: TenantId): string {
+  return `t.${tenantId}.`;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isolationModeSchema } from '../identifiers/isolation-mode.schema';
 import { productNameSchema } from '../identifiers/product-name.schema';
+import { rabbitMqIsolationSchema } from '../identifiers/rabbitmq-isolation.schema';
 import { tenantIdSchema } from '../identifiers/tenant-id.schema';
 
 const credential = {
@@ -22,7 +23,19 @@ export const tenantConnectionSchema = z.object({
   state: z.enum(['ready', 'provisioning', 'failed', 'suspended']),
   postgres: z.object({ database: z.string(), schema: z.string(), ...credential }).optional(),
   mongodb: z.object({ database: z.string(), ...credential }).optional(),
-  rabbitmq: z.object({ vhost: z.string(), ...credential }).optional(),
+  rabbitmq: z
+    .object({
+      vhost: z.string(),
+      /** Absent from registries before the shared-vhost level: theirs are all a vhost per tenant. */
+      isolation: rabbitMqIsolationSchema.default('VHOST'),
+      /**
+       * What every exchange and queue name of the tenant starts with: `t.<tenant>.` in a shared
+       * vhost (the broker refuses the tenant any other name), empty in its own vhost.
+       */
+      prefix: z.string().default(''),
+      ...credential,
+    })
+    .optional(),
 });
 
 export type TenantConnection = z.infer<typeof tenantConnectionSchema>;

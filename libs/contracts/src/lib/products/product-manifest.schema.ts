@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isolationModeSchema } from '../identifiers/isolation-mode.schema';
 import { productNameSchema } from '../identifiers/product-name.schema';
+import { rabbitMqIsolationSchema } from '../identifiers/rabbitmq-isolation.schema';
 import { productVersionSchema } from './product-version.schema';
 
 const name = z
@@ -55,10 +56,16 @@ export const productManifestSchema = z
           .strict(),
         rabbitmq: z
           .object({
+            /** A vhost per tenant, or one per product shared by its tenants under their prefixes. */
+            isolation: rabbitMqIsolationSchema.default('VHOST'),
             limits: z
               .object({
+                /** Per tenant: its vhost's limit, or in a shared vhost its user's. */
                 maxConnections: z.number().int().positive(),
+                /** Its vhost's limit; in a shared vhost RabbitMQ 3.10 has no per-user queue limit. */
                 maxQueues: z.number().int().positive(),
+                /** Per tenant user, in a shared vhost only (RabbitMQ user limit max-channels). */
+                maxChannels: z.number().int().positive().optional(),
               })
               .strict(),
             exchanges: z.array(

@@ -5,7 +5,7 @@ import {
   productManifestSchema,
 } from '@enclave/contracts';
 import { quoteIdent } from '@enclave/messaging';
-import { schemaLockKey } from '@enclave/service-kit';
+import { createSchemaIfMissing, schemaLockKey } from '@enclave/service-kit';
 import { DataSource, EntityManager } from 'typeorm';
 import { PermanentStageError } from '../permanent.error';
 import { UnknownProductVersionError } from './unknown-product-version.error';
@@ -35,7 +35,7 @@ export class ProductVersionStore {
   async ensureTable(): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [schemaLockKey(this.schema)]);
-      await tx.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.schema)}`);
+      await createSchemaIfMissing(tx, this.schema);
       await tx.query(`
         CREATE TABLE IF NOT EXISTS ${this.table} (
           product      text NOT NULL,

@@ -1,6 +1,6 @@
 import { RegistrationLimits, RegistrationRef } from '@enclave/contracts';
 import { quoteIdent } from '@enclave/messaging';
-import { schemaLockKey } from '@enclave/service-kit';
+import { createSchemaIfMissing, schemaLockKey } from '@enclave/service-kit';
 import { DataSource, EntityManager } from 'typeorm';
 
 /**
@@ -27,7 +27,7 @@ export class RegistrationLimitsStore {
   async ensureTables(): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [schemaLockKey(this.schema)]);
-      await tx.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.schema)}`);
+      await createSchemaIfMissing(tx, this.schema);
       await tx.query(`
         CREATE TABLE IF NOT EXISTS ${this.table} (
           registration_id  uuid PRIMARY KEY,

@@ -1,6 +1,6 @@
 import { IsolationMode, TenantStatus, TenantStatusChangedPayload } from '@enclave/contracts';
 import { quoteIdent } from '@enclave/messaging';
-import { schemaLockKey } from '@enclave/service-kit';
+import { createSchemaIfMissing, schemaLockKey } from '@enclave/service-kit';
 import { DataSource, EntityManager } from 'typeorm';
 import { TenantLogin } from './tenant-login';
 
@@ -48,7 +48,7 @@ export class TenantAccessStore {
   async ensureTables(): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [schemaLockKey(this.schema)]);
-      await tx.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.schema)}`);
+      await createSchemaIfMissing(tx, this.schema);
       await tx.query(`
         CREATE TABLE IF NOT EXISTS ${this.access} (
           tenant_id   text PRIMARY KEY,

@@ -10,6 +10,7 @@ import { TopicNamer } from '../kafka/topic-namer';
 import { OutboxWriter } from '../outbox/outbox.writer';
 import { DeadLetterPublisher, REPLAY_FOR_GROUP_HEADER } from './dead-letter.publisher';
 import { EventContext } from './event.context';
+import type { EventHandlerExtras } from './handles-event.decorator';
 import { ProcessedEventStore } from './processed-event.store';
 import { untilBrokerSettles } from '../kafka/until-broker-settles';
 import { traceOutcome, traceProcessing } from '../tracing/event-trace';
@@ -25,7 +26,8 @@ export interface EventConsumerOptions {
   readonly topics?: TopicNamer;
 }
 
-type Outcome = 'handled' | 'duplicate';
+/** `skipped`: an event its handler declared it is not concerned with (HandlesEvent `concerns`). */
+type Outcome = 'handled' | 'duplicate' | 'skipped';
 
 /**
  * A @nestjs/microservices transport over kafkajs with the guarantees the platform needs: each event
@@ -98,7 +100,10 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
         rebalanceTimeout: 15_000,
         heartbeatInterval: 1_000,
         // Long-poll: the broker answers as soon as one byte is there, so idle waits cost no latency.
-        maxWaitTimeInMs: 250,
+        // Each idle fetch names every subscribed partition (kafkajs has no fetch sessions), so a
+        // longer wait is less CPU at rest on both sides; heartbeats ride the fetch loop, so it
+        // stays at the heartbeat interval and a rebalance is still noticed within a second.
+        maxWaitTimeInMs: 1_000,
         minBytes: 1,
         allowAutoTopicCreation: false,
         retry: { initialRetryTime: 100, maxRetryTime: 5_000, retries: 10 },
@@ -241,6 +246,9 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   ): Promise<Outcome> {
     const handler = this.getHandlerByPattern(delivery.topic);
     if (!handler) throw new Error(`no handler for ${delivery.topic}`);
+    const { concerns } = (handler.extras ?? {}) as EventHandlerExtras;
+    // A chain of handlers (one topic, several methods) always runs: each may be concerned.
+    if (concerns && !handler.next && !concerns(envelope)) return Promise.resolve('skipped');
     return this.dataSource.transaction(async (tx) => {
       if (!(await this.processed.claim(tx, this.options.group, envelope.id, delivery.topic))) {
         return 'duplicate';

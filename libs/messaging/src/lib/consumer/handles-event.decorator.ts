@@ -1,4 +1,4 @@
-import { EventDefinition, EventOf } from '@enclave/contracts';
+import { EventDefinition, EventEnvelope, EventOf } from '@enclave/contracts';
 import {
   ArgumentsHost,
   Catch,
@@ -36,15 +36,36 @@ interface HandlerMismatch<D extends EventDefinition> {
   readonly handlerParameterMustBe: EventOf<D>;
 }
 
+/** How a handler is registered, beyond its event. */
+export interface HandlesEventOptions<D extends EventDefinition> {
+  /**
+   * Whether this event concerns the handler at all, from the event alone (no I/O, the same answer on
+   * every delivery). One it does not concern is acknowledged without a transaction or a processed-
+   * event record: a no-op handling costs a database round trip per event, and per registration.
+   */
+  readonly concerns?: (event: EventOf<D>) => boolean;
+}
+
+/** The `extras` Nest keeps on the handler of a pattern, read by the EventConsumerServer. */
+export interface EventHandlerExtras {
+  readonly concerns?: (event: EventEnvelope) => boolean;
+}
+
 /**
  * Marks a method as the handler of one event type. One handler file per event. The method's event
  * parameter must be exactly `EventOf<typeof def>`: a handler paired with the wrong event, or one
  * that widens its parameter, does not compile (class methods are compared bivariantly, so the
  * decorator checks equality itself and answers a type error through its return type).
  */
-export function HandlesEvent<D extends EventDefinition>(def: D) {
+export function HandlesEvent<D extends EventDefinition>(
+  def: D,
+  options: HandlesEventOptions<D> = {},
+) {
+  const extras: EventHandlerExtras = options.concerns
+    ? { concerns: options.concerns as (event: EventEnvelope) => boolean }
+    : {};
   const decorate = applyDecorators(
-    EventPattern(def.topic),
+    EventPattern(def.topic, extras),
     UseFilters(new RethrowEventErrorFilter()),
   );
   return <M extends EventHandlerMethod<D>>(

@@ -37,7 +37,8 @@ export abstract class RawTopicConsumer
         groupId: subscription.group,
         sessionTimeout: 10_000,
         heartbeatInterval: 1_000,
-        maxWaitTimeInMs: 250,
+        // As the event consumers: an idle fetch a second, not four (data still answers at once).
+        maxWaitTimeInMs: 1_000,
         allowAutoTopicCreation: false,
       });
       try {

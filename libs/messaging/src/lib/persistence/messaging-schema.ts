@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { schemaLockKey } from '@enclave/service-kit';
+import { createSchemaIfMissing, schemaLockKey } from '@enclave/service-kit';
 import { quoteIdent } from './sql-identifier';
 
 /**
@@ -10,7 +10,7 @@ export async function ensureMessagingSchema(dataSource: DataSource, schema: stri
   const s = quoteIdent(schema);
   await dataSource.transaction(async (tx) => {
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [schemaLockKey(schema)]);
-    await tx.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
+    await createSchemaIfMissing(tx, schema);
     await tx.query(`
       CREATE TABLE IF NOT EXISTS ${s}.outbox (
         id          bigserial PRIMARY KEY,

@@ -1,4 +1,5 @@
 import { SecretRef } from '@enclave/contracts';
+import { createSchemaIfMissing } from '@enclave/service-kit';
 import { latestOrUndefined } from '../latest-or-undefined';
 import { DataSource, EntityManager } from 'typeorm';
 import { SecretDecryptionError } from '../errors/secret-decryption.error';
@@ -54,7 +55,7 @@ export class EmbeddedSecretStore implements SecretStoreBackend {
       await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
         `enclave.schema.${this.schema}`,
       ]);
-      await tx.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema}"`);
+      await createSchemaIfMissing(tx, this.schema);
       await tx.query(`
         CREATE TABLE IF NOT EXISTS ${this.table} (
           path        text        NOT NULL,

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { createSchemaIfMissing } from './create-schema-if-missing';
 
 /** The advisory lock every writer of a service schema's DDL takes (migrations, messaging tables). */
 export const schemaLockKey = (schema: string): string => `enclave.schema.${schema}`;
@@ -21,7 +22,7 @@ export class SchemaMigrationsRunner implements OnModuleInit {
     await runner.connect();
     try {
       await runner.query('SELECT pg_advisory_lock(hashtext($1))', [schemaLockKey(schema)]);
-      await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+      await createSchemaIfMissing(runner, schema);
       const applied = await this.dataSource.runMigrations({ transaction: 'each' });
       if (applied.length > 0)
         this.logger.log(`applied migrations: ${applied.map((m) => m.name).join(', ')}`);

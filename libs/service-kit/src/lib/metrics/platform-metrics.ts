@@ -6,10 +6,10 @@ import { registeredMetric } from './registered-metric';
  * (deploy/grafana/dashboards). Each is labelled with `service` by the registry's default labels.
  */
 export const PlatformMetrics = {
-  /** Events taken off Kafka, by outcome: handled, duplicate, retried, dead_lettered. */
+  /** Events taken off Kafka, by outcome: handled, duplicate, skipped (not the handler's concern), retried, dead_lettered. */
   eventsHandled: registeredMetric(Counter, {
     name: 'enclave_events_handled_total',
-    help: 'Events consumed, by topic, event type and outcome (handled, duplicate, retried, dead_lettered).',
+    help: 'Events consumed, by topic, event type and outcome (handled, duplicate, skipped, retried, dead_lettered).',
     labelNames: ['topic', 'type', 'outcome'] as const,
   }),
   /** One handler attempt, from decode to commit. */

@@ -29,7 +29,14 @@ const ready: TenantConnection = {
     password: 'mongo-secret',
     secretVersion: 1,
   },
-  rabbitmq: { vhost: 't_acme__ledger', username: 'r', password: 'mq-secret', secretVersion: 3 },
+  rabbitmq: {
+    vhost: 't_acme__ledger',
+    isolation: 'VHOST',
+    prefix: '',
+    username: 'r',
+    password: 'mq-secret',
+    secretVersion: 3,
+  },
 };
 
 /** A fetch stub answering one canned response and recording what was asked. */
@@ -74,6 +81,38 @@ describe('PlatformTenantResolver', () => {
       postgres: { host: 'pg.internal', port: 5433, ...ready.postgres },
       mongodb: { url: 'mongodb://mongo.internal:27017', ...ready.mongodb },
       rabbitmq: { protocol: 'amqps', host: 'mq.internal', port: 5671, ...ready.rabbitmq },
+    });
+  });
+
+  it("carries a shared vhost's tenant prefix, so the product names its exchanges and queues under it", async () => {
+    const shared = {
+      ...ready,
+      rabbitmq: {
+        ...ready.rabbitmq,
+        vhost: 'p_ledger',
+        isolation: 'SHARED_VHOST',
+        prefix: 't.acme.',
+      },
+    };
+    const info = await resolverWith(() => json(shared)).resolver.resolve('acme', 'ledger');
+    expect(info.rabbitmq).toMatchObject({
+      vhost: 'p_ledger',
+      isolation: 'SHARED_VHOST',
+      prefix: 't.acme.',
+    });
+    expect(`${info.rabbitmq?.prefix}ledger.events`).toBe('t.acme.ledger.events');
+  });
+
+  it('reads an answer without isolation and prefix (a registry before the shared vhost) as its own vhost, no prefix', async () => {
+    const { isolation: _i, prefix: _p, ...older } = ready.rabbitmq!;
+    const info = await resolverWith(() => json({ ...ready, rabbitmq: older })).resolver.resolve(
+      'acme',
+      'ledger',
+    );
+    expect(info.rabbitmq).toMatchObject({
+      vhost: 't_acme__ledger',
+      isolation: 'VHOST',
+      prefix: '',
     });
   });
 

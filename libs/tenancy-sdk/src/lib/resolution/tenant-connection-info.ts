@@ -1,4 +1,4 @@
-import { IsolationMode } from '@enclave/contracts';
+import { IsolationMode, RabbitMqIsolation } from '@enclave/contracts';
 
 export type TenantState = 'ready' | 'provisioning' | 'failed' | 'suspended';
 
@@ -29,6 +29,13 @@ export interface RabbitConnectionInfo {
   readonly host: string;
   readonly port: number;
   readonly vhost: string;
+  /** `VHOST`: the tenant's own vhost; `SHARED_VHOST`: its product's, shared by its tenants. */
+  readonly isolation?: RabbitMqIsolation;
+  /**
+   * Put in front of every exchange and queue name the product uses: `t.<tenant>.` in a shared
+   * vhost (the broker refuses the tenant any other name), empty in its own vhost.
+   */
+  readonly prefix?: string;
   readonly username: string;
   readonly password: string;
   readonly secretVersion: number;

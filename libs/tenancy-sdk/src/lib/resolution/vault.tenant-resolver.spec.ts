@@ -84,6 +84,8 @@ describe('VaultTenantResolver', () => {
         host: 'mq.internal',
         port: 5672,
         vhost: 't_acme__ledger',
+        isolation: 'VHOST',
+        prefix: '',
         username: 't_acme__ledger',
         password: 'acme-mq',
         secretVersion: 1,
@@ -103,6 +105,20 @@ describe('VaultTenantResolver', () => {
       'tenants/globex/ledger/postgres',
       'tenants/globex/ledger/rabbitmq',
     ]);
+  });
+
+  it("a product with a shared vhost: the product's vhost and the tenant's prefix", async () => {
+    const shared = new VaultTenantResolver({
+      directory,
+      secrets,
+      endpoints: { rabbitmq: { ...endpoints.rabbitmq, isolation: 'SHARED_VHOST' } },
+    });
+    expect((await shared.resolve('acme', 'ledger')).rabbitmq).toMatchObject({
+      vhost: 'p_ledger',
+      isolation: 'SHARED_VHOST',
+      prefix: 't.acme.',
+      username: 't_acme__ledger',
+    });
   });
 
   it('reads only the stores the product uses', async () => {

@@ -91,7 +91,13 @@ export class VaultTenantResolver implements TenantResolver {
               protocol: rabbitmq.protocol ?? 'amqp',
               host: rabbitmq.host,
               port: rabbitmq.port,
-              vhost: names.vhost,
+              ...(rabbitmq.isolation === 'SHARED_VHOST'
+                ? {
+                    vhost: names.sharedVhost,
+                    isolation: 'SHARED_VHOST',
+                    prefix: names.rabbitPrefix,
+                  }
+                : { vhost: names.vhost, isolation: 'VHOST', prefix: '' }),
               ...credentialsOf(rabbit),
             } satisfies RabbitConnectionInfo)
           : undefined,
