@@ -421,13 +421,15 @@ export class PlatformHarness {
   /**
    * The environment an app of this run gets (public for tests that start an extra one): the app's
    * own PostgreSQL login, and the tenant admin (CREATEROLE, CREATEDB) for the postgres-provisioner
-   * only; logged in to Kafka as the app's principal. Without an app (a test's own fixture): no
-   * PostgreSQL login at all, and Kafka's super-user.
+   * only; logged in to Kafka as the app's principal. Without an app (a test's own fixture, such as
+   * the console e2e's gated stage, which keeps its state in the run's database beside the apps'):
+   * the run database's owner, and Kafka's super-user.
    */
   appEnv(port: number, app?: AppName): NodeJS.ProcessEnv {
     const tenantPg = new URL(this.infra.pgAdminUrl);
     const logins: NodeJS.ProcessEnv = {};
-    if (app !== undefined) logins.DATABASE_URL = this.pgLogins.databaseUrls[known([app])[0]];
+    logins.DATABASE_URL =
+      app === undefined ? this.db.url : this.pgLogins.databaseUrls[known([app])[0]];
     if (app === 'postgres-provisioner') logins.TENANT_PG_ADMIN_URL = this.pgLogins.tenantAdminUrl;
     return {
       HTTP_PORT: String(port),
