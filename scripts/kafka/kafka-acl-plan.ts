@@ -7,8 +7,8 @@ import {
   deadLetterTopicOf,
   intakeRepliesTopic,
   intakeRequestsTopic,
+  productFeedTopic,
 } from '@enclave/contracts';
-import { productLifecycleEvents } from '@enclave/tenancy-sdk';
 import { AppTopics, readAppTopics } from '../docs/generate-asyncapi';
 
 export type AclOperation = 'read' | 'write' | 'create' | 'describe';
@@ -41,7 +41,8 @@ const topic = (name: string, operation: AclOperation): AclGrant => ({
  * reads what it consumes in its own group; every platform app may create and describe the
  * platform's topics (each creates the whole catalog's topics it finds missing at start-up; creating
  * one writes nothing). The registry also reads every platform topic (tenant history, dead letters)
- * and writes back any consumed topic (a dead letter's replay) and the intake topics.
+ * and writes back any consumed topic (a dead letter's replay), the intake topics and the products'
+ * lifecycle feeds (ProductFeedRelay).
  */
 export function platformAppPlan(
   app: AppTopics,
@@ -62,6 +63,7 @@ export function platformAppPlan(
     grants.push(
       { resource: 'topic', pattern: 'prefixed', name: p('enclave.'), operation: 'read' },
       { resource: 'topic', pattern: 'prefixed', name: p('enclave.intake.'), operation: 'write' },
+      { resource: 'topic', pattern: 'prefixed', name: p('enclave.products.'), operation: 'write' },
       ...everyConsumed.map((t) => topic(p(t), 'write')),
       // Its collectors' and intake consumer's groups: enclave.tenant-registry.history, ….
       {
@@ -76,15 +78,16 @@ export function platformAppPlan(
 }
 
 /**
- * A product reads the lifecycle events meant for products (TenantLifecycleListener), in groups of
- * its own (`<product>-tenancy-…`), and nothing else.
+ * A product reads its own lifecycle feed (TenantLifecycleListener), in groups of its own
+ * (`<product>-tenancy-…`), and nothing else: not the shared lifecycle topics, where every product's
+ * events are, nor another product's feed.
  */
 export function productPlan(product: string, prefix: string, user: string): PrincipalPlan {
   return {
     role: `product:${product}`,
     user,
     grants: [
-      ...productLifecycleEvents.map((e) => topic(`${prefix}${e.topic}`, 'read')),
+      topic(`${prefix}${productFeedTopic(product)}`, 'read'),
       { resource: 'group', pattern: 'prefixed', name: `${product}-tenancy-`, operation: 'read' },
     ],
   };

@@ -2,7 +2,12 @@
  * The Kafka ownership map (scripts/kafka/kafka-acl-plan.ts) as rules: what each kind of principal
  * may write and read. The broker enforcing them is shown by test/e2e/kafka-acls.e2e-spec.ts.
  */
-import { Topics, deadLetterTopicOf, intakeRequestsTopic } from '@enclave/contracts';
+import {
+  Topics,
+  deadLetterTopicOf,
+  intakeRequestsTopic,
+  productFeedTopic,
+} from '@enclave/contracts';
 import { readAppTopics } from '../../scripts/docs/generate-asyncapi';
 import { AclGrant, PrincipalPlan, kafkaAclPlan } from '../../scripts/kafka/kafka-acl-plan';
 
@@ -64,15 +69,31 @@ describe('Kafka ACL plan (one ownership map)', () => {
     expect(writers).toEqual(['app:postgres-provisioner', 'app:tenant-registry']);
   });
 
-  it('lets a product read only the lifecycle events meant for products, and write nothing', () => {
+  it('lets a product read only its own lifecycle feed, not the shared topics nor another feed, and write nothing', () => {
     const ledger = planOf('product:ledger').grants;
     expect(names(ledger, 'write')).toEqual([]);
     expect(names(ledger, 'create')).toEqual([]);
-    expect(names(ledger, 'read')).toEqual(
-      expect.arrayContaining([prefix + Topics.ServiceReady, prefix + Topics.CredentialsRotated]),
-    );
-    expect(names(ledger, 'read')).not.toContain(prefix + Topics.CredentialsIssued);
+    expect(names(ledger, 'describe')).toEqual([]);
+    expect(names(ledger, 'read')).toEqual([prefix + productFeedTopic('ledger')]);
+    expect(names(planOf('product:tracer').grants, 'read')).toEqual([
+      prefix + productFeedTopic('tracer'),
+    ]);
     expect(names(ledger, 'read', 'group')).toEqual(['prefixed:ledger-tenancy-']);
+  });
+
+  it('lets only the tenant-registry write the product feeds (it relays them)', () => {
+    const feed = prefix + productFeedTopic('ledger');
+    const writers = plans
+      .filter((p) =>
+        p.grants.some(
+          (g) =>
+            g.resource === 'topic' &&
+            g.operation === 'write' &&
+            (g.pattern === 'prefixed' ? feed.startsWith(g.name) : feed === g.name),
+        ),
+      )
+      .map((p) => p.role);
+    expect(writers).toEqual(['app:tenant-registry']);
   });
 
   it("lets a publisher write its own intake requests only, and read its own replies, not another's", () => {

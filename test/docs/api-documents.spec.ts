@@ -163,8 +163,12 @@ describe('docs/asyncapi.json', () => {
         if (topic.startsWith('enclave.intake.{publisher}.')) {
           // The intake topics exist per configured publisher; only the registry serves them.
           expect(app.app).toBe('tenant-registry');
+        } else if (topic === 'enclave.products.{product}.lifecycle') {
+          // The product feeds exist per product; only the registry writes them (ProductFeedRelay).
+          expect(app.app).toBe('tenant-registry');
         } else if (
-          op.bindings?.kafka?.groupId?.enum?.[0]?.endsWith('enclave.tenant-registry.history')
+          op.bindings?.kafka?.groupId?.enum?.[0]?.endsWith('enclave.tenant-registry.history') ||
+          op.bindings?.kafka?.groupId?.enum?.[0]?.endsWith('enclave.tenant-registry.product-feed')
         ) {
           // The registry's history collector reads every lifecycle topic it records.
           expect(app.app).toBe('tenant-registry');
@@ -184,10 +188,14 @@ describe('docs/asyncapi.json', () => {
         operationsOn(deadLetterTopicOf(def.topic), 'receive').map(([, op]) => op['x-app']),
       ).toEqual(['tenant-registry']);
     }
-    // Products (through the tenancy SDK) learn the outcome of each registration.
+    // Products (through the tenancy SDK) learn the outcome of each registration from their own
+    // feed only, never from the shared topics.
     for (const topic of [Topics.ServiceReady, Topics.ServiceFailed]) {
-      expect(operationsOn(topic, 'receive').map(([, op]) => op['x-app'])).toContain('products');
+      expect(operationsOn(topic, 'receive').map(([, op]) => op['x-app'])).not.toContain('products');
     }
+    expect(
+      operationsOn('enclave.products.{product}.lifecycle', 'receive').map(([, op]) => op['x-app']),
+    ).toEqual(['products']);
   });
 
   it('sends dead letters from every consuming app, with the documented x-dlq-* headers', () => {

@@ -75,6 +75,7 @@ import { OperatorTokensController } from './operators/operator-tokens.controller
 import { RevokeOperatorTokenUseCase } from './operators/revoke-operator-token.use-case';
 
 import { TenantHistoryCollector } from './history/tenant-history.collector';
+import { ProductFeedRelay } from './product-feed/product-feed.relay';
 import { TenantHistoryController } from './history/tenant-history.controller';
 
 import { HandleIntakeRequestUseCase } from './intake/handle-intake-request.use-case';
@@ -163,6 +164,7 @@ export class AppModule implements NestModule {
         ResolveDeadLetterUseCase,
         DeadLetterCollector,
         TenantHistoryCollector,
+        ProductFeedRelay,
         IssueOperatorTokenUseCase,
         RevokeOperatorTokenUseCase,
         { provide: IntakePublishers, useValue: config.INTAKE_PUBLISHERS },

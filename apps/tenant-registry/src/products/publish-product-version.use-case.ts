@@ -9,6 +9,7 @@ import {
 import { OutboxWriter } from '@enclave/messaging';
 import { ConflictException, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { ProductFeedRelay } from '../product-feed/product-feed.relay';
 import { ProductVersionEntity } from './product-version.entity';
 import { ProductEntity } from './product.entity';
 import { versionSuccessionProblem } from './version-succession';
@@ -29,12 +30,16 @@ export class PublishProductVersionUseCase {
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxWriter,
+    private readonly feeds: ProductFeedRelay,
   ) {}
 
-  execute(manifest: ProductManifest, correlationId?: string): Promise<PublishProductVersionResult> {
+  async execute(
+    manifest: ProductManifest,
+    correlationId?: string,
+  ): Promise<PublishProductVersionResult> {
     const checksum = ProductManifests.checksum(manifest);
     const { name: product, version } = manifest;
-    return this.dataSource.transaction(async (tx) => {
+    const result = await this.dataSource.transaction(async (tx) => {
       // One publisher at a time per product: versions are compared with the latest one.
       await tx.query(
         `INSERT INTO tenant_registry.product (name, current_version) VALUES ($1, $2)
@@ -81,5 +86,10 @@ export class PublishProductVersionUseCase {
       );
       return { created: true, version: published };
     });
+    // The product's lifecycle feed exists before the product's listener first looks for it. If
+    // Kafka is away this fails after the commit; publishing the same version again is a no-op
+    // that creates the feed then.
+    await this.feeds.ensureFeeds([product]);
+    return result;
   }
 }

@@ -5,10 +5,11 @@ import {
   PayloadOf,
   ServiceDeprovisionRequested,
   ServiceDeprovisioned,
-  ServiceFailed,
-  ServiceReady,
   TenantStatusChanged,
   platformEventCatalog,
+  productFeedEventOf,
+  productFeedEvents,
+  productFeedTopic,
 } from '@enclave/contracts';
 import { randomBytes } from 'node:crypto';
 import { Consumer, Kafka, SASLOptions, logLevel } from 'kafkajs';
@@ -21,15 +22,11 @@ export interface InvalidatesTenants {
   invalidate(tenantId: string, minimumSecretVersions?: MinimumSecretVersions): void;
 }
 
-/** The lifecycle events a product can react to. */
-export const productLifecycleEvents = [
-  ServiceReady,
-  ServiceFailed,
-  CredentialsRotated,
-  TenantStatusChanged,
-  ServiceDeprovisionRequested,
-  ServiceDeprovisioned,
-] as const;
+/**
+ * The lifecycle events a product can react to, all on its own feed,
+ * `enclave.products.<product>.lifecycle` (the tenant-registry republishes them there).
+ */
+export const productLifecycleEvents = productFeedEvents;
 
 type LifecycleEvent = (typeof productLifecycleEvents)[number];
 
@@ -42,7 +39,10 @@ export interface TenantLifecycleListenerOptions {
   readonly brokers: readonly string[];
   /** The product's Kafka principal (SASL); required by brokers that authenticate. */
   readonly sasl?: KafkaSaslCredentials;
-  /** Only this product's registrations are delivered (tenant status events concern every product). */
+  /**
+   * The product whose feed is read: its registrations' events, and the status changes of tenants
+   * that registered it. The product's Kafka principal may read no other product's feed.
+   */
   readonly product: string;
   /**
    * Kafka consumer group. Default: one group per process, starting at the end of the topics, so every
@@ -108,7 +108,7 @@ export class TenantLifecycleListener {
         resolve();
       });
     });
-    const topics = productLifecycleEvents.map((e) => `${topicPrefix}${e.topic}`);
+    const topics = [`${topicPrefix}${productFeedTopic(product)}`];
     try {
       await consumer.connect();
       await consumer.subscribe({
@@ -119,15 +119,15 @@ export class TenantLifecycleListener {
       await consumer.disconnect().catch(() => undefined);
       this.consumer = undefined;
       throw new Error(
-        `cannot listen to the platform's lifecycle topics (${topics.join(', ')}) on ${brokers.join(',')}: ` +
-          `${(error as Error).message}. Is the platform running, and KAFKA_TOPIC_PREFIX its prefix?`,
+        `cannot listen to the product's lifecycle feed (${topics.join(', ')}) on ${brokers.join(',')}: ` +
+          `${(error as Error).message}. Is the platform running, the product published to it, and ` +
+          `KAFKA_TOPIC_PREFIX its prefix?`,
       );
     }
     await consumer.run({
       eachMessage: async ({ topic, message }) => {
-        const logical = topic.slice(topicPrefix.length);
         try {
-          await this.dispatch(platformEventCatalog.decode(logical, message.value));
+          await this.dispatch(decodeFeedEvent(message.value));
         } catch (error) {
           // One bad event must not stall a product's lifecycle view; it is reported, not retried.
           (this.options.onError ?? defaultOnError)(error as Error, topic);
@@ -164,6 +164,19 @@ export class TenantLifecycleListener {
       await handler(envelope.payload as never, envelope as never);
     }
   }
+}
+
+/** A feed carries several event types: each is decoded (and upcast) as on its own platform topic. */
+function decodeFeedEvent(value: Buffer | null): EventEnvelope {
+  let type: unknown;
+  try {
+    type = (JSON.parse(value?.toString() ?? '') as { type?: unknown }).type;
+  } catch (error) {
+    throw new Error(`not JSON: ${(error as Error).message}`);
+  }
+  const definition = typeof type === 'string' ? productFeedEventOf(type) : undefined;
+  if (!definition) throw new Error(`not a product lifecycle event: ${String(type)}`);
+  return platformEventCatalog.decode(definition.topic, value);
 }
 
 function defaultOnError(error: Error, topic: string): void {
