@@ -3,6 +3,7 @@ import {
   Topics,
   intakeRepliesTopic,
   intakeRequestsTopic,
+  productFeedTopic,
 } from '@enclave/contracts';
 import {
   KafkaSasl,
@@ -124,7 +125,7 @@ describe('Kafka authentication and ACLs', () => {
     plans = kafkaAclPlan({
       prefix,
       userOf,
-      products: ['ledger'],
+      products: ['ledger', 'tracer'],
       publishers: ['signup', 'backoffice'],
     });
     for (const plan of plans) passwords.set(plan.user, randomBytes(18).toString('hex'));
@@ -136,6 +137,8 @@ describe('Kafka authentication and ACLs', () => {
       t(intakeRequestsTopic('backoffice')),
       t(intakeRepliesTopic('signup')),
       t(intakeRepliesTopic('backoffice')),
+      t(productFeedTopic('ledger')),
+      t(productFeedTopic('tracer')),
     ];
     const kafka = testKafka(infra.kafkaBrokers);
     const a = kafka.admin();
@@ -247,30 +250,58 @@ describe('Kafka authentication and ACLs', () => {
     );
   }, 60_000);
 
-  it('a product cannot write an internal topic, nor read one; it reads the events meant for products', async () => {
+  it('a product cannot write an internal topic, nor read the shared lifecycle topics; it reads its own feed', async () => {
     for (const topic of [
       Topics.ServiceRegistered,
       Topics.ServiceDeprovisionRequested,
       Topics.CredentialsIssued,
       Topics.ServiceReady,
+      productFeedTopic('ledger'),
     ]) {
       expect([topic, await writeAs('product:ledger', t(topic))]).toEqual([
         topic,
         'TOPIC_AUTHORIZATION_FAILED',
       ]);
     }
+    // The shared lifecycle topics carry every product's events: no product reads them.
+    for (const [i, topic] of [
+      Topics.CredentialsIssued,
+      Topics.ServiceReady,
+      Topics.TenantStatusChanged,
+    ].entries()) {
+      expect([
+        topic,
+        await readAs('product:ledger', `ledger-tenancy-${run}-a${i}`, t(topic)),
+      ]).toEqual([topic, 'TOPIC_AUTHORIZATION_FAILED']);
+    }
     expect(
-      await readAs('product:ledger', `ledger-tenancy-${run}-a`, t(Topics.CredentialsIssued)),
+      await readAs('product:ledger', `ledger-tenancy-${run}-b`, t(productFeedTopic('ledger'))),
+    ).toBe(`genuine on ${t(productFeedTopic('ledger'))}`);
+  }, 120_000);
+
+  it("product A cannot read product B's feed, while each reads its own", async () => {
+    expect(
+      await readAs('product:ledger', `ledger-tenancy-${run}-c`, t(productFeedTopic('tracer'))),
     ).toBe('TOPIC_AUTHORIZATION_FAILED');
-    expect(await readAs('product:ledger', `ledger-tenancy-${run}-b`, t(Topics.ServiceReady))).toBe(
-      `genuine on ${t(Topics.ServiceReady)}`,
-    );
+    expect(
+      await readAs('product:tracer', `tracer-tenancy-${run}-c`, t(productFeedTopic('ledger'))),
+    ).toBe('TOPIC_AUTHORIZATION_FAILED');
+    expect(
+      await readAs('product:tracer', `tracer-tenancy-${run}-d`, t(productFeedTopic('tracer'))),
+    ).toBe(`genuine on ${t(productFeedTopic('tracer'))}`);
+    expect(
+      await readAs('product:ledger', `ledger-tenancy-${run}-d`, t(productFeedTopic('ledger'))),
+    ).toBe(`genuine on ${t(productFeedTopic('ledger'))}`);
   }, 120_000);
 
   it("a product cannot join a platform app's consumer group", async () => {
     loggedErrors.length = 0;
     expect(
-      await readAs('product:ledger', t('enclave.postgres-provisioner'), t(Topics.ServiceReady)),
+      await readAs(
+        'product:ledger',
+        t('enclave.postgres-provisioner'),
+        t(productFeedTopic('ledger')),
+      ),
     ).toBe('untyped: Failed to find group coordinator');
     expect(loggedErrors).toContain('GROUP_AUTHORIZATION_FAILED');
   }, 60_000);
