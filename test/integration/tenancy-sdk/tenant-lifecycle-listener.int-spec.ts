@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 describe('TenantLifecycleListener', () => {
   const infra = testInfra();
 
-  it('refuses to start, saying why, when the platform has not created its topics (it never creates them)', async () => {
+  it('refuses to start, saying why, when the platform has not created its feed (it never creates it)', async () => {
     const prefix = `absent-${randomBytes(4).toString('hex')}.`;
     const listener = new TenantLifecycleListener({
       brokers: infra.kafkaBrokers,
@@ -20,7 +20,9 @@ describe('TenantLifecycleListener', () => {
       (e: unknown) => e as Error,
     );
     expect(error?.message).toMatch(
-      new RegExp(`${prefix.replace('.', '\\.')}enclave\\.service\\.ready.*Is the platform running`),
+      new RegExp(
+        `${prefix.replace('.', '\\.')}enclave\\.products\\.ledger\\.lifecycle.*Is the platform running`,
+      ),
     );
     await listener.stop(); // nothing left to stop: no throw
     const admin = testKafka(infra.kafkaBrokers).admin();
