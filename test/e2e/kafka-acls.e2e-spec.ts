@@ -147,6 +147,13 @@ describe('Kafka authentication and ACLs', () => {
       waitForLeaders: true,
       topics: [...new Set(topics)].map((topic) => ({ topic, numPartitions: 1 })),
     });
+    // A fresh broker has no group coordinator until its offsets topic is up, and kafkajs reports
+    // that as it reports a refused group ("Failed to find group coordinator"): wait for one, so a
+    // test's refusal is the ACL's and its control does not fail on a broker still starting.
+    await expectEventually(() => a.describeGroups([`${prefix}warm-up`]), {
+      timeoutMs: 60_000,
+      intervalMs: 500,
+    });
     await a.disconnect();
     const producer = kafka.producer();
     await producer.connect();
