@@ -58,43 +58,29 @@ ensure_jars() {
   infra_log "$(basename "$home") jars ready in $(($(infra_now_ms) - t0)) ms"
 }
 
-# ensure_mongo_main: compile MongoServerMain.java once (a compiled class starts ~1 s faster than a
-# single-file source launch); recompile when the source or the jars change.
-ensure_mongo_main() {
-  local want stamp="$MONGO_HOME/classes/.stamp"
-  want="$(cat "$MONGO_MAIN_SRC" "$MONGO_HOME/.stamp" | sha256sum | cut -d' ' -f1)"
-  if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+# ensure_java_class SRC HOME DIR: compile SRC against HOME/lib's jars into HOME/DIR once (a compiled
+# class starts ~1 s faster than a single-file source launch); recompile when the source or the jars
+# change.
+ensure_java_class() {
+  local src="$1" home="$2" out="$2/$3" want
+  want="$(cat "$src" "$home/.stamp" | sha256sum | cut -d' ' -f1)"
+  if [[ -f "$out/.stamp" && "$(cat "$out/.stamp")" == "$want" ]]; then
     return 0
   fi
   command -v javac >/dev/null || infra_die "javac not found (a JDK 17 is required)"
-  rm -rf "$MONGO_HOME/classes"
-  mkdir -p "$MONGO_HOME/classes"
-  if ! javac -nowarn -d "$MONGO_HOME/classes" -cp "$MONGO_HOME/lib/*" "$MONGO_MAIN_SRC" \
-    >"$MONGO_HOME/javac.log" 2>&1; then
-    cat "$MONGO_HOME/javac.log" >&2
-    infra_die "javac of $MONGO_MAIN_SRC failed"
+  rm -rf "$out"
+  mkdir -p "$out"
+  if ! javac -nowarn -d "$out" -cp "$home/lib/*" "$src" >"$out/javac.log" 2>&1; then
+    cat "$out/javac.log" >&2
+    infra_die "javac of $src failed"
   fi
-  echo "$want" >"$stamp"
+  echo "$want" >"$out/.stamp"
 }
 
-# ensure_kafka_scram_users: compile KafkaScramUsers.java once (the SCRAM users of app and product
-# principals, scripts/kafka/kafka-principals.ts); recompile when the source or the jars change.
-ensure_kafka_scram_users() {
-  local want stamp="$KAFKA_HOME/tools/.stamp"
-  want="$(cat "$KAFKA_SCRAM_USERS_SRC" "$KAFKA_HOME/.stamp" | sha256sum | cut -d' ' -f1)"
-  if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
-    return 0
-  fi
-  command -v javac >/dev/null || infra_die "javac not found (a JDK 17 is required)"
-  rm -rf "$KAFKA_HOME/tools"
-  mkdir -p "$KAFKA_HOME/tools"
-  if ! javac -nowarn -d "$KAFKA_HOME/tools" -cp "$KAFKA_HOME/lib/*" "$KAFKA_SCRAM_USERS_SRC" \
-    >"$KAFKA_HOME/tools/javac.log" 2>&1; then
-    cat "$KAFKA_HOME/tools/javac.log" >&2
-    infra_die "javac of $KAFKA_SCRAM_USERS_SRC failed"
-  fi
-  echo "$want" >"$stamp"
-}
+# MongoServerMain (the embedded MongoDB wire server) and KafkaScramUsers (the SCRAM users of app and
+# product principals, scripts/kafka/kafka-principals.ts).
+ensure_mongo_main() { ensure_java_class "$MONGO_MAIN_SRC" "$MONGO_HOME" classes; }
+ensure_kafka_scram_users() { ensure_java_class "$KAFKA_SCRAM_USERS_SRC" "$KAFKA_HOME" tools; }
 
 # wait_ready NAME PID PORT LOG PATTERN: until PORT answers and LOG contains PATTERN; fail fast if PID dies.
 wait_ready() {

@@ -27,3 +27,22 @@ export const StageBadges = ({ conditions }) =>
 
 export const ErrorLine = ({ error }) =>
   error ? html`<p class="error" role="alert">${error.message}</p>` : null;
+
+/**
+ * Keyset paging: `cursors` is the stack of `after` cursors of the pages seen (the first is null),
+ * `next` the cursor the registry gave for the page after this one (none on the last page).
+ */
+export const Pager = ({ cursors, setCursors, next, children }) =>
+  html`<div class="pager">
+    <button
+      class="secondary"
+      disabled=${cursors.length < 2}
+      onClick=${() => setCursors(cursors.slice(0, -1))}
+    >
+      Previous
+    </button>
+    <button class="secondary" disabled=${!next} onClick=${() => setCursors([...cursors, next])}>
+      Next
+    </button>
+    ${children}
+  </div>`;

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { registry, usePolled } from '../api.mjs';
-import { ErrorLine, State, html, when } from '../ui.mjs';
+import { ErrorLine, Pager, State, html, when } from '../ui.mjs';
 
 const PAGE = 100;
 
@@ -83,22 +83,7 @@ export function DeadLettersPage() {
           </table>
         </section>`,
     )}
-    <div class="pager">
-      <button
-        class="secondary"
-        disabled=${cursors.length < 2}
-        onClick=${() => setCursors(cursors.slice(0, -1))}
-      >
-        Previous
-      </button>
-      <button
-        class="secondary"
-        disabled=${!data?.next}
-        onClick=${() => setCursors([...cursors, data.next])}
-      >
-        Next
-      </button>
-    </div>`;
+    <${Pager} cursors=${cursors} setCursors=${setCursors} next=${data?.next} />`;
 }
 
 /** What became of a decided letter, by whom and why (one string: htm trims the spaces around values). */

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { registry, consoleApi, usePolled } from '../api.mjs';
-import { ErrorLine, StageBadges, State, causeOf, html, when } from '../ui.mjs';
+import { ErrorLine, Pager, StageBadges, State, causeOf, html, when } from '../ui.mjs';
 
 const PAGE = 25;
 
@@ -113,25 +113,11 @@ function Registrations({ product }) {
         )}
       </tbody>
     </table>
-    <div class="pager">
-      <button
-        class="secondary"
-        disabled=${cursors.length < 2}
-        onClick=${() => setCursors(cursors.slice(0, -1))}
-      >
-        Previous
-      </button>
-      <button
-        class="secondary"
-        disabled=${!data?.next}
-        onClick=${() => setCursors([...cursors, data.next])}
-      >
-        Next
-      </button>
+    <${Pager} cursors=${cursors} setCursors=${setCursors} next=${data?.next}>
       <span class="muted" data-testid="total"
         >${data ? `${data.total} matching · page ${cursors.length}` : '…'}</span
       >
-    </div>
+    <//>
   </section>`;
 }
 
