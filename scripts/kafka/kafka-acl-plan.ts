@@ -3,7 +3,7 @@
 // from and test/docs/api-documents.spec.ts holds to it), the tenancy SDK's product lifecycle events
 // and the intake topics of each publisher. Every name carries the run's KAFKA_TOPIC_PREFIX.
 import {
-  Topics,
+  PRODUCT_FEED_TOPIC_PREFIX,
   deadLetterTopicOf,
   intakeRepliesTopic,
   intakeRequestsTopic,
@@ -94,20 +94,51 @@ export function productPlan(product: string, prefix: string, user: string): Prin
 }
 
 /**
- * An intake publisher writes its own requests topic and reads its own replies and the outcomes of
- * registrations (IntakePublisherClient), in groups of its own (`<publisher>-intake-…`).
+ * An intake publisher and the products it may act for (INTAKE_PUBLISHERS), whose feeds it reads;
+ * `*` is every product, present and future.
  */
-export function publisherPlan(publisher: string, prefix: string, user: string): PrincipalPlan {
+export interface PublisherGrant {
+  readonly name: string;
+  readonly products: readonly string[] | '*';
+}
+
+/**
+ * An intake publisher writes its own requests topic and reads its own replies and, for the outcomes
+ * of its registrations (IntakePublisherClient), the feeds of the products it may act for: never the
+ * shared ServiceReady/ServiceFailed topics, where every product's outcomes are. Groups of its own
+ * (`<publisher>-intake-…`).
+ */
+export function publisherPlan(
+  publisher: PublisherGrant,
+  prefix: string,
+  user: string,
+): PrincipalPlan {
   return {
-    role: `publisher:${publisher}`,
+    role: `publisher:${publisher.name}`,
     user,
-    grants: [
-      topic(`${prefix}${intakeRequestsTopic(publisher)}`, 'write'),
-      topic(`${prefix}${intakeRepliesTopic(publisher)}`, 'read'),
-      topic(`${prefix}${Topics.ServiceReady}`, 'read'),
-      topic(`${prefix}${Topics.ServiceFailed}`, 'read'),
-      { resource: 'group', pattern: 'prefixed', name: `${publisher}-intake-`, operation: 'read' },
-    ],
+    grants: dedupe([
+      topic(`${prefix}${intakeRequestsTopic(publisher.name)}`, 'write'),
+      topic(`${prefix}${intakeRepliesTopic(publisher.name)}`, 'read'),
+      ...(publisher.products === '*'
+        ? [everyFeed(prefix)]
+        : publisher.products.map((p) => topic(`${prefix}${productFeedTopic(p)}`, 'read'))),
+      {
+        resource: 'group',
+        pattern: 'prefixed',
+        name: `${publisher.name}-intake-`,
+        operation: 'read',
+      },
+    ]),
+  };
+}
+
+/** Read on every product's feed (`enclave.products.<product>.lifecycle`), for a `*` publisher. */
+function everyFeed(prefix: string): AclGrant {
+  return {
+    resource: 'topic',
+    pattern: 'prefixed',
+    name: `${prefix}${PRODUCT_FEED_TOPIC_PREFIX}`,
+    operation: 'read',
   };
 }
 
@@ -116,7 +147,7 @@ export interface KafkaAclPlanInput {
   /** The SASL user of each principal (platform apps by app name, products, publishers). */
   readonly userOf: (role: string) => string;
   readonly products?: readonly string[];
-  readonly publishers?: readonly string[];
+  readonly publishers?: readonly PublisherGrant[];
 }
 
 /** Every principal of one platform (one KAFKA_TOPIC_PREFIX) and what each may do. */
@@ -131,7 +162,7 @@ export function kafkaAclPlan(input: KafkaAclPlanInput): PrincipalPlan[] {
       productPlan(p, input.prefix, input.userOf(`product:${p}`)),
     ),
     ...(input.publishers ?? []).map((p) =>
-      publisherPlan(p, input.prefix, input.userOf(`publisher:${p}`)),
+      publisherPlan(p, input.prefix, input.userOf(`publisher:${p.name}`)),
     ),
   ];
 }

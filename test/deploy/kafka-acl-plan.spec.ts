@@ -16,7 +16,10 @@ const plans = kafkaAclPlan({
   prefix,
   userOf: (role) => `${prefix}${role}`,
   products: ['ledger', 'tracer'],
-  publishers: ['signup', 'backoffice'],
+  publishers: [
+    { name: 'signup', products: ['ledger'] },
+    { name: 'backoffice', products: ['tracer'] },
+  ],
 });
 const planOf = (role: string): PrincipalPlan => plans.find((p) => p.role === role)!;
 const names = (grants: readonly AclGrant[], operation: AclGrant['operation'], resource = 'topic') =>
@@ -101,5 +104,24 @@ describe('Kafka ACL plan (one ownership map)', () => {
     expect(names(signup, 'write')).toEqual([prefix + intakeRequestsTopic('signup')]);
     expect(names(signup, 'read')).not.toContain(`${prefix}enclave.intake.backoffice.replies`);
     expect(names(signup, 'read')).toContain(`${prefix}enclave.intake.signup.replies`);
+  });
+
+  it('lets a publisher read the outcomes of the products it acts for only, on their feeds', () => {
+    const reads = names(planOf('publisher:signup').grants, 'read');
+    expect(reads).toContain(prefix + productFeedTopic('ledger'));
+    expect(reads).not.toContain(prefix + productFeedTopic('tracer'));
+    expect(reads).not.toContain(prefix + Topics.ServiceReady);
+    expect(reads).not.toContain(prefix + Topics.ServiceFailed);
+    const anyProduct = kafkaAclPlan({
+      prefix,
+      userOf: (r) => r,
+      publishers: [{ name: 'billing', products: '*' }],
+    }).find((p) => p.role === 'publisher:billing')!;
+    expect(anyProduct.grants).toContainEqual({
+      resource: 'topic',
+      pattern: 'prefixed',
+      name: `${prefix}enclave.products.`,
+      operation: 'read',
+    });
   });
 });

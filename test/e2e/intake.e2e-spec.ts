@@ -48,9 +48,15 @@ describe('intake by events', () => {
   let serviceRegistered: Awaited<ReturnType<PlatformHarness['collect']>>;
   const sent = new Map<string, IntakeReply>();
 
+  // As in INTAKE_PUBLISHERS above: the products each publisher acts for, whose feeds it reads.
+  const productsOf: Record<string, string[]> = {
+    signup: ['ledger', 'tracer'],
+    backoffice: ['ledger'],
+  };
   const client = (publisher: string) =>
     new IntakePublisherClient({
       publisher,
+      products: productsOf[publisher],
       brokers: platform.infra.kafkaBrokers,
       sasl: platform.kafkaSaslOf(`publisher:${publisher}`),
       topicPrefix: platform.topicPrefix,

@@ -126,7 +126,10 @@ describe('Kafka authentication and ACLs', () => {
       prefix,
       userOf,
       products: ['ledger', 'tracer'],
-      publishers: ['signup', 'backoffice'],
+      publishers: [
+        { name: 'signup', products: ['ledger'] },
+        { name: 'backoffice', products: ['tracer'] },
+      ],
     });
     for (const plan of plans) passwords.set(plan.user, randomBytes(18).toString('hex'));
     await applyKafkaPrincipals(superUser, plans, (user) => passwords.get(user)!);
@@ -331,6 +334,24 @@ describe('Kafka authentication and ACLs', () => {
     expect(
       await readAs('publisher:signup', `signup-intake-${run}-b`, t(intakeRepliesTopic('signup'))),
     ).toBe(`genuine on ${t(intakeRepliesTopic('signup'))}`);
+  }, 120_000);
+
+  it('a publisher reads the outcomes of the products it acts for on their feeds, no other', async () => {
+    // signup acts for ledger only: the shared outcome topics (every product's) and tracer's feed
+    // are refused; ledger's feed is read.
+    for (const [i, topic] of [
+      Topics.ServiceReady,
+      Topics.ServiceFailed,
+      productFeedTopic('tracer'),
+    ].entries()) {
+      expect([
+        topic,
+        await readAs('publisher:signup', `signup-intake-${run}-o${i}`, t(topic)),
+      ]).toEqual([topic, 'TOPIC_AUTHORIZATION_FAILED']);
+    }
+    expect(
+      await readAs('publisher:signup', `signup-intake-${run}-f`, t(productFeedTopic('ledger'))),
+    ).toBe(`genuine on ${t(productFeedTopic('ledger'))}`);
   }, 120_000);
 
   it('a stage cannot write a topic another stage owns; it writes its own', async () => {

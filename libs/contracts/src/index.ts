@@ -55,6 +55,7 @@ export * from './lib/events/dead-letter-replayed.event';
 export * from './lib/events/dead-letter-discarded.event';
 export * from './lib/events/platform-event.catalog';
 export * from './lib/product-feed/product-feed';
+export * from './lib/product-feed/product-feed-event.decoder';
 export * from './lib/product-api/tenant-connection.schema';
 export * from './lib/products/product-version.schema';
 export * from './lib/products/product-manifest.schema';

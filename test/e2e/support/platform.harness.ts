@@ -171,10 +171,16 @@ export class PlatformHarness {
   private async makeKafkaPrincipals(): Promise<void> {
     const sasl = this.infra.kafkaSasl;
     if (!sasl) return; // a broker without SASL: every app connects anonymously
+    // INTAKE_PUBLISHERS (`signup=ledger+tracer,billing=*`): each publisher reads the feeds of the
+    // products it may act for.
     const publishers = (this.extraEnv.INTAKE_PUBLISHERS ?? '')
       .split(',')
-      .map((entry) => entry.split('=')[0].trim())
-      .filter(Boolean);
+      .map((entry) => entry.trim())
+      .filter(Boolean)
+      .map((entry) => {
+        const [name, products = ''] = entry.split('=');
+        return { name, products: products === '*' ? ('*' as const) : products.split('+') };
+      });
     const plans = kafkaAclPlan({
       prefix: this.topicPrefix,
       userOf: (role) => this.userOf(role),

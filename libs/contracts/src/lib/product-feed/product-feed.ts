@@ -21,9 +21,12 @@ export const productFeedEvents = [
   ServiceDeprovisioned,
 ] as const;
 
+/** What every product feed's name starts with (an ACL on every feed is a prefixed one on it). */
+export const PRODUCT_FEED_TOPIC_PREFIX = 'enclave.products.';
+
 /** One product's lifecycle feed: `enclave.products.<product>.lifecycle`, named like the intake topics. */
 export const productFeedTopic = (product: string): string =>
-  `enclave.products.${productNameSchema.parse(product)}.lifecycle`;
+  `${PRODUCT_FEED_TOPIC_PREFIX}${productNameSchema.parse(product)}.lifecycle`;
 
 /** The definition of a feed event by its envelope `type`, or undefined for any other type. */
 export function productFeedEventOf(type: string): EventDefinition | undefined {

@@ -6,8 +6,7 @@ import {
   ServiceDeprovisionRequested,
   ServiceDeprovisioned,
   TenantStatusChanged,
-  platformEventCatalog,
-  productFeedEventOf,
+  decodeProductFeedEvent,
   productFeedEvents,
   productFeedTopic,
 } from '@enclave/contracts';
@@ -127,7 +126,7 @@ export class TenantLifecycleListener {
     await consumer.run({
       eachMessage: async ({ topic, message }) => {
         try {
-          await this.dispatch(decodeFeedEvent(message.value));
+          await this.dispatch(decodeProductFeedEvent(message.value));
         } catch (error) {
           // One bad event must not stall a product's lifecycle view; it is reported, not retried.
           (this.options.onError ?? defaultOnError)(error as Error, topic);
@@ -164,19 +163,6 @@ export class TenantLifecycleListener {
       await handler(envelope.payload as never, envelope as never);
     }
   }
-}
-
-/** A feed carries several event types: each is decoded (and upcast) as on its own platform topic. */
-function decodeFeedEvent(value: Buffer | null): EventEnvelope {
-  let type: unknown;
-  try {
-    type = (JSON.parse(value?.toString() ?? '') as { type?: unknown }).type;
-  } catch (error) {
-    throw new Error(`not JSON: ${(error as Error).message}`);
-  }
-  const definition = typeof type === 'string' ? productFeedEventOf(type) : undefined;
-  if (!definition) throw new Error(`not a product lifecycle event: ${String(type)}`);
-  return platformEventCatalog.decode(definition.topic, value);
 }
 
 function defaultOnError(error: Error, topic: string): void {

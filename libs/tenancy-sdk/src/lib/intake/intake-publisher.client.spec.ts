@@ -6,6 +6,7 @@ import {
   intakeReplyEvent,
   intakeRequestsTopic,
   platformEventCatalog,
+  productFeedTopic,
 } from '@enclave/contracts';
 import { randomUUID } from 'node:crypto';
 import { IntakePublisherClient, IntakeTimeoutError } from './intake-publisher.client';
@@ -43,6 +44,9 @@ class FakeTransport implements IntakeTransport {
   }
 }
 
+/** A product's feed, where the registry republishes its lifecycle events. */
+const feed = (product: string) => `${PREFIX}${productFeedTopic(product)}`;
+
 const ready = (tenantId: string, product: string) =>
   platformEventCatalog.envelope(
     ServiceReady,
@@ -61,6 +65,7 @@ async function started() {
   const transport = new FakeTransport();
   const client = new IntakePublisherClient({
     publisher: 'signup',
+    products: ['ledger', 'tracer'],
     transport,
     topicPrefix: PREFIX,
     timeoutMs: 200,
@@ -70,13 +75,31 @@ async function started() {
 }
 
 describe('IntakePublisherClient', () => {
-  it('listens to its replies topic and the registrations’ outcomes, under the prefix', async () => {
+  it('listens to its replies topic and its products’ feeds (not the shared outcome topics), under the prefix', async () => {
     const { transport } = await started();
     expect(transport.topics).toEqual([
       `${PREFIX}${intakeRepliesTopic('signup')}`,
-      `${PREFIX}${ServiceReady.topic}`,
-      `${PREFIX}${ServiceFailed.topic}`,
+      feed('ledger'),
+      feed('tracer'),
     ]);
+    expect(transport.topics).not.toContain(`${PREFIX}${ServiceReady.topic}`);
+    expect(transport.topics).not.toContain(`${PREFIX}${ServiceFailed.topic}`);
+  });
+
+  it('refuses to await the outcome of a product it does not act for', async () => {
+    const { client } = await started();
+    await expect(client.awaitOutcome('acme-corp', 'billing')).rejects.toThrow(
+      'billing is not a product of this client',
+    );
+  });
+
+  it('reads outcomes among the other events of a feed, and skips what it cannot decode', async () => {
+    const { transport, client } = await started();
+    const waiting = client.awaitOutcome('acme-corp', 'ledger');
+    transport.deliver(feed('ledger'), 'not json');
+    transport.deliver(feed('ledger'), { type: 'Unknown', payload: {} });
+    transport.deliver(feed('ledger'), ready('acme-corp', 'ledger'));
+    await expect(waiting).resolves.toMatchObject({ state: 'ready' });
   });
 
   it('publishes a validated request keyed by tenant and resolves with the reply to its id', async () => {
@@ -156,9 +179,9 @@ describe('IntakePublisherClient', () => {
   it('resolves awaitOutcome on the registration’s ServiceReady, even one seen before the call', async () => {
     const { transport, client } = await started();
     const waiting = client.awaitOutcome('acme-corp', 'ledger');
-    transport.deliver(`${PREFIX}${ServiceReady.topic}`, ready('acme-corp', 'tracer'));
-    transport.deliver(`${PREFIX}${ServiceReady.topic}`, ready('other', 'ledger'));
-    transport.deliver(`${PREFIX}${ServiceReady.topic}`, ready('acme-corp', 'ledger'));
+    transport.deliver(feed('tracer'), ready('acme-corp', 'tracer'));
+    transport.deliver(feed('ledger'), ready('other', 'ledger'));
+    transport.deliver(feed('ledger'), ready('acme-corp', 'ledger'));
     await expect(waiting).resolves.toMatchObject({
       state: 'ready',
       event: { tenantId: 'acme-corp', product: 'ledger' },
@@ -172,7 +195,7 @@ describe('IntakePublisherClient', () => {
     const { transport, client } = await started();
     const waiting = client.awaitOutcome('acme-corp', 'ledger');
     transport.deliver(
-      `${PREFIX}${ServiceFailed.topic}`,
+      feed('ledger'),
       platformEventCatalog.envelope(
         ServiceFailed,
         {
@@ -198,7 +221,7 @@ describe('IntakePublisherClient', () => {
 
   it('forgets an earlier outcome when the registration is requested again', async () => {
     const { transport, client } = await started();
-    transport.deliver(`${PREFIX}${ServiceReady.topic}`, ready('acme-corp', 'ledger'));
+    transport.deliver(feed('ledger'), ready('acme-corp', 'ledger'));
     const pending = client.publish({
       kind: 'register-service',
       tenantId: 'acme-corp',

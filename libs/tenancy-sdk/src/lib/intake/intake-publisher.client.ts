@@ -5,11 +5,12 @@ import {
   ServiceFailedPayload,
   ServiceReady,
   ServiceReadyPayload,
+  decodeProductFeedEvent,
   intakeRepliesTopic,
   intakeReplySchema,
   intakeRequestSchema,
   intakeRequestsTopic,
-  platformEventCatalog,
+  productFeedTopic,
 } from '@enclave/contracts';
 import { randomUUID } from 'node:crypto';
 import { KafkaSaslCredentials } from '../events/kafka-sasl.credentials';
@@ -42,6 +43,12 @@ export class IntakeTimeoutError extends Error {
 export interface IntakePublisherClientOptions {
   /** This publisher's name: its topics are `enclave.intake.<publisher>.requests|replies`. */
   readonly publisher: string;
+  /**
+   * The products this publisher acts for (its INTAKE_PUBLISHERS entry): outcomes are read from their
+   * feeds (`enclave.products.<product>.lifecycle`), which its Kafka principal may read; the shared
+   * outcome topics, where every product's are, it may not.
+   */
+  readonly products: readonly string[];
   /** Kafka bootstrap servers; or give `transport`. */
   readonly brokers?: readonly string[];
   /** The publisher's Kafka principal (SASL), with `brokers`. */
@@ -73,6 +80,8 @@ export class IntakePublisherClient {
   private readonly waiters = new Map<string, Pending<IntakeOutcome>[]>();
   /** Outcomes seen since start(), by `tenant/product`: one that came before awaitOutcome counts. */
   private readonly outcomes = new Map<string, IntakeOutcome>();
+  /** The feeds of the products this publisher acts for (physical names). */
+  private readonly feeds: ReadonlySet<string>;
 
   constructor(private readonly options: IntakePublisherClientOptions) {
     if (!options.transport && !options.brokers) throw new Error('give brokers or a transport');
@@ -83,16 +92,13 @@ export class IntakePublisherClient {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     // Fails at once on a name the registry could never have a topic for.
     intakeRequestsTopic(options.publisher);
+    this.feeds = new Set(options.products.map((p) => this.topic(productFeedTopic(p))));
   }
 
   async start(): Promise<void> {
     await this.transport.subscribe(
-      [
-        this.topic(intakeRepliesTopic(this.options.publisher)),
-        this.topic(ServiceReady.topic),
-        this.topic(ServiceFailed.topic),
-      ],
-      (topic, value) => this.onMessage(topic.slice(this.prefix.length), value),
+      [this.topic(intakeRepliesTopic(this.options.publisher)), ...this.feeds],
+      (topic, value) => this.onMessage(topic, value),
     );
   }
 
@@ -143,6 +149,13 @@ export class IntakePublisherClient {
     product: string,
     options: { timeoutMs?: number } = {},
   ): Promise<IntakeOutcome> {
+    if (!this.feeds.has(this.topic(productFeedTopic(product)))) {
+      return Promise.reject(
+        new Error(
+          `${product} is not a product of this client (options.products): no outcome is read`,
+        ),
+      );
+    }
     const key = `${tenantId}/${product}`;
     const seen = this.outcomes.get(key);
     if (seen) return Promise.resolve(seen);
@@ -188,19 +201,31 @@ export class IntakePublisherClient {
   }
 
   private onMessage(topic: string, value: Buffer | null): void {
-    let envelope: { payload: unknown };
-    try {
-      envelope =
-        topic === ServiceReady.topic || topic === ServiceFailed.topic
-          ? platformEventCatalog.decode(topic, value)
-          : (JSON.parse(value?.toString() ?? '') as { payload: unknown });
-    } catch {
-      return; // Not for us to judge: the platform dead-letters what it cannot read.
+    if (!this.feeds.has(topic)) {
+      let reply;
+      try {
+        reply = intakeReplySchema.safeParse(
+          (JSON.parse(value?.toString() ?? '') as { payload?: unknown })?.payload,
+        );
+      } catch {
+        return; // Not for us to judge: the platform dead-letters what it cannot read.
+      }
+      if (reply.success) {
+        const { data } = reply;
+        this.settle(this.replies, data.requestId, (p) => p.resolve(data));
+      }
+      return;
     }
-    if (topic === ServiceReady.topic) {
+    let envelope;
+    try {
+      envelope = decodeProductFeedEvent(value);
+    } catch {
+      return;
+    }
+    if (envelope.type === ServiceReady.type) {
       const event = envelope.payload as ServiceReadyPayload;
       this.outcome(event.tenantId, event.product, { state: 'ready', event });
-    } else if (topic === ServiceFailed.topic) {
+    } else if (envelope.type === ServiceFailed.type) {
       const event = envelope.payload as ServiceFailedPayload;
       this.outcome(event.tenantId, event.product, {
         state: 'failed',
@@ -208,11 +233,6 @@ export class IntakePublisherClient {
         reason: event.reason,
         event,
       });
-    } else {
-      const reply = intakeReplySchema.safeParse(envelope?.payload);
-      if (reply.success) {
-        this.settle(this.replies, reply.data.requestId, (p) => p.resolve(reply.data));
-      }
     }
   }
 
