@@ -2,6 +2,7 @@ import { type EventCatalog, productFeedEvents, productFeedTopic } from '@enclave
 import {
   EVENT_CATALOG,
   KAFKA,
+  KAFKA_PRODUCER,
   RawTopicConsumer,
   RawTopicSubscription,
   RecoveringProducer,
@@ -27,10 +28,12 @@ import { feedProductsOf } from './product-feed.rule';
 export class ProductFeedRelay extends RawTopicConsumer {
   private readonly logger = new Logger(ProductFeedRelay.name);
   private readonly ensured = new Set<string>();
-  private producer?: RecoveringProducer;
 
   constructor(
     @Inject(KAFKA) kafka: Kafka,
+    // The app's own producer (the outbox relay's and the dead letters'): connected by
+    // MessagingModule's start-up, which runs before this consumer's.
+    @Inject(KAFKA_PRODUCER) private readonly producer: RecoveringProducer,
     @Inject(EVENT_CATALOG) private readonly catalog: EventCatalog,
     @Inject(INTAKE_SETTINGS) private readonly settings: IntakeSettings,
     private readonly topics: TopicNamer,
@@ -57,12 +60,6 @@ export class ProductFeedRelay extends RawTopicConsumer {
       `SELECT name FROM tenant_registry.product ORDER BY name`,
     )) as { name: string }[];
     await this.ensureFeeds(products.map((p) => p.name));
-    // Recovers from a broker crash (a stuck idempotent producer), as the outbox's producer does.
-    const producer = new RecoveringProducer(() =>
-      this.kafka.producer({ allowAutoTopicCreation: false, idempotent: true }),
-    );
-    await producer.connect();
-    this.producer = producer;
     return {
       group: `${this.topics.prefix}enclave.tenant-registry.product-feed`,
       topics: productFeedEvents.map((event) => this.topics.physical(event.topic)),
@@ -87,19 +84,13 @@ export class ProductFeedRelay extends RawTopicConsumer {
     if (products.length === 0) return;
     await this.ensureFeeds(products);
     // A failure throws: kafkajs delivers the message again, and every feed gets it (again).
-    await this.producer!.sendBatch({
+    await this.producer.sendBatch({
       acks: -1,
       topicMessages: products.map((product) => ({
         topic: this.topics.physical(productFeedTopic(product)),
         messages: [{ key: message.key, value: message.value, headers: message.headers }],
       })),
     });
-  }
-
-  override async beforeApplicationShutdown(): Promise<void> {
-    await super.beforeApplicationShutdown();
-    await this.producer?.disconnect();
-    this.producer = undefined;
   }
 
   private async registeredProducts(tenantId: string): Promise<string[]> {
