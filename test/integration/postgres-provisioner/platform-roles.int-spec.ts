@@ -235,6 +235,67 @@ describe('platform PostgreSQL roles (real PostgreSQL, passwords checked)', () =>
     for (const t of [first, second]) await provisioner.deprovision(t);
   });
 
+  it('drops hundreds of tenants its tenant admin made in a product database, more objects than one statement may lock', async () => {
+    // Another platform on the same server, so this suite's roles are not touched.
+    const bulkRun = `${run}b`;
+    const platformDb = `t_platform_roles_${bulkRun}`;
+    const productDb = `p_bulk_${bulkRun}`;
+    await h.admin('postgres', `CREATE DATABASE ${q(platformDb)}`);
+    const bulk = new PlatformPostgresRoles({
+      adminUrl: h.adminUrl,
+      database: platformDb,
+      apps: [],
+      prefix: `it_${bulkRun}`,
+      closeMaintenanceDatabase: false,
+    });
+    try {
+      const bulkLogins = await bulk.ensure();
+      await bulk.delegateDatabases([productDb], { create: true });
+      // 200 tenants, each a role owning a schema of ten tables (table, key index, TOAST table and
+      // its index: 40 relations), made by the tenant admin as the provisioner makes them: 8,000
+      // relations, beyond this server's lock table (64 locks per transaction × 100 connections).
+      const tenantAdmin = await connect(withDatabase(bulkLogins.tenantAdminUrl, productDb));
+      const roleNames = Array.from({ length: 200 }, (_, i) => `t_${bulkRun}_${i}`);
+      for (let i = 0; i < roleNames.length; i += 20) {
+        const statements = roleNames
+          .slice(i, i + 20)
+          .flatMap((role) => [
+            `CREATE ROLE ${q(role)} NOLOGIN`,
+            `GRANT ${q(role)} TO ${q(bulkLogins.roles.tenantAdmin)}`,
+            `GRANT CONNECT ON DATABASE ${q(productDb)} TO ${q(role)}`,
+            `CREATE SCHEMA ${q(role)} AUTHORIZATION ${q(role)}`,
+            `SET ROLE ${q(role)}`,
+            ...Array.from(
+              { length: 10 },
+              (_, t) => `CREATE TABLE ${q(role)}.t${t} (id int PRIMARY KEY, v text)`,
+            ),
+            'RESET ROLE',
+          ]);
+        await tenantAdmin.query(`BEGIN; ${statements.join('; ')}; COMMIT`);
+      }
+      await tenantAdmin.end();
+
+      await bulk.drop();
+
+      const left = await h.admin<{ rolname: string }>(
+        'postgres',
+        'SELECT rolname FROM pg_roles WHERE rolname LIKE $1 OR rolname LIKE $2',
+        [`t\\_${bulkRun}\\_%`, `it\\_${bulkRun}\\_%`],
+      );
+      expect(left).toEqual([]);
+      const schemas = await h.admin<{ n: number }>(
+        productDb,
+        'SELECT count(*)::int AS n FROM pg_namespace WHERE nspname LIKE $1',
+        [`t\\_${bulkRun}\\_%`],
+      );
+      expect(schemas).toEqual([{ n: 0 }]);
+    } finally {
+      await h.admin('postgres', `DROP DATABASE IF EXISTS ${q(productDb)} WITH (FORCE)`);
+      await h.admin('postgres', `DROP DATABASE IF EXISTS ${q(platformDb)} WITH (FORCE)`);
+      await bulk.drop().catch(() => undefined);
+    }
+  });
+
   it.each(['DATABASE', 'SCHEMA'] as const)(
     'provisions a %s tenant through the provisioner role; the tenant cannot open the platform database nor postgres',
     async (mode) => {

@@ -41,6 +41,8 @@ const VAULT_SCHEMA = 'enclave_vault';
  */
 const PRODUCT_DATABASE_LOCK = 0x454e4302;
 const LOGIN_ATTRIBUTES = 'NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT';
+/** Roles per DROP OWNED in a database that holds their objects (see drop()). */
+const DROP_OWNED_CHUNK = 20;
 
 /**
  * The platform's PostgreSQL principals, made idempotently with a superuser's URL:
@@ -215,7 +217,15 @@ export class PlatformPostgresRoles {
       for (const { datname } of elsewhere) {
         const inside = await this.connect(datname);
         try {
-          await inside.query(`DROP OWNED BY ${existing.map(ident).join(', ')}`);
+          // A few roles per statement: each takes a lock per object it drops, and hundreds of
+          // tenants' schemas at once run out of the lock table (max_locks_per_transaction).
+          for (let i = 0; i < existing.length; i += DROP_OWNED_CHUNK)
+            await inside.query(
+              `DROP OWNED BY ${existing
+                .slice(i, i + DROP_OWNED_CHUNK)
+                .map(ident)
+                .join(', ')}`,
+            );
         } finally {
           await inside.end();
         }
