@@ -127,19 +127,24 @@ export class PostgresTenantProvisioner {
           throw foreign('database', names.pgDatabase, owner, role);
         await admin.query(`DROP DATABASE IF EXISTS ${ident(names.pgDatabase)} WITH (FORCE)`);
       } else if ((await pgCatalog.databaseOwner(admin, names.pgDatabase)) !== undefined) {
-        // DROP OWNED revokes CONNECT, rewriting the product database's shared ACL row.
-        await this.sessions.withDatabaseLock(admin, names.pgDatabase, () =>
-          this.sessions.withProductDatabase(names.pgDatabase, async (db) => {
+        // DROP OWNED revokes CONNECT, rewriting the product database's shared ACL row: both of
+        // them (here and the one below, which revokes what is left on shared objects) hold the
+        // product database's lock, or a neighbour's offboarding fails with "tuple concurrently
+        // updated".
+        await this.sessions.withDatabaseLock(admin, names.pgDatabase, async () => {
+          await this.sessions.withProductDatabase(names.pgDatabase, async (db) => {
             const owner = await pgCatalog.schemaOwner(db, names.pgSchema);
             if (owner !== undefined && owner !== role)
               throw foreign('schema', names.pgSchema, owner, role);
             await db.query(`DROP SCHEMA IF EXISTS ${ident(names.pgSchema)} CASCADE`);
             if (existing) await db.query(`DROP OWNED BY ${ident(role)}`);
-          }),
-        );
+          });
+          if (existing) await admin.query(`DROP OWNED BY ${ident(role)}`);
+        });
       }
 
       if (existing) {
+        // A DATABASE-mode role (or one whose product database is gone): nothing shared to race on.
         await admin.query(`DROP OWNED BY ${ident(role)}`);
         await admin.query(`DROP ROLE IF EXISTS ${ident(role)}`);
       }
