@@ -1,4 +1,9 @@
-import { parseListeningInodes, parseMachineBusyTicks, parseProcStat } from './proc.parser';
+import {
+  parseListeningInodes,
+  parseMachineBusyTicks,
+  parseProcStat,
+  parseVmRssKiB,
+} from './proc.parser';
 
 describe('parseProcStat', () => {
   it('reads pid, name, parent and the four CPU times of a postmaster line', () => {
@@ -47,5 +52,16 @@ describe('parseListeningInodes', () => {
     expect(parseListeningInodes(tcp, 29092)).toEqual([9816]);
     expect(parseListeningInodes(tcp, 5432)).toEqual([6449]);
     expect(parseListeningInodes(tcp, 5672)).toEqual([]);
+  });
+});
+
+describe('parseVmRssKiB', () => {
+  it('reads the resident set size in KiB', () => {
+    const status = 'Name:\tnode\nVmPeak:\t 1234 kB\nVmRSS:\t   98304 kB\nRssAnon:\t 1 kB\n';
+    expect(parseVmRssKiB(status)).toBe(98304);
+  });
+
+  it('gives undefined when there is no VmRSS line (a kernel thread)', () => {
+    expect(parseVmRssKiB('Name:\tkthreadd\nState:\tS (sleeping)\n')).toBeUndefined();
   });
 });

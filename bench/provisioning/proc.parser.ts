@@ -66,3 +66,9 @@ export function parseListeningInodes(text: string, port: number): number[] {
     )
     .map((cols) => Number(cols[9]));
 }
+
+/** Resident set size in KiB from `/proc/<pid>/status` (`VmRSS:`); undefined for a kernel thread. */
+export function parseVmRssKiB(text: string): number | undefined {
+  const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(text);
+  return match ? Number(match[1]) : undefined;
+}

@@ -1,11 +1,19 @@
 import 'reflect-metadata';
-import { IsolationMode, Topics } from '@enclave/contracts';
+import {
+  IsolationMode,
+  ProductManifest,
+  ProductName,
+  Topics,
+  tenantResourceNames,
+} from '@enclave/contracts';
+import { exampleProducts } from '@enclave/product-catalog';
 import { EmbeddedSecretStore, EncryptionKeyRing } from '@enclave/secret-store';
 import { createTestDatabase } from '@enclave/testing';
 import { Logger } from '@nestjs/common';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Client, escapeIdentifier } from 'pg';
 import { DataSource } from 'typeorm';
 import { RabbitMqTenantProvisioner } from '../../apps/broker-provisioner/src/provisioning/rabbitmq-tenant.provisioner';
 import { TenantPostgresEndpoint } from '../../apps/migration-runner/src/migrations/tenant-postgres.endpoint';
@@ -13,6 +21,7 @@ import { MongoTenantProvisioner } from '../../apps/mongo-provisioner/src/provisi
 import { PostgresTenantProvisioner } from '../../apps/postgres-provisioner/src/provisioning/postgres-tenant.provisioner';
 import { PlatformHarness } from '../../test/e2e/support/platform.harness';
 import { TenantResources } from '../../test/e2e/support/tenant-resources';
+import { BoundedRunResult, boundedRun } from './bounded-run';
 import { CpuSampler } from './cpu-sampler';
 import {
   CpuDelta,
@@ -24,8 +33,10 @@ import {
   cpuPerSecond,
 } from './cpu-usage';
 import { EventCounts, eventsPerRegistration, scrapeEventCounts } from './event-counts';
+import { PeerLikeSchemaBaseline } from './peer-like-schema.baseline';
 import { Outcome, ReadinessWatch } from './readiness-watch';
 import { AggregatorStatus, OutcomeReport, buildOutcomeReport } from './registration-outcomes';
+import { rssMiB } from './rss-sample';
 import { SequentialBaseline } from './sequential-baseline';
 import { deadlineMs, waitDeadlineFromEnv } from './wait-deadline';
 
@@ -50,10 +61,37 @@ const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 3_000);
 const WAIT_DEADLINE = waitDeadlineFromEnv(process.env);
 /** DATABASE mode: tenants' databases copied from a template at the product version (the default). */
 const TEMPLATES = (process.env.BENCH_DATABASE_TEMPLATES ?? 'true') !== 'false';
+/** RabbitMQ isolation of the registered product: a vhost per tenant, or the product's shared vhost. */
+const RABBITMQ = (process.env.BENCH_RABBITMQ ?? 'VHOST') as 'VHOST' | 'SHARED_VHOST';
+/**
+ * The floors, in the same run before the throughput phase: the plain script's operations for
+ * BENCH_THROUGHPUT_N tenants with as many in flight as the bench's client (the servers alone), and
+ * the RabbitMQ part alone with 8 in flight (what RabbitMQ alone can do). Each is torn down before
+ * the next phase, so every phase starts from the same servers.
+ */
+const FLOORS = (process.env.BENCH_FLOORS ?? 'true') !== 'false';
+/** Calls the bench's client keeps in flight (and the servers-alone floor). */
+const CLIENT_CONCURRENCY = 16;
+const RABBITMQ_FLOOR_CONCURRENCY = 8;
 /** The result file's name without `.json` (default: `provisioning-<mode>[-no-templates]`), for A/B runs. */
 const RESULT_NAME =
   process.env.BENCH_RESULT_NAME ||
-  `provisioning-${MODE.toLowerCase()}${MODE === 'DATABASE' && !TEMPLATES ? '-no-templates' : ''}`;
+  `provisioning-${MODE.toLowerCase()}${MODE === 'DATABASE' && !TEMPLATES ? '-no-templates' : ''}${RABBITMQ === 'SHARED_VHOST' ? '-shared-vhost' : ''}`;
+
+/** The ledger, or (BENCH_RABBITMQ=SHARED_VHOST) a bench product that is the ledger in a shared vhost. */
+function benchManifest(): ProductManifest {
+  const ledger = exampleProducts.get('ledger')!;
+  if (RABBITMQ === 'VHOST') return ledger;
+  return {
+    ...structuredClone(ledger),
+    name: 'bench-sv' as ProductName,
+    version: '1.0.0',
+    resources: {
+      ...structuredClone(ledger.resources),
+      rabbitmq: { ...structuredClone(ledger.resources.rabbitmq!), isolation: 'SHARED_VHOST' },
+    },
+  };
+}
 
 const percentile = (values: number[], p: number): number | null => {
   if (!values.length) return null;
@@ -64,10 +102,20 @@ const round = (n: number | null) => (n === null ? null : Math.round(n * 10) / 10
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main() {
+  if (!['VHOST', 'SHARED_VHOST'].includes(RABBITMQ))
+    throw new Error(`BENCH_RABBITMQ must be VHOST or SHARED_VHOST, not ${RABBITMQ}`);
   Logger.overrideLogger(['error']);
+  const manifest = benchManifest();
+  const product = manifest.name;
   const platform = new PlatformHarness({
     logLevel: 'warn',
-    env: { TENANT_PG_DATABASE_TEMPLATES: String(TEMPLATES) },
+    env: {
+      TENANT_PG_DATABASE_TEMPLATES: String(TEMPLATES),
+      // e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`: each app writes a CPU profile when it stops.
+      ...(process.env.BENCH_APP_NODE_OPTIONS
+        ? { NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS }
+        : {}),
+    },
   });
   const resources = new TenantResources(platform.infra);
   const tenants: string[] = [];
@@ -75,7 +123,8 @@ async function main() {
   const baselineDs = await new DataSource({
     type: 'postgres',
     url: baselineDb.url,
-    extra: { max: 2 },
+    // The servers-alone floor writes 16 tenants' secrets at once, as the credential-service can.
+    extra: { max: 10 },
   }).initialize();
   const secrets = new EmbeddedSecretStore(
     baselineDs,
@@ -94,9 +143,21 @@ async function main() {
     rabbit,
     new TenantPostgresEndpoint(`postgres://${new URL(platform.infra.pgAdminUrl).host}`),
   );
+  const peerClient = new Client({ connectionString: baselineDb.url });
+  await peerClient.connect();
+  const peer = new PeerLikeSchemaBaseline(peerClient, manifest.resources.postgres!.migrations);
   let watch: ReadinessWatch | undefined;
   try {
     await platform.start();
+    if (product !== 'ledger') {
+      // The bench product's shared database, made and delegated as the example products' are.
+      await platform.pgRoles!.delegateDatabases(
+        [tenantResourceNames('shared', product, 'SCHEMA').pgDatabase],
+        { create: true },
+      );
+      const put = await platform.api('PUT', `/v1/products/${product}/versions/1.0.0`, manifest);
+      if (put.status !== 201) throw new Error(`publish ${product}: ${put.status} ${put.text}`);
+    }
     const seen = await ReadinessWatch.start(platform.kafka, {
       ready: platform.topic(Topics.ServiceReady),
       failed: platform.topic(Topics.ServiceFailed),
@@ -118,7 +179,7 @@ async function main() {
         if (created.status !== 201) throw new Error(`create: ${created.status} ${created.text}`);
         const t0 = performance.now();
         const registered = await platform.api('POST', `/v1/tenants/${tenantId}/services`, {
-          product: 'ledger',
+          product,
           isolationMode: MODE,
         });
         if (registered.status !== 202)
@@ -163,6 +224,7 @@ async function main() {
     const baselineMs: number[] = [];
     const pgPartPlainMs: number[] = [];
     const pgPartTemplateMs: number[] = [];
+    const peerMs: number[] = [];
     const measured: string[] = [];
     const measuredOutcomes: Outcome[] = [];
     const lateStatuses: AggregatorStatus[] = [];
@@ -192,8 +254,13 @@ async function main() {
         measuredOutcomes.push(outcome);
         if (outcome === 'ready') platformMs.push(seen.readyAt.get(tenant)! - t0!);
       }
-      const sequential = await baseline.provision(plain, 'ledger', MODE);
+      const sequential = await baseline.provision(plain, manifest, MODE);
       if (i >= WARMUP) baselineMs.push(sequential);
+      if (MODE === 'SCHEMA') {
+        // The peer's whole tenant creation (one connection, schema + tables in one transaction).
+        const ms = await peer.create(`peer_${i}_${platform.runId}`);
+        if (i >= WARMUP) peerMs.push(ms);
+      }
       if (MODE === 'DATABASE') {
         // The template lever alone, interleaved: the PostgreSQL part created empty and migrated,
         // then copied from the template (alternating which goes first).
@@ -235,19 +302,53 @@ async function main() {
       idle = cpuBetween(before, cpu.snapshot());
     }
 
+    // The floors: what the servers alone do for as many tenants, torn down before the platform's turn.
+    const floors: Record<string, BoundedRunResult> = {};
+    // A floor not fully torn down leaves the servers busier for the platform's turn: reported.
+    const floorCleanupErrors: string[] = [];
+    if (FLOORS && THROUGHPUT_N > 0) {
+      const scripted = Array.from({ length: THROUGHPUT_N }, (_, i) => `fs${i}-${platform.runId}`);
+      floors.servers_alone = await boundedRun(scripted, CLIENT_CONCURRENCY, (t) =>
+        baseline.provision(t, manifest, MODE),
+      );
+      await cleanUpInParallel(resources, scripted, [[product, MODE]]).catch((e) =>
+        floorCleanupErrors.push((e as Error).message),
+      );
+      const rabbitOnly = Array.from({ length: THROUGHPUT_N }, (_, i) => `fr${i}-${platform.runId}`);
+      floors.rabbitmq_alone = await boundedRun(rabbitOnly, RABBITMQ_FLOOR_CONCURRENCY, (t) =>
+        baseline.rabbitmq(t, manifest, MODE),
+      );
+      const removed = await boundedRun(rabbitOnly, RABBITMQ_FLOOR_CONCURRENCY, (tenantId) =>
+        rabbit.deprovision({ tenantId, product }),
+      );
+      floorCleanupErrors.push(...removed.errors);
+    }
+
     // Throughput: many registrations at once, from the first POST to the last ServiceReady, or to
     // the deadline (scaled with N) with what is unfinished reported.
     const batch = Array.from({ length: THROUGHPUT_N }, (_, i) => `t${i}-${platform.runId}`);
     tenants.push(...batch);
     const waitMs = deadlineMs(THROUGHPUT_N, WAIT_DEADLINE);
     const throughputEventsBefore = await eventCounts();
+    // Memory of every process before the phase, at each tenth of the batch Ready and at 1,000 Ready.
+    const batchSet = new Set(batch);
+    const rssBefore = rssMiB(cpu.counted);
+    const rssAtReady: Record<string, Record<string, number>> = {};
+    const tenth = Math.max(1, Math.ceil(THROUGHPUT_N / 10));
+    let readyInBatch = 0;
+    seen.onReady = (tenantId) => {
+      if (!batchSet.has(tenantId)) return;
+      readyInBatch++;
+      if (readyInBatch % tenth === 0 || readyInBatch === 1_000)
+        rssAtReady[String(readyInBatch)] = rssMiB(cpu.counted);
+    };
     const cpuBefore = cpu.snapshot();
     const start = performance.now();
     const startedAt = new Map<string, number>();
     // An operator's client keeps a bounded number of calls in flight, as any API client should.
     const queue = [...batch];
     await Promise.all(
-      Array.from({ length: 16 }, async () => {
+      Array.from({ length: CLIENT_CONCURRENCY }, async () => {
         for (let t = queue.shift(); t; t = queue.shift()) {
           const t0 = await register(t);
           if (t0 !== undefined) startedAt.set(t, t0);
@@ -269,6 +370,14 @@ async function main() {
       THROUGHPUT_N,
     );
     const readyBatch = batch.filter((_, i) => outcomes[i] === 'ready');
+    const rssAfter = rssMiB(cpu.counted);
+    // Lost or duplicated: each submitted registration recorded once, and Ready at most once.
+    const [{ recorded }] = await platform.platformQuery<{ recorded: number }>(
+      `SELECT count(*)::int AS recorded FROM tenant_registry.service_registration
+        WHERE tenant_id = ANY($1) AND product = $2`,
+      [batch, product],
+    );
+    const duplicateReady = batch.reduce((n, t) => n + (seen.duplicateReady.get(t) ?? 0), 0);
     const finished = outcomes.every((o) => o !== 'late');
     // Unfinished: the rate is what was Ready by the deadline, over the whole wait.
     const end = finished ? Math.max(...readyBatch.map((t) => seen.readyAt.get(t)!)) : stoppedAt;
@@ -296,11 +405,14 @@ async function main() {
       idle,
     );
     const cpuThroughput = cpuPerRegistration(throughputCpu, THROUGHPUT_N, cpu.ticksPerSecond, idle);
+    const throughputSeconds = round(seconds);
+    const peerP50 = percentile(peerMs, 50);
     const result = {
       bench: 'provisioning',
       mode: MODE,
+      rabbitmq_isolation: RABBITMQ,
       ...(MODE === 'DATABASE' ? { database_templates: TEMPLATES } : {}),
-      product: 'ledger (postgres + 10-table migration, mongodb, rabbitmq)',
+      product: `${product} (postgres + 10-table migration, mongodb, rabbitmq${RABBITMQ === 'SHARED_VHOST' ? ' in a shared vhost' : ''})`,
       n: N,
       p50_ms: round(p50),
       p99_ms: round(percentile(platformMs, 99)),
@@ -323,13 +435,27 @@ async function main() {
           }
         : {}),
       ratio: p50 !== null && baselineP50 ? Number((p50 / baselineP50).toFixed(2)) : null,
+      ...(MODE === 'SCHEMA'
+        ? {
+            // Registration call → migrations done, against the peer's whole tenant creation.
+            postgres_part_vs_peer: {
+              platform_migrations_done_p50_ms: latencyStages.migrations ?? null,
+              peer_like_p50_ms: round(peerP50),
+              peer_like_p99_ms: round(percentile(peerMs, 99)),
+              ratio:
+                latencyStages.migrations !== undefined && peerP50
+                  ? Number((latencyStages.migrations / peerP50).toFixed(2))
+                  : null,
+            },
+          }
+        : {}),
       sequential_outcome: {
         ...sequentialOutcome,
         deadline_ms: SEQUENTIAL_DEADLINE_MS,
         ...(warmupNotReady ? { warmup_not_ready: warmupNotReady } : {}),
       },
       throughput_n: THROUGHPUT_N,
-      throughput_seconds: round(seconds),
+      throughput_seconds: throughputSeconds,
       throughput_per_s: seconds ? round(readyBatch.length / seconds) : null,
       throughput_latency_ms: {
         p50: round(percentile(throughputLatency, 50)),
@@ -339,7 +465,26 @@ async function main() {
         ...throughputOutcome,
         deadline_ms: waitMs,
         waited_s: round((stoppedAt - start) / 1_000),
+        registrations_recorded: recorded,
+        duplicate_ready: duplicateReady,
       },
+      // The servers alone for the same number of tenants, in this run, and the platform against them.
+      floors: FLOORS
+        ? {
+            ...floors,
+            cleanup_errors: floorCleanupErrors.slice(0, 5),
+            platform_vs_servers_alone:
+              throughputSeconds && floors.servers_alone?.seconds
+                ? Number((throughputSeconds / floors.servers_alone.seconds).toFixed(2))
+                : null,
+            platform_vs_rabbitmq_alone:
+              throughputSeconds && floors.rabbitmq_alone?.seconds
+                ? Number((throughputSeconds / floors.rabbitmq_alone.seconds).toFixed(2))
+                : null,
+          }
+        : null,
+      // MiB per process: before the throughput phase, at each tenth of it Ready (and at 1,000), after.
+      rss_mib: { before: rssBefore, at_ready: rssAtReady, after: rssAfter },
       throughput_stage_completion_ms: Object.fromEntries(
         stageRows.map((r) => [r.stage, { p50: Math.round(r.p50), p99: Math.round(r.p99) }]),
       ),
@@ -363,20 +508,58 @@ async function main() {
       `${JSON.stringify(result, null, 2)}\n`,
     );
     process.stdout.write(
-      `${summaryLine(sequentialOutcome, throughputOutcome, result.throughput_seconds, cpuSequential, cpuThroughput)}\n`,
+      `${summaryLine(sequentialOutcome, throughputOutcome, result.throughput_seconds, cpuSequential, cpuThroughput)}${floorLine(floors)}\n`,
     );
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
     await watch?.stop().catch(() => undefined);
-    await platform.stop().catch(() => undefined);
-    await resources
-      .cleanUp(tenants, [['ledger', MODE]])
-      .catch((e) => console.error('cleanup:', e.message));
+    await platform.stop().catch((e) => console.error('platform stop:', e.message));
+    await cleanUpInParallel(resources, tenants, [[product, MODE]]).catch((e) =>
+      console.error('cleanup:', e.message),
+    );
+    if (product !== 'ledger') {
+      // The bench product's shared database (the superuser made it, so the run's roles did not own it).
+      const admin = new Client({ connectionString: platform.infra.pgAdminUrl });
+      await admin
+        .connect()
+        .then(() =>
+          admin.query(
+            `DROP DATABASE IF EXISTS ${escapeIdentifier(tenantResourceNames('shared', product, 'SCHEMA').pgDatabase)} WITH (FORCE)`,
+          ),
+        )
+        .catch((e: Error) => console.error('cleanup:', e.message))
+        .finally(() => admin.end());
+    }
+    await peerClient.end();
     await pgProvisioner.close();
     await mongo.close();
     await baselineDs.destroy();
     await baselineDb.drop();
   }
+}
+
+/**
+ * Tears down what `tenants` may hold (TenantResources.cleanUp) in eight slices at once: one after
+ * another, 10,000 tenants would take longer than making them. Every slice runs to its end; the
+ * first error is thrown after all of them.
+ */
+async function cleanUpInParallel(
+  resources: TenantResources,
+  tenants: readonly string[],
+  combinations: [ProductName, IsolationMode][],
+): Promise<void> {
+  const slices = Array.from({ length: 8 }, (_, k) => tenants.filter((_, i) => i % 8 === k));
+  const settled = await Promise.allSettled(
+    slices.filter((s) => s.length).map((s) => resources.cleanUp(s, combinations)),
+  );
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+function floorLine(floors: Record<string, BoundedRunResult>): string {
+  return Object.entries(floors)
+    .map(([name, f]) => `; ${name.replace('_', ' ')}: ${f.n} in ${f.seconds} s (${f.per_s}/s)`)
+    .join('');
 }
 
 /** One human line: what became of the registrations and the CPU each cost. */

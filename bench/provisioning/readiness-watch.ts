@@ -13,6 +13,10 @@ export class ReadinessWatch {
   readonly readyAt = new Map<string, number>();
   readonly stageTimings = new Map<string, Record<string, number>>();
   readonly failures = new Map<string, SeenFailure>();
+  /** Tenants seen Ready more than once, with how many ServiceReady each had beyond the first. */
+  readonly duplicateReady = new Map<string, number>();
+  /** Called with each tenant's first ServiceReady (e.g. to sample memory at checkpoints). */
+  onReady?: (tenantId: string) => void;
   private readonly waiters = new Map<string, () => void>();
 
   private constructor(
@@ -74,8 +78,16 @@ export class ReadinessWatch {
     if (!value) return;
     const { payload } = JSON.parse(value);
     if (topic === this.topics.ready) {
+      if (this.readyAt.has(payload.tenantId)) {
+        this.duplicateReady.set(
+          payload.tenantId,
+          (this.duplicateReady.get(payload.tenantId) ?? 0) + 1,
+        );
+        return;
+      }
       this.readyAt.set(payload.tenantId, at);
       this.stageTimings.set(payload.tenantId, payload.stageTimings);
+      this.onReady?.(payload.tenantId);
     } else {
       this.failures.set(payload.tenantId, { stage: payload.stage, reason: payload.reason });
     }

@@ -1,4 +1,4 @@
-import { IsolationMode, tenantResourceNames } from '@enclave/contracts';
+import { IsolationMode, ProductManifest, tenantResourceNames } from '@enclave/contracts';
 import { exampleProducts } from '@enclave/product-catalog';
 import { EmbeddedSecretStore, generatePassword } from '@enclave/secret-store';
 import { RabbitMqTenantProvisioner } from '../../apps/broker-provisioner/src/provisioning/rabbitmq-tenant.provisioner';
@@ -23,8 +23,13 @@ export class SequentialBaseline {
     private readonly endpoint: TenantPostgresEndpoint,
   ) {}
 
-  async provision(tenantId: string, product: 'ledger', mode: IsolationMode): Promise<number> {
-    const manifest = exampleProducts.get(product)!;
+  /** One registration's resource operations, one after another; ms. */
+  async provision(
+    tenantId: string,
+    manifest: ProductManifest,
+    mode: IsolationMode,
+  ): Promise<number> {
+    const product = manifest.name;
     const names = tenantResourceNames(tenantId, product, mode);
     const started = performance.now();
     const pg = { username: names.pgRole, password: generatePassword() };
@@ -50,14 +55,25 @@ export class SequentialBaseline {
       ...mg,
       collections: manifest.resources.mongodb!.collections,
     });
+    await this.rabbitmq(tenantId, manifest, mode, mq.password);
+    return performance.now() - started;
+  }
+
+  /** The RabbitMQ part alone (vhost or shared-vhost set: user, permissions, limits, topology). */
+  async rabbitmq(
+    tenantId: string,
+    manifest: ProductManifest,
+    mode: IsolationMode,
+    password = generatePassword(),
+  ): Promise<void> {
     await this.rabbit.provision({
       tenantId,
-      product,
+      product: manifest.name,
       mode,
-      ...mq,
+      username: tenantResourceNames(tenantId, manifest.name, mode).rabbitUser,
+      password,
       topology: manifest.resources.rabbitmq!,
     });
-    return performance.now() - started;
   }
 
   /**
