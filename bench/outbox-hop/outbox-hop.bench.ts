@@ -76,6 +76,8 @@ async function main() {
         group: `bench-${randomUUID()}`,
         retry: DEFAULT_RETRY_POLICY,
         concurrency: 4,
+        keyConcurrency: 8,
+        databasePoolSize: 8,
         topicPartitions: 4,
       },
     );

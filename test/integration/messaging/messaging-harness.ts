@@ -1,4 +1,4 @@
-import { EventCatalog, EventEnvelope } from '@enclave/contracts';
+import { EventCatalog, EventEnvelope, deadLetterTopicOf } from '@enclave/contracts';
 import { OutboxWriter } from '@enclave/messaging';
 import {
   ServiceProcess,
@@ -38,13 +38,25 @@ export class MessagingHarness {
     await this.dataSource.query(`
       CREATE TABLE public.fixture_effects (
         id bigserial PRIMARY KEY, event_id uuid NOT NULL, key text NOT NULL, seq int NOT NULL,
-        attempt int NOT NULL, pid int NOT NULL)`);
+        attempt int NOT NULL, pid int NOT NULL,
+        in_flight int NOT NULL DEFAULT 1)`);
   }
 
   async tearDown(): Promise<void> {
     await Promise.all(this.processes.map((p) => p.stop('SIGKILL')));
     await this.dataSource?.destroy();
     await this.db?.drop();
+    // The run's topics go with it (best effort: a missing dead-letter topic is fine).
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const mine = (await admin.listTopics()).filter(
+        (t) => t === this.topic || t === deadLetterTopicOf(this.topic),
+      );
+      if (mine.length > 0) await admin.deleteTopics({ topics: mine }).catch(() => undefined);
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   fixture(
@@ -84,10 +96,17 @@ export class MessagingHarness {
   }
 
   async effects(): Promise<
-    { id: string; event_id: string; key: string; seq: number; attempt: number }[]
+    {
+      id: string;
+      event_id: string;
+      key: string;
+      seq: number;
+      attempt: number;
+      in_flight: number;
+    }[]
   > {
     return this.dataSource.query(
-      'SELECT id, event_id, key, seq, attempt FROM public.fixture_effects ORDER BY id',
+      'SELECT id, event_id, key, seq, attempt, in_flight FROM public.fixture_effects ORDER BY id',
     );
   }
 }

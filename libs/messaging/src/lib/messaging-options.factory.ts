@@ -34,6 +34,8 @@ export function messagingOptionsFrom(
     topicPartitions: config.KAFKA_TOPIC_PARTITIONS,
     topicPrefix: config.KAFKA_TOPIC_PREFIX,
     concurrency: config.KAFKA_CONSUMER_CONCURRENCY,
+    keyConcurrency: config.KAFKA_CONSUMER_KEY_CONCURRENCY,
+    databasePoolSize: config.DATABASE_POOL_SIZE,
     catalog,
     ...overrides,
   };

@@ -18,7 +18,7 @@ import { MessagingMetricsCollector } from './metrics/messaging-metrics.collector
 
 /**
  * Start: tables, topics, producer, relay. Stop, in the order that loses nothing: stop consuming
- * (the message in flight finishes and commits), flush the outbox, then disconnect the producer.
+ * (the handlers in flight finish and their offsets commit), flush the outbox, then disconnect the producer.
  */
 @Injectable()
 export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {

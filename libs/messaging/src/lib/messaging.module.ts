@@ -76,6 +76,9 @@ export class MessagingModule {
             group,
             retry,
             concurrency: options.concurrency ?? 3,
+            keyConcurrency: options.keyConcurrency ?? 1,
+            // pg's default pool size.
+            databasePoolSize: options.databasePoolSize ?? 10,
             topicPartitions: options.topicPartitions,
             topics,
           }),

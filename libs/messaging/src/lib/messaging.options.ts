@@ -15,7 +15,12 @@ export interface MessagingOptions {
   /** Consumer group; defaults to `enclave.<service>`. Replicas share it and split partitions. */
   readonly group?: string;
   readonly topicPartitions: number;
+  /** Partitions one replica handles at once. */
   readonly concurrency?: number;
+  /** Keys handled at once within one partition's batch (1: one message at a time). */
+  readonly keyConcurrency?: number;
+  /** DATABASE_POOL_SIZE: the handlers' open transactions stay below it. */
+  readonly databasePoolSize?: number;
   readonly retry?: Partial<RetryPolicy>;
   /** Prefix of every physical topic (environments or test runs sharing a cluster). */
   readonly topicPrefix?: string;

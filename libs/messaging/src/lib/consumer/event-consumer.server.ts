@@ -2,7 +2,7 @@ import { EventCatalog, EventEnvelope } from '@enclave/contracts';
 import { PlatformMetrics, TraceContext } from '@enclave/service-kit';
 import { Logger } from '@nestjs/common';
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
-import { Consumer, EachMessagePayload, Kafka } from 'kafkajs';
+import { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { ensureTopics } from '../kafka/topic-admin';
@@ -10,7 +10,9 @@ import { TopicNamer } from '../kafka/topic-namer';
 import { OutboxWriter } from '../outbox/outbox.writer';
 import { DeadLetterPublisher, REPLAY_FOR_GROUP_HEADER } from './dead-letter.publisher';
 import { EventContext } from './event.context';
+import { HandlerSlots } from './handler-slots';
 import type { EventHandlerExtras } from './handles-event.decorator';
+import { runKeyParallelBatch } from './key-parallel-batch.runner';
 import { ProcessedEventStore } from './processed-event.store';
 import { untilBrokerSettles } from '../kafka/until-broker-settles';
 import { traceOutcome, traceProcessing } from '../tracing/event-trace';
@@ -20,14 +22,27 @@ export interface EventConsumerOptions {
   /** Consumer group id; also the namespace of the processed-event ledger. */
   readonly group: string;
   readonly retry: RetryPolicy;
-  /** Partitions handled in parallel by one replica (order still holds within a partition). */
+  /** Partitions handled in parallel by one replica. */
   readonly concurrency: number;
+  /** Keys handled in parallel within one partition's batch (order still holds within a key). */
+  readonly keyConcurrency: number;
+  /** Connections in the database pool the handlers' transactions draw from. */
+  readonly databasePoolSize: number;
   readonly topicPartitions: number;
   readonly topics?: TopicNamer;
 }
 
 /** `skipped`: an event its handler declared it is not concerned with (HandlesEvent `concerns`). */
 type Outcome = 'handled' | 'duplicate' | 'skipped';
+
+/** One message of a partition's batch, with what handling it needs of the batch. */
+interface Delivery {
+  /** The physical topic. */
+  readonly topic: string;
+  readonly partition: number;
+  readonly message: KafkaMessage;
+  readonly heartbeat: () => Promise<void>;
+}
 
 /**
  * A @nestjs/microservices transport over kafkajs with the guarantees the platform needs: each event
@@ -39,6 +54,7 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   private consumer?: Consumer;
   private closing = false;
   private readonly topics: TopicNamer;
+  private readonly slots: HandlerSlots;
   /** The physical topics this replica consumes, once started (for the lag metric). */
   subscribed: readonly string[] = [];
 
@@ -53,6 +69,11 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   ) {
     super();
     this.topics = options.topics ?? new TopicNamer();
+    this.slots = HandlerSlots.forPool(
+      options.databasePoolSize,
+      options.concurrency,
+      options.keyConcurrency,
+    );
   }
 
   on(): never {
@@ -74,7 +95,8 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
 
   async close(): Promise<void> {
     this.closing = true;
-    // kafkajs waits for the message in flight to finish and commits its offset.
+    // kafkajs waits for the batches in flight: they start nothing new, finish what they started and
+    // commit up to the first unfinished message.
     await this.consumer?.disconnect();
     this.consumer = undefined;
   }
@@ -115,7 +137,9 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
         await consumer.run({
           partitionsConsumedConcurrently: this.options.concurrency,
           autoCommitInterval: 1_000,
-          eachMessage: (payload) => this.onMessage(payload),
+          // Offsets are resolved by runKeyParallelBatch, never past an unfinished message.
+          eachBatchAutoResolve: false,
+          eachBatch: (payload) => this.onBatch(payload),
         });
       } catch (error) {
         await consumer.disconnect().catch(() => undefined);
@@ -123,11 +147,35 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
       }
       this.consumer = consumer;
     });
+    this.logger.log(
+      {
+        partitions: this.options.concurrency,
+        keysPerPartition: this.options.keyConcurrency,
+        handlerSlots: this.slots.size,
+      },
+      'consuming',
+    );
   }
 
-  private async onMessage(payload: EachMessagePayload): Promise<void> {
-    const { partition, message } = payload;
-    const physicalTopic = payload.topic;
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale } =
+      payload;
+    await runKeyParallelBatch(batch.messages, this.options.keyConcurrency, {
+      handle: (message) =>
+        this.onMessage({ topic: batch.topic, partition: batch.partition, message, heartbeat }),
+      proceed: () => isRunning() && !isStale(),
+      progress: async (offset) => {
+        resolveOffset(offset);
+        // As eachMessage did: commit at the auto-commit interval, heartbeat between messages.
+        await commitOffsetsIfNecessary();
+        await heartbeat();
+      },
+    });
+  }
+
+  private async onMessage(delivery: Delivery): Promise<void> {
+    const { partition, message } = delivery;
+    const physicalTopic = delivery.topic;
     const topic = this.topics.logical(physicalTopic);
     // A replayed dead letter is for the group that gave up on it; the others have handled it already,
     // and another group's own dead letter of the same event is replayed on its own.
@@ -161,27 +209,32 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
     };
     // A CONSUMER span, child of the publisher's (Kafka headers), around every attempt.
     await traceProcessing(envelope, topic, message.headers, () =>
-      TraceContext.run(trace, () => this.handleWithRetries(envelope, payload, topic)),
+      TraceContext.run(trace, () => this.handleWithRetries(envelope, delivery, topic)),
     );
   }
 
   private async handleWithRetries(
     envelope: EventEnvelope,
-    payload: EachMessagePayload,
+    delivery: Delivery,
     topic: string,
   ): Promise<void> {
-    const { partition, message, heartbeat } = payload;
-    const physicalTopic = payload.topic;
+    const { partition, message, heartbeat } = delivery;
+    const physicalTopic = delivery.topic;
     for (let attempt = 1; ; attempt++) {
-      const started = performance.now();
+      let started = performance.now();
       try {
-        const outcome = await this.handleOnce(envelope, {
-          topic,
-          partition,
-          offset: message.offset,
-          attempt,
-          finalAttempt: attempt >= this.options.retry.maxAttempts,
-        });
+        const outcome = await this.handleOnce(
+          envelope,
+          {
+            topic,
+            partition,
+            offset: message.offset,
+            attempt,
+            finalAttempt: attempt >= this.options.retry.maxAttempts,
+          },
+          // The durations measure the handling, not the wait for a handler slot.
+          () => (started = performance.now()),
+        );
         this.observe(topic, envelope.type, outcome, started);
         traceOutcome(outcome);
         this.logger.debug(
@@ -243,21 +296,26 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   private handleOnce(
     envelope: EventEnvelope,
     delivery: EventContext['delivery'],
+    onSlot: () => void,
   ): Promise<Outcome> {
     const handler = this.getHandlerByPattern(delivery.topic);
     if (!handler) throw new Error(`no handler for ${delivery.topic}`);
     const { concerns } = (handler.extras ?? {}) as EventHandlerExtras;
     // A chain of handlers (one topic, several methods) always runs: each may be concerned.
     if (concerns && !handler.next && !concerns(envelope)) return Promise.resolve('skipped');
-    return this.dataSource.transaction(async (tx) => {
-      if (!(await this.processed.claim(tx, this.options.group, envelope.id, delivery.topic))) {
-        return 'duplicate';
-      }
-      const context = new EventContext(envelope, tx, delivery, this.outbox);
-      await lastValueFrom(this.transformToObservable(await handler(envelope, context)), {
-        defaultValue: undefined,
+    // A slot per open transaction: keys in flight never wait on the pool for one another.
+    return this.slots.run(() => {
+      onSlot();
+      return this.dataSource.transaction(async (tx) => {
+        if (!(await this.processed.claim(tx, this.options.group, envelope.id, delivery.topic))) {
+          return 'duplicate';
+        }
+        const context = new EventContext(envelope, tx, delivery, this.outbox);
+        await lastValueFrom(this.transformToObservable(await handler(envelope, context)), {
+          defaultValue: undefined,
+        });
+        return 'handled';
       });
-      return 'handled';
     });
   }
 }

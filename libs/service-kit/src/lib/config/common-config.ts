@@ -66,8 +66,12 @@ export const commonConfig = new ConfigDefinition({
   },
   KAFKA_CONSUMER_CONCURRENCY: {
     schema: z.coerce.number().int().min(1).max(64).default(6),
+    description: 'Partitions one replica handles at once; stages are I/O-bound.',
+  },
+  KAFKA_CONSUMER_KEY_CONCURRENCY: {
+    schema: z.coerce.number().int().min(1).max(64).default(8),
     description:
-      'Partitions one replica handles at once (order still holds within a partition); stages are I/O-bound.',
+      "Keys (tenant registrations) handled at once within one partition; one key's events stay in order. 1: one event at a time per partition. Open handler transactions stay below DATABASE_POOL_SIZE.",
   },
   KAFKA_TOPIC_PARTITIONS: {
     schema: z.coerce.number().int().min(1).max(256).default(6),
