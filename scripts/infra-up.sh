@@ -12,6 +12,10 @@
 #   INFRA_KAFKA_ADMIN_PASSWORD            password of a new profile's Kafka super-user (default random)
 #   PG_ADMIN_URL                          default postgres://postgres@127.0.0.1:5432/postgres
 #   RABBITMQ_URL / RABBITMQ_MGMT_URL      default amqp://guest:guest@127.0.0.1:5672 / http://guest:guest@127.0.0.1:15672
+#   INFRA_RABBITMQ_MIN_OPEN_FILES         the machine's RabbitMQ running with fewer open files than this
+#                                         (default 8192; 0: never) is restarted with the hard limit
+#                                         (deploy/local/rabbitmq/rabbitmq-env.conf): at 1,024 a node
+#                                         stops at a few hundred vhosts
 #
 # Kafka authenticates every client (SASL_PLAINTEXT, SCRAM-SHA-512) and authorizes with ACLs
 # (StandardAuthorizer, nothing allowed without an ACL). Its super-user `admin` gets a password per
@@ -354,9 +358,42 @@ scram_pg_up() {
 
 # --- RabbitMQ (the machine's own) + management API ---------------------------------------------------
 
+# The machine's RabbitMQ, started with this repository's env file (deploy/local/rabbitmq): the open
+# files it needs for many vhosts. 9>&- : the node outlives this script and must not hold its lock.
+rabbit_start() {
+  command -v rabbitmq-server >/dev/null || infra_die "RabbitMQ is down and rabbitmq-server is not installed"
+  infra_log "starting RabbitMQ (rabbitmq-server -detached)..."
+  RABBITMQ_CONF_ENV_FILE="$INFRA_REPO/deploy/local/rabbitmq/rabbitmq-env.conf" \
+    rabbitmq-server -detached >&2 9>&- || infra_die "rabbitmq-server -detached failed"
+}
+
+# The soft open-files limit of the running node (empty when it cannot be read).
+rabbit_open_files() {
+  local pid
+  pid="$(pgrep -f 'beam.smp.*-s rabbit boot' | head -1 || true)"
+  [[ -n "$pid" && -r "/proc/$pid/limits" ]] || return 0
+  awk '/^Max open files/ {print $4}' "/proc/$pid/limits"
+}
+
+# Stops the local node (RabbitMQ keeps its definitions on disk) so it can start again.
+rabbit_stop() {
+  local i
+  infra_log "stopping RabbitMQ ($1)..."
+  rabbitmqctl stop >&2 2>/dev/null || true
+  for ((i = 0; i < 150; i++)); do
+    infra_port_open 127.0.0.1 5672 || return 0
+    sleep 0.2
+  done
+  infra_die "RabbitMQ did not stop within 30 s"
+}
+
+# Below this many open files a node is restarted (by rabbit_start's env file); enough for a few
+# thousand vhosts. 0 turns the check off.
+RABBIT_MIN_OPEN_FILES="${INFRA_RABBITMQ_MIN_OPEN_FILES:-8192}"
+
 rabbit_up() {
   local default_amqp="amqp://guest:guest@127.0.0.1:5672" default_mgmt="http://guest:guest@127.0.0.1:15672"
-  local state=reused i enabled_file
+  local state=reused i enabled_file open_files
   RABBITMQ_URL="${RABBITMQ_URL:-$default_amqp}"
   RABBITMQ_MGMT_URL="${RABBITMQ_MGMT_URL:-$default_mgmt}"
   local mgmt="${RABBITMQ_MGMT_URL%/}"
@@ -368,16 +405,22 @@ rabbit_up() {
     summary rabbitmq external "$(infra_mask_url "$RABBITMQ_URL") (management $(infra_mask_url "$mgmt"))"
     return 0
   fi
+  # A node started with too few open files (the machine's own start, through `su`) is restarted
+  # once, with the hard limit: it would stop at a few hundred vhosts.
+  open_files="$(rabbit_open_files)"
+  if [[ -n "$open_files" && "$open_files" != unlimited && "$RABBIT_MIN_OPEN_FILES" -gt 0 ]] &&
+    ((open_files < RABBIT_MIN_OPEN_FILES)) && command -v rabbitmqctl >/dev/null; then
+    rabbit_stop "its open-files limit is $open_files, below $RABBIT_MIN_OPEN_FILES"
+    state="restarted ($open_files open files were too few)"
+  fi
   # Fast path: broker and management plugin already up.
-  if mgmt_ok; then
+  if [[ "$state" == reused ]] && mgmt_ok; then
     summary rabbitmq reused "$(infra_mask_url "$RABBITMQ_URL") (management $(infra_mask_url "$mgmt"))"
     return 0
   fi
   if ! infra_port_open 127.0.0.1 5672; then
-    command -v rabbitmq-server >/dev/null || infra_die "RabbitMQ is down and rabbitmq-server is not installed"
-    infra_log "starting RabbitMQ (rabbitmq-server -detached)..."
-    rabbitmq-server -detached >&2 || infra_die "rabbitmq-server -detached failed"
-    state=started
+    rabbit_start
+    [[ "$state" == reused ]] && state=started
     for ((i = 0; i < 300; i++)); do
       infra_port_open 127.0.0.1 5672 && break
       sleep 0.2

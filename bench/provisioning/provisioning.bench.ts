@@ -116,6 +116,8 @@ async function main() {
         ? { NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS }
         : {}),
     },
+    // e.g. `{"broker-provisioner":{"DATABASE_POOL_SIZE":"20"}}`: one stage's own settings.
+    envFor: appEnvFromJson(process.env.BENCH_APP_ENV),
   });
   const resources = new TenantResources(platform.infra);
   const tenants: string[] = [];
@@ -536,6 +538,23 @@ async function main() {
     await baselineDs.destroy();
     await baselineDb.drop();
   }
+}
+
+/** BENCH_APP_ENV: a JSON object of app name → variables; refused unless every value is a string. */
+function appEnvFromJson(text: string | undefined): Record<string, Record<string, string>> {
+  if (!text) return {};
+  const parsed: unknown = JSON.parse(text);
+  const ok =
+    typeof parsed === 'object' &&
+    parsed !== null &&
+    Object.values(parsed).every(
+      (vars) =>
+        typeof vars === 'object' &&
+        vars !== null &&
+        Object.values(vars).every((v) => typeof v === 'string'),
+    );
+  if (!ok) throw new Error('BENCH_APP_ENV must be {"<app>": {"<VARIABLE>": "<value>"}}');
+  return parsed as Record<string, Record<string, string>>;
 }
 
 /**

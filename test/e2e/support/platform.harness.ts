@@ -57,6 +57,7 @@ export class PlatformHarness {
   readonly basePort: number;
   private readonly logLevel: string;
   private readonly extraEnv: NodeJS.ProcessEnv;
+  private readonly envFor: Partial<Record<AppName, NodeJS.ProcessEnv>>;
 
   constructor(
     options: {
@@ -69,6 +70,8 @@ export class PlatformHarness {
       basePort?: number;
       /** More variables for every app (OTEL_* for the trace test). */
       env?: NodeJS.ProcessEnv;
+      /** More variables for one app, over `env` (a bench's larger pool for one stage). */
+      envFor?: Partial<Record<AppName, NodeJS.ProcessEnv>>;
     } = {},
   ) {
     const infra = testInfra();
@@ -80,6 +83,7 @@ export class PlatformHarness {
     this.basePort = options.basePort ?? randomPortSlot();
     this.logLevel = options.logLevel ?? 'info';
     this.extraEnv = options.env ?? {};
+    this.envFor = options.envFor ?? {};
   }
 
   readonly runId = randomBytes(3).toString('hex');
@@ -459,6 +463,7 @@ export class PlatformHarness {
       RABBITMQ_MGMT_URL: this.rabbitPlatform.url,
       RABBITMQ_URL: this.infra.rabbitmqUrl,
       ...this.extraEnv,
+      ...(app ? this.envFor[known([app])[0]] : {}),
     };
   }
 }
