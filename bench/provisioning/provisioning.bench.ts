@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, escapeIdentifier } from 'pg';
 import { DataSource } from 'typeorm';
+import { RabbitMqManagementClient } from '../../apps/broker-provisioner/src/provisioning/rabbitmq-management.client';
 import { RabbitMqTenantProvisioner } from '../../apps/broker-provisioner/src/provisioning/rabbitmq-tenant.provisioner';
 import { TenantPostgresEndpoint } from '../../apps/migration-runner/src/migrations/tenant-postgres.endpoint';
 import { MongoTenantProvisioner } from '../../apps/mongo-provisioner/src/provisioning/mongo-tenant.provisioner';
@@ -152,6 +153,10 @@ async function main() {
   try {
     await platform.start();
     if (product !== 'ledger') {
+      // The bench product's shared vhost: the last tenant's teardown takes it, unless one failed.
+      await new RabbitMqManagementClient(platform.infra.rabbitmqMgmtUrl)
+        .deleteVhost(tenantResourceNames('shared', product, 'SCHEMA').sharedVhost)
+        .catch((e: Error) => console.error('cleanup:', e.message));
       // The bench product's shared database, made and delegated as the example products' are.
       await platform.pgRoles!.delegateDatabases(
         [tenantResourceNames('shared', product, 'SCHEMA').pgDatabase],
@@ -520,6 +525,10 @@ async function main() {
       console.error('cleanup:', e.message),
     );
     if (product !== 'ledger') {
+      // The bench product's shared vhost: the last tenant's teardown takes it, unless one failed.
+      await new RabbitMqManagementClient(platform.infra.rabbitmqMgmtUrl)
+        .deleteVhost(tenantResourceNames('shared', product, 'SCHEMA').sharedVhost)
+        .catch((e: Error) => console.error('cleanup:', e.message));
       // The bench product's shared database (the superuser made it, so the run's roles did not own it).
       const admin = new Client({ connectionString: platform.infra.pgAdminUrl });
       await admin
