@@ -377,6 +377,12 @@ async function main() {
       THROUGHPUT_N,
     );
     const readyBatch = batch.filter((_, i) => outcomes[i] === 'ready');
+    // An app that died is a figure too: which, and the end of what it printed.
+    const appsExited = [...platform.apps]
+      .filter(([, app]) => !app.process.running)
+      .map(([name]) => name);
+    for (const name of appsExited)
+      console.error(`${name} exited:\n${platform.apps.get(name)!.process.logs.slice(-4_000)}`);
     const rssAfter = rssMiB(cpu.counted);
     // Lost or duplicated: each submitted registration recorded once, and Ready at most once.
     const [{ recorded }] = await platform.platformQuery<{ recorded: number }>(
@@ -473,6 +479,7 @@ async function main() {
         deadline_ms: waitMs,
         waited_s: round((stoppedAt - start) / 1_000),
         registrations_recorded: recorded,
+        apps_exited: appsExited,
         duplicate_ready: duplicateReady,
       },
       // The servers alone for the same number of tenants, in this run, and the platform against them.
